@@ -1,0 +1,488 @@
+/**
+ * mqtt-napi: a native MQTT 3.1.1 client for Node.js.
+ *
+ * The `mqtt`, `io` and `http` namespaces follow aws-crt-nodejs (`aws-crt`) name
+ * for name, so `const { mqtt, io } = require('mqtt-napi')` replaces
+ * `require('aws-crt')`. Where aws-crt aborts the process or loses information,
+ * this package throws a named error or carries the information instead.
+ *
+ * @packageDocumentation
+ */
+
+import { EventEmitter } from 'events';
+
+/**
+ * The error type of every rejected promise and every failure event.
+ *
+ * `error_code` is a numeric code; `io.error_code_to_name(code)` and
+ * `io.error_code_to_string(code)` give its symbolic name and text. Names follow
+ * aws-crt where aws-crt has one (`AWS_ERROR_MQTT_TIMEOUT`,
+ * `AWS_IO_SOCKET_CONNECTION_REFUSED`, ...).
+ */
+export declare class CrtError extends Error {
+  /** The original value the error was made from (a code or a message). */
+  readonly error: unknown;
+  /** Numeric error code, when the failure has one. */
+  readonly error_code?: number;
+  /** Symbolic name of `error_code`, e.g. `AWS_ERROR_MQTT_TIMEOUT`. */
+  readonly error_name?: string;
+  /**
+   * The CONNACK return code (1 to 5) when the broker refused the connection:
+   * 1 unacceptable protocol version, 2 identifier rejected, 3 server
+   * unavailable, 4 bad user name or password, 5 not authorized. aws-crt loses
+   * this code; mqtt-napi keeps it.
+   */
+  readonly return_code?: number;
+  constructor(error: unknown);
+}
+
+/** Sockets, TLS and error codes. */
+export declare namespace io {
+  /** Transport type of a socket. Only `STREAM` is usable for MQTT. */
+  enum SocketType {
+    /** A stream socket: TCP, or a Unix domain socket with `SocketDomain.LOCAL`. */
+    STREAM = 0,
+    /** A datagram socket; MQTT cannot run over it and a connect fails with a RangeError. */
+    DGRAM = 1,
+  }
+
+  /** Address family of a socket. */
+  enum SocketDomain {
+    /** IPv4 only: host names resolve to IPv4 addresses only. */
+    IPV4 = 0,
+    /**
+     * The default. Tries every address the host name resolves to, IPv6 and
+     * IPv4, so `localhost` and `127.0.0.1` still work.
+     */
+    IPV6 = 1,
+    /** A Unix domain socket whose path is the connection's `host_name`. */
+    LOCAL = 2,
+  }
+
+  /** Socket options for a connection; every argument is optional. */
+  class SocketOptions {
+    /**
+     * @param type `SocketType.STREAM` (default).
+     * @param domain `SocketDomain.IPV6` (default; also reaches IPv4 addresses).
+     * @param connect_timeout_ms How long a TCP connect may take, in ms (default 5000).
+     * @param keepalive Turn on TCP keepalive probes (default false).
+     * @param keep_alive_interval_sec Seconds between keepalive probes (0 = OS default).
+     * @param keep_alive_timeout_sec Idle seconds before the first probe (0 = OS default).
+     * @param keep_alive_max_failed_probes Probes that may fail before the link is
+     *   declared dead (0 = OS default).
+     */
+    constructor(
+      type?: SocketType,
+      domain?: SocketDomain,
+      connect_timeout_ms?: number,
+      keepalive?: boolean,
+      keep_alive_interval_sec?: number,
+      keep_alive_timeout_sec?: number,
+      keep_alive_max_failed_probes?: number,
+    );
+    type: SocketType;
+    domain: SocketDomain;
+    connect_timeout_ms: number;
+    keepalive: boolean;
+    keep_alive_interval_sec: number;
+    keep_alive_timeout_sec: number;
+    keep_alive_max_failed_probes: number;
+  }
+
+  /**
+   * Holds aws-crt's event-loop group. mqtt-napi runs on its own I/O threads;
+   * the class exists so code that passes a bootstrap to `new mqtt.MqttClient()`
+   * keeps working.
+   */
+  class ClientBootstrap {
+    constructor();
+  }
+
+  /** Log levels for {@link enable_logging}. */
+  enum LogLevel {
+    NONE = 0,
+    FATAL = 1,
+    ERROR = 2,
+    WARN = 3,
+    INFO = 4,
+    DEBUG = 5,
+    TRACE = 6,
+  }
+
+  /**
+   * Accepted for aws-crt compatibility. Logging of connection steps arrives in
+   * a later release; today this validates `level` and does nothing else.
+   */
+  function enable_logging(level: LogLevel): void;
+
+  /** The text of an error code, e.g. "socket connection refused." */
+  function error_code_to_string(error_code: number): string;
+
+  /** The symbolic name of an error code, e.g. "AWS_IO_SOCKET_CONNECTION_REFUSED". */
+  function error_code_to_name(error_code: number): string;
+
+  /** TLS protocol versions, as aws-crt numbers them. */
+  enum TlsVersion {
+    SSLv3 = 0,
+    TLSv1 = 1,
+    TLSv1_1 = 2,
+    TLSv1_2 = 3,
+    TLSv1_3 = 4,
+    Default = 128,
+  }
+
+  /**
+   * A TLS context. TLS support arrives in a later release: constructing one
+   * works, but a connection configured with `tls_ctx` fails with a clear
+   * "not supported yet" error.
+   */
+  class ClientTlsContext {
+    constructor(options?: unknown);
+  }
+}
+
+/** HTTP types used by proxies and the websocket handshake. */
+export declare namespace http {
+  /** How a proxy authenticates. */
+  enum HttpProxyAuthenticationType {
+    None = 0,
+    Basic = 1,
+  }
+
+  /** How a proxy is used. MQTT always tunnels with `CONNECT`. */
+  enum HttpProxyConnectionType {
+    Legacy = 0,
+    Forwarding = 1,
+    Tunneling = 2,
+  }
+
+  /**
+   * Options of an HTTP proxy. Proxy support arrives in a later release: a
+   * connection configured with `proxy_options` fails with a clear
+   * "not supported yet" error.
+   */
+  class HttpProxyOptions {
+    constructor(
+      host_name: string,
+      port: number,
+      auth_method?: HttpProxyAuthenticationType,
+      auth_username?: string,
+      auth_password?: string,
+      tls_opts?: unknown,
+      connection_type?: HttpProxyConnectionType,
+    );
+    host_name: string;
+    port: number;
+    auth_method: HttpProxyAuthenticationType;
+    auth_username?: string;
+    auth_password?: string;
+    tls_opts?: unknown;
+    connection_type?: HttpProxyConnectionType;
+  }
+
+  /** An ordered list of HTTP headers (names compare case-insensitively). */
+  class HttpHeaders implements Iterable<[string, string]> {
+    constructor(headers?: [string, string][]);
+    /** Number of header lines. */
+    readonly length: number;
+    /** The first value of `name`, or `default_value` (`''`) when absent. */
+    get(name: string, default_value?: string): string;
+    /** Every value of `name`. */
+    get_values(name: string): string[];
+    /** Adds a header line. */
+    add(name: string, value: string): void;
+    /** Replaces every value of `name` with `value`. */
+    set(name: string, value: string): void;
+    /** Removes every line named `name`. */
+    remove(name: string): void;
+    /** Removes the lines named `name` whose value is `value`. */
+    remove_value(name: string, value: string): void;
+    /** Removes every line. */
+    clear(): void;
+    [Symbol.iterator](): Iterator<[string, string]>;
+  }
+
+  /** An HTTP request, as handed to `websocket_handshake_transform`. */
+  class HttpRequest {
+    constructor(method: string, path: string, headers?: HttpHeaders, body?: unknown);
+    method: string;
+    path: string;
+    headers: HttpHeaders;
+    body?: unknown;
+  }
+}
+
+/** The MQTT 3.1.1 client, with aws-crt's `mqtt` API. */
+export declare namespace mqtt {
+  /** Quality of service of a publish or subscription. */
+  enum QoS {
+    /** Delivered at most once; a publish resolves when written to the socket. */
+    AtMostOnce = 0,
+    /** Delivered at least once; a publish resolves on PUBACK. */
+    AtLeastOnce = 1,
+    /** Delivered exactly once; a publish resolves on PUBCOMP. */
+    ExactlyOnce = 2,
+  }
+
+  /**
+   * What can be published. Strings are sent as UTF-8; `ArrayBuffer`s and views
+   * (Buffer, Uint8Array, DataView, any typed array; offset and length are
+   * honoured) as their bytes; plain objects as `JSON.stringify(obj)`; `null`,
+   * `undefined`, `''` and other falsy values as an empty payload. Anything else
+   * is a TypeError.
+   */
+  type Payload = string | Record<string, unknown> | ArrayBuffer | ArrayBufferView;
+
+  /**
+   * Receives a message. `payload` is an `ArrayBuffer` owned by the callback
+   * (an empty one for a zero-length payload).
+   */
+  type OnMessageCallback = (
+    topic: string,
+    payload: ArrayBuffer,
+    dup: boolean,
+    qos: QoS,
+    retain: boolean,
+  ) => void;
+
+  /** What a completed publish or unsubscribe resolves with. */
+  interface MqttRequest {
+    /** The packet identifier used on the wire (absent for QoS 0 publishes). */
+    packet_id?: number;
+  }
+
+  /** What a completed subscribe resolves with. */
+  interface MqttSubscribeRequest extends MqttRequest {
+    /** The topic filter that was subscribed. */
+    topic: string;
+    /** The granted QoS, or 128 when the broker refused the filter. */
+    qos: QoS | 128;
+    /** Set when the subscription failed. */
+    error_code?: number;
+  }
+
+  /** The last will: published by the broker when the connection dies uncleanly. */
+  class MqttWill {
+    /**
+     * @param topic Topic to publish the will on (no wildcards).
+     * @param qos QoS of the will message.
+     * @param payload The will message (any {@link Payload}).
+     * @param retain Whether the broker retains the will message (default false).
+     */
+    constructor(topic: string, qos: QoS, payload: Payload, retain?: boolean);
+    readonly topic: string;
+    readonly qos: QoS;
+    readonly payload: Payload;
+    readonly retain: boolean;
+  }
+
+  /** Argument of the `connection_success` event. */
+  interface OnConnectionSuccessResult {
+    /** Whether the broker resumed a stored session. */
+    session_present: boolean;
+    /** The CONNACK return code: 0. */
+    reason_code?: number;
+  }
+
+  /** Argument of the `connection_failure` event. */
+  interface OnConnectionFailedResult {
+    /** Why the attempt failed; carries `error_code` and `error_name`. */
+    error: CrtError;
+  }
+
+  /** Argument of the `closed` event. */
+  interface OnConnectionClosedResult {}
+
+  /**
+   * The configuration of one connection. Field names, defaults and rules are
+   * aws-crt's; a wrong type throws a TypeError and a value out of range a
+   * RangeError, both naming the field.
+   */
+  interface MqttConnectionConfig {
+    /**
+     * Client identifier sent in CONNECT. Required; `''` lets the broker assign
+     * one (brokers accept that only with `clean_session: true`).
+     */
+    client_id: string;
+    /** Host name or IP address of the broker; with `SocketDomain.LOCAL`, the Unix socket path. Required. */
+    host_name: string;
+    /** Broker port, an integer from 0 to 65535. Required (ignored for Unix sockets). */
+    port: number;
+    /**
+     * Socket options. Required by aws-crt; optional here, defaulting to
+     * `new io.SocketOptions()` (stream, IPv6-or-IPv4, 5000 ms connect timeout).
+     */
+    socket_options?: io.SocketOptions;
+    /**
+     * Whether to start a clean session (default false). With false the broker
+     * keeps subscriptions and queued QoS 1/2 messages across connections.
+     */
+    clean_session?: boolean;
+    /**
+     * Keep alive in seconds, sent in CONNECT as a 16-bit integer (0 to 65535).
+     * A PINGREQ goes out after this long without outgoing traffic.
+     * 0 or undefined means 1200. Must be greater than the ping timeout
+     * (in seconds), else a RangeError (aws-crt aborts the process instead).
+     */
+    keep_alive?: number;
+    /**
+     * Milliseconds to wait for a PINGRESP before the connection is declared
+     * lost; also the time to wait for CONNACK. 0 or undefined means 3000.
+     */
+    ping_timeout?: number;
+    /** Older name of {@link ping_timeout}; used when `ping_timeout` is not given. */
+    timeout?: number;
+    /**
+     * Milliseconds a QoS 1/2 publish, subscribe or unsubscribe may wait for its
+     * acknowledgement before it fails with `AWS_ERROR_MQTT_TIMEOUT`. 0 or
+     * undefined means no limit.
+     */
+    protocol_operation_timeout?: number;
+    /**
+     * Shortest wait in seconds before a reconnect (default 1). If only this is
+     * given, `reconnect_max_sec` becomes max(this, 128). Negative: RangeError.
+     */
+    reconnect_min_sec?: number;
+    /**
+     * Longest wait in seconds before a reconnect (default 128). If only this is
+     * given, `reconnect_min_sec` becomes min(1, this). Negative: RangeError.
+     */
+    reconnect_max_sec?: number;
+    /** The last will, published by the broker if this client vanishes. */
+    will?: MqttWill;
+    /** User name sent in CONNECT. */
+    username?: string;
+    /** Password sent in CONNECT (MQTT 3.1.1 requires a `username` with it). */
+    password?: string;
+    /**
+     * Connect through a WebSocket (path `/mqtt`, subprotocol `mqtt`).
+     * Not supported yet: the connection fails with a clear error.
+     */
+    use_websocket?: boolean;
+    /**
+     * Called with the WebSocket upgrade request before it is sent; call
+     * `done()` to continue or `done(error_code)` to fail the attempt.
+     * Only with `use_websocket`. Not supported yet.
+     */
+    websocket_handshake_transform?: (request: http.HttpRequest, done: (error_code?: number) => void) => void;
+    /** Connect through an HTTP proxy (CONNECT tunnel). Not supported yet. */
+    proxy_options?: http.HttpProxyOptions;
+    /** TLS context; none means plaintext. SNI is `host_name`. Not supported yet. */
+    tls_ctx?: io.ClientTlsContext;
+  }
+
+  /**
+   * Counts of operations that have not completed. A publish counts
+   * `4 + topic bytes + payload bytes`, a subscribe or unsubscribe
+   * `4 + topic filter bytes`.
+   */
+  interface OperationalStatistics {
+    /** Operations submitted and not yet completed (includes unacked ones). */
+    incompleteOperationCount: number;
+    /** Total size of the incomplete operations. */
+    incompleteOperationSize: number;
+    /** Operations written to the broker and waiting for their acknowledgement. */
+    unackedOperationCount: number;
+    /** Total size of the unacked operations. */
+    unackedOperationSize: number;
+  }
+
+  /** Creates connections. */
+  class MqttClient {
+    /** @param bootstrap Accepted for aws-crt compatibility; not needed. */
+    constructor(bootstrap?: io.ClientBootstrap);
+    /**
+     * Makes a connection object; nothing is sent until `connect()`. Throws a
+     * TypeError or RangeError naming the field when `config` is invalid.
+     */
+    new_connection(config: MqttConnectionConfig): MqttClientConnection;
+  }
+
+  /**
+   * One MQTT connection. An EventEmitter; the events, in the order they fire:
+   * `connect` (first successful connect), `connection_success` (every accepted
+   * CONNACK), `connection_failure` (every failed attempt), `message`,
+   * `interrupt` (the link was lost), `resume`, `disconnect` (after
+   * `disconnect()`), `closed` (the connection is finished), `error`.
+   *
+   * A connection that is connecting or connected keeps Node running; one that
+   * was never connected, or was disconnected, does not.
+   */
+  class MqttClientConnection extends EventEmitter {
+    static readonly CONNECT: 'connect';
+    static readonly CONNECTION_SUCCESS: 'connection_success';
+    static readonly CONNECTION_FAILURE: 'connection_failure';
+    static readonly INTERRUPT: 'interrupt';
+    static readonly RESUME: 'resume';
+    static readonly MESSAGE: 'message';
+    static readonly DISCONNECT: 'disconnect';
+    static readonly CLOSED: 'closed';
+    static readonly ERROR: 'error';
+
+    /** Use `MqttClient.new_connection(config)`. */
+    constructor(client: MqttClient, config: MqttConnectionConfig);
+
+    /** The configuration the connection was made with. */
+    readonly config: MqttConnectionConfig;
+
+    /**
+     * Opens the connection. Resolves with `session_present` when the broker
+     * accepts it; rejects with a {@link CrtError} carrying `error_code` (and
+     * `return_code` for a refused CONNACK) when the attempt fails. After
+     * `disconnect()`, `connect()` may be called again.
+     */
+    connect(): Promise<boolean>;
+
+    /** Deprecated aws-crt alias: resolves like `connect()`. */
+    reconnect(): Promise<boolean>;
+
+    /**
+     * Publishes a message. QoS 0 resolves when written to the socket, QoS 1 on
+     * PUBACK, QoS 2 on PUBCOMP. A topic with wildcards, an empty topic or a qos
+     * outside 0..2 rejects with a TypeError/RangeError naming the argument.
+     * QoS 1/2 publishes made before the connection is up wait for it.
+     */
+    publish(topic: string, payload: Payload, qos: QoS, retain?: boolean): Promise<MqttRequest>;
+
+    /**
+     * Subscribes to a topic filter (wildcards `+` and `#` allowed). Resolves on
+     * SUBACK with the granted QoS (128 when refused). `on_message`, when given,
+     * receives the messages matching this filter instead of the `message`
+     * catch-all; subscribing the same filter again replaces it. It may fire
+     * before the SUBACK arrives.
+     */
+    subscribe(topic: string, qos: QoS, on_message?: OnMessageCallback): Promise<MqttSubscribeRequest>;
+
+    /** Sets the catch-all handler for messages that no subscription callback took. */
+    on_message(callback: OnMessageCallback): void;
+
+    /** Unsubscribes a topic filter; resolves on UNSUBACK. */
+    unsubscribe(topic: string): Promise<MqttRequest>;
+
+    /**
+     * Sends DISCONNECT and closes the connection; resolves when closed, after
+     * the `disconnect` and `closed` events. The connection can be connected
+     * again afterwards.
+     */
+    disconnect(): Promise<void>;
+
+    /** Counts and sizes of operations not yet completed. */
+    getOperationalStatistics(): OperationalStatistics;
+    /** Same as {@link getOperationalStatistics}. */
+    getQueueStatistics(): OperationalStatistics;
+
+    on(event: 'connect', listener: (session_present: boolean) => void): this;
+    on(event: 'connection_success', listener: (result: OnConnectionSuccessResult) => void): this;
+    on(event: 'connection_failure', listener: (result: OnConnectionFailedResult) => void): this;
+    on(event: 'interrupt', listener: (error: CrtError) => void): this;
+    on(event: 'resume', listener: (return_code: number, session_present: boolean) => void): this;
+    on(event: 'message', listener: OnMessageCallback): this;
+    on(event: 'disconnect', listener: () => void): this;
+    on(event: 'closed', listener: (result: OnConnectionClosedResult) => void): this;
+    on(event: 'error', listener: (error: CrtError) => void): this;
+    on(event: string | symbol, listener: (...args: any[]) => void): this;
+  }
+
+  /** The same class as {@link http.HttpProxyOptions}. */
+  export import HttpProxyOptions = http.HttpProxyOptions;
+}

@@ -1,0 +1,4 @@
+import mqttNapi from './index.js'
+
+export const { mqtt, io, http, CrtError } = mqttNapi
+export default mqttNapi

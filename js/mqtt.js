@@ -1,0 +1,344 @@
+'use strict'
+const { EventEmitter } = require('events')
+const { NativeConnection } = require('./native')
+const { CrtError } = require('./error')
+const { toBytes } = require('./payload')
+const { Subscriptions } = require('./dispatch')
+const http = require('./http')
+
+const QoS = Object.freeze({
+  AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2,
+  0: 'AtMostOnce', 1: 'AtLeastOnce', 2: 'ExactlyOnce',
+})
+
+/** Error codes the wrapper itself produces (names in the native table). */
+const MQTT_ALREADY_CONNECTED = 5132
+
+const PUBLISH = 0
+const SUBSCRIBE = 1
+const UNSUBSCRIBE = 2
+
+/** A timer that keeps Node running while a connection is wanted. */
+const KEEP_ALIVE_MS = 2 ** 30
+
+class MqttWill {
+  constructor(topic, qos, payload, retain = false) {
+    Object.defineProperties(this, {
+      topic: { value: topic, enumerable: true },
+      qos: { value: qos, enumerable: true },
+      payload: { value: payload, enumerable: true },
+      retain: { value: retain, enumerable: true },
+    })
+  }
+}
+
+function check(condition, ErrorClass, message) {
+  if (!condition) throw new ErrorClass(message)
+}
+
+function checkTopic(topic) {
+  check(typeof topic === 'string', TypeError, `topic must be a string (got ${typeof topic})`)
+}
+
+function checkQos(qos) {
+  check(typeof qos === 'number', TypeError, `qos must be a QoS number 0, 1 or 2 (got ${typeof qos})`)
+}
+
+/** The config as the native side reads it: the will's payload as bytes. */
+function nativeConfig(config) {
+  check(config !== null && typeof config === 'object', TypeError, 'config must be an MqttConnectionConfig object')
+  const will = config.will
+  if (will === null || will === undefined || typeof will !== 'object') return config
+  return {
+    ...config,
+    will: {
+      topic: will.topic,
+      qos: will.qos,
+      payload: toBytes(will.payload, 'config.will.payload'),
+      retain: will.retain,
+    },
+  }
+}
+
+class MqttClientConnection extends EventEmitter {
+  constructor(client, config) {
+    super()
+    this.client = client
+    this.config = config
+    this._native = new NativeConnection(nativeConfig(config), (batch) => this._drain(batch))
+    this._pending = new Map()
+    this._nextId = 0
+    this._subscriptions = new Subscriptions()
+    this._catchAll = undefined
+    this._connecting = undefined
+    this._disconnecting = []
+    this._connected = false
+    this._keepAlive = undefined
+    // aws-crt installs a no-op listener so an unhandled 'error' never throws.
+    this.on('error', () => {})
+  }
+
+  connect() {
+    if (this._connected) return Promise.reject(new CrtError(MQTT_ALREADY_CONNECTED))
+    if (this._connecting) return this._connecting.promise
+    const attempt = {}
+    attempt.promise = new Promise((resolve, reject) => {
+      attempt.resolve = resolve
+      attempt.reject = reject
+    })
+    this._connecting = attempt
+    this._holdProcess(true)
+    this._native.connect()
+    return attempt.promise
+  }
+
+  /** @deprecated aws-crt's name; resolves like connect(). */
+  reconnect() {
+    return this.connect()
+  }
+
+  publish(topic, payload, qos, retain = false) {
+    return this._submit(PUBLISH, undefined, (id) => {
+      checkTopic(topic)
+      checkQos(qos)
+      check(typeof retain === 'boolean', TypeError, `retain must be a boolean (got ${typeof retain})`)
+      this._native.publish(id, topic, toBytes(payload, 'payload'), qos, retain)
+    })
+  }
+
+  subscribe(topic, qos, on_message) {
+    return this._submit(SUBSCRIBE, { topic, callback: on_message }, (id) => {
+      checkTopic(topic)
+      checkQos(qos)
+      check(
+        on_message === undefined || on_message === null || typeof on_message === 'function',
+        TypeError,
+        `on_message must be a function (got ${typeof on_message})`,
+      )
+      this._native.subscribe(id, [topic], [qos])
+      if (on_message) this._subscriptions.set(topic, on_message)
+    })
+  }
+
+  unsubscribe(topic) {
+    return this._submit(UNSUBSCRIBE, { topic }, (id) => {
+      checkTopic(topic)
+      this._native.unsubscribe(id, [topic])
+    })
+  }
+
+  on_message(callback) {
+    check(typeof callback === 'function', TypeError, `callback must be a function (got ${typeof callback})`)
+    this._catchAll = callback
+  }
+
+  disconnect() {
+    return new Promise((resolve) => {
+      this._disconnecting.push(resolve)
+      this._native.disconnect()
+    })
+  }
+
+  getOperationalStatistics() {
+    return this._native.statistics()
+  }
+
+  getQueueStatistics() {
+    return this.getOperationalStatistics()
+  }
+
+  /** Registers an operation's promise under a fresh id and hands it to `send`. */
+  _submit(kind, details, send) {
+    return new Promise((resolve, reject) => {
+      let id = this._nextId
+      while (this._pending.has(id)) id = (id + 1) >>> 0
+      this._nextId = (id + 1) >>> 0
+      try {
+        send(id)
+      } catch (error) {
+        reject(error)
+        return
+      }
+      this._pending.set(id, { kind, details, resolve, reject })
+    })
+  }
+
+  _holdProcess(hold) {
+    if (hold && !this._keepAlive) {
+      this._keepAlive = setInterval(() => {}, KEEP_ALIVE_MS)
+    } else if (!hold && this._keepAlive) {
+      clearInterval(this._keepAlive)
+      this._keepAlive = undefined
+    }
+  }
+
+  /**
+   * Replays one native batch in the order things happened. Listener errors
+   * are collected and rethrown on a later tick: they become ordinary uncaught
+   * exceptions and never unwind into the native caller.
+   */
+  _drain(batch) {
+    const failures = []
+    const replay = { batch, failures, message: 0, record: 0, completion: 0, topics: undefined }
+    try {
+      for (const event of batch.connectionEvents) {
+        this._replayUntil(replay, event.messagesBefore, event.completionsBefore)
+        this._guard(failures, () => this._onConnectionEvent(event))
+      }
+      this._replayUntil(replay, batch.payloadEnds.length, Infinity)
+    } catch (error) {
+      failures.push(error)
+    }
+    for (const error of failures) {
+      process.nextTick(() => {
+        throw error
+      })
+    }
+  }
+
+  _guard(failures, action) {
+    try {
+      action()
+    } catch (error) {
+      failures.push(error)
+    }
+  }
+
+  _replayUntil(replay, messageCount, completionCount) {
+    const { batch, failures } = replay
+    if (replay.message < messageCount && replay.topics === undefined) {
+      replay.topics = batch.topics.split('\0')
+    }
+    for (; replay.message < messageCount; replay.message++) {
+      const i = replay.message
+      const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
+      this._onMessage(failures, replay.topics[i], batch.payload, start, batch.payloadEnds[i], batch.flags[i])
+    }
+    const records = batch.completions
+    while (replay.completion < completionCount && replay.record < records.length) {
+      const at = replay.record
+      const codeCount = records[at + 3]
+      const granted = records.subarray(at + 4, at + 4 + codeCount)
+      replay.record = at + 4 + codeCount
+      replay.completion++
+      this._guard(failures, () => this._onCompletion(records[at], records[at + 1], records[at + 2], granted))
+    }
+  }
+
+  _onMessage(failures, topic, payload, start, end, flags) {
+    const callbacks = this._subscriptions.callbacksFor(topic)
+    const wantsEvent = this.listenerCount('message') > 0
+    if (!wantsEvent && callbacks.length === 0 && !this._catchAll) return
+    const bytes = payload.buffer.slice(payload.byteOffset + start, payload.byteOffset + end)
+    const qos = flags & 3
+    const dup = (flags & 4) !== 0
+    const retain = (flags & 8) !== 0
+    if (wantsEvent) this._guard(failures, () => this.emit('message', topic, bytes, dup, qos, retain))
+    if (callbacks.length === 0) {
+      if (this._catchAll) this._guard(failures, () => this._catchAll(topic, bytes, dup, qos, retain))
+      return
+    }
+    for (const callback of callbacks) {
+      this._guard(failures, () => callback(topic, bytes, dup, qos, retain))
+    }
+  }
+
+  _onCompletion(id, errorCode, packetId, granted) {
+    const operation = this._pending.get(id)
+    if (!operation) return
+    this._pending.delete(id)
+    const { kind, details } = operation
+    if (errorCode !== 0) {
+      if (kind === SUBSCRIBE) this._subscriptions.delete(details.topic, details.callback)
+      operation.reject(new CrtError(errorCode))
+      return
+    }
+    const packet_id = packetId === 0 ? undefined : packetId
+    if (kind === SUBSCRIBE) {
+      const qos = granted[0]
+      if (qos === 0x80) this._subscriptions.delete(details.topic, details.callback)
+      operation.resolve({ packet_id, topic: details.topic, qos, error_code: 0 })
+      return
+    }
+    if (kind === UNSUBSCRIBE) this._subscriptions.delete(details.topic)
+    operation.resolve(packet_id === undefined ? {} : { packet_id })
+  }
+
+  _onConnectionEvent(event) {
+    switch (event.kind) {
+      case 'connection_success': {
+        const session_present = event.sessionPresent === true
+        this._connected = true
+        this.emit('connection_success', { session_present, reason_code: 0 })
+        const attempt = this._connecting
+        this._connecting = undefined
+        if (attempt) {
+          attempt.resolve(session_present)
+          this.emit('connect', session_present)
+        }
+        break
+      }
+      case 'connection_failure': {
+        const error = errorOf(event)
+        this._holdProcess(false)
+        this.emit('connection_failure', { error })
+        const attempt = this._connecting
+        this._connecting = undefined
+        if (attempt) attempt.reject(error)
+        break
+      }
+      case 'interrupt':
+        this._connected = false
+        this.emit('interrupt', errorOf(event))
+        break
+      case 'disconnect': {
+        this._connected = false
+        this._holdProcess(false)
+        const waiting = this._disconnecting
+        this._disconnecting = []
+        for (const resolve of waiting) resolve()
+        this.emit('disconnect')
+        break
+      }
+      case 'closed':
+        this._connected = false
+        this._holdProcess(false)
+        this.emit('closed', {})
+        break
+    }
+  }
+}
+
+function errorOf(event) {
+  return new CrtError(event.errorCode, { detail: event.errorDetail, return_code: event.returnCode })
+}
+
+Object.assign(MqttClientConnection, {
+  CONNECT: 'connect',
+  CONNECTION_SUCCESS: 'connection_success',
+  CONNECTION_FAILURE: 'connection_failure',
+  INTERRUPT: 'interrupt',
+  RESUME: 'resume',
+  MESSAGE: 'message',
+  DISCONNECT: 'disconnect',
+  CLOSED: 'closed',
+  ERROR: 'error',
+})
+
+class MqttClient {
+  constructor(bootstrap) {
+    this.bootstrap = bootstrap
+  }
+
+  new_connection(config) {
+    return new MqttClientConnection(this, config)
+  }
+}
+
+module.exports = {
+  QoS,
+  MqttWill,
+  MqttClient,
+  MqttClientConnection,
+  HttpProxyOptions: http.HttpProxyOptions,
+}

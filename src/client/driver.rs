@@ -1,0 +1,305 @@
+//! The task behind one connection: waits for commands while no link is up,
+//! opens links on request, and pumps bytes, packets, timers and events while
+//! one is.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::{sleep_until, timeout, Instant};
+
+use crate::protocol;
+use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
+use crate::transport::{self, BoxedStream, Endpoint};
+
+use super::outgoing::Outgoing;
+use super::{
+    ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
+    SharedStatistics,
+};
+
+/// Bytes asked of the socket per read; many packets arrive in one read.
+const READ_CHUNK: usize = 64 * 1024;
+/// Commands taken in one go before the link is serviced again.
+const COMMAND_BATCH: usize = 1024;
+/// How long DISCONNECT may take to leave before the socket is closed anyway.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// Why a link ended.
+enum LinkEnd {
+    /// The user called `disconnect()`.
+    Disconnected,
+    /// The session gave up on the link (refusal, timeout, violation).
+    Failed(Failure),
+    /// The socket closed or broke.
+    Broken(ClientError),
+    /// The handle was dropped: nobody is listening any more.
+    Abandoned,
+}
+
+pub(super) struct Driver {
+    session: Session,
+    endpoint: Endpoint,
+    max_incoming_packet_size: usize,
+    commands: UnboundedReceiver<Command>,
+    sink: Arc<dyn EventSink>,
+    statistics: Arc<SharedStatistics>,
+    events: Vec<ClientEvent>,
+}
+
+impl Driver {
+    pub fn new(
+        options: ConnectionOptions,
+        commands: UnboundedReceiver<Command>,
+        sink: Arc<dyn EventSink>,
+        statistics: Arc<SharedStatistics>,
+    ) -> Driver {
+        Driver {
+            session: Session::new(options.session),
+            endpoint: options.endpoint,
+            max_incoming_packet_size: options.max_incoming_packet_size,
+            commands,
+            sink,
+            statistics,
+            events: Vec::new(),
+        }
+    }
+
+    pub async fn run(mut self) {
+        while let Some(command) = self.commands.recv().await {
+            let keep_going = match command {
+                Command::Connect => self.connect_and_serve().await,
+                Command::Submit(id, request) => {
+                    self.submit(id, request);
+                    true
+                }
+                Command::Disconnect => {
+                    self.events.push(ClientEvent::Disconnected);
+                    true
+                }
+            };
+            self.collect_session_events();
+            self.report();
+            if !keep_going {
+                return;
+            }
+        }
+    }
+
+    fn submit(&mut self, id: OperationId, request: Request) {
+        let size = request.statistics_size();
+        self.session.submit(id, request, Instant::now().into_std());
+        self.statistics
+            .submitted_size
+            .fetch_sub(size, Ordering::Relaxed);
+        self.statistics
+            .submitted_count
+            .fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// One attempt and, if it succeeds, the life of its link. Returns false
+    /// when the handle is gone and the task should end.
+    async fn connect_and_serve(&mut self) -> bool {
+        let stream = match self.open_stream().await {
+            Ok(stream) => stream,
+            Err(end) => return self.finish_link(end, false),
+        };
+        let (end, established) = self.serve(stream).await;
+        self.finish_link(end, established)
+    }
+
+    /// Opens the byte stream while still taking commands.
+    async fn open_stream(&mut self) -> Result<BoxedStream, LinkEnd> {
+        let endpoint = self.endpoint.clone();
+        let opening = transport::connect(&endpoint);
+        tokio::pin!(opening);
+        loop {
+            tokio::select! {
+                opened = &mut opening => {
+                    return opened.map_err(|e| LinkEnd::Broken(ClientError::from_io(&e)));
+                }
+                command = self.commands.recv() => match command {
+                    None => return Err(LinkEnd::Abandoned),
+                    Some(Command::Disconnect) => return Err(LinkEnd::Disconnected),
+                    Some(Command::Submit(id, request)) => self.submit(id, request),
+                    Some(Command::Connect) => {}
+                }
+            }
+            self.collect_session_events();
+            self.report();
+        }
+    }
+
+    /// Reports how a link ended and settles the session. Returns false when
+    /// the task should end.
+    fn finish_link(&mut self, end: LinkEnd, established: bool) -> bool {
+        self.session.connection_lost();
+        self.collect_session_events();
+        let error = match &end {
+            LinkEnd::Disconnected => ClientError::new(ErrorCode::MqttConnectionDisconnecting),
+            LinkEnd::Failed(failure) => ClientError::from_failure(failure),
+            LinkEnd::Broken(error) => error.clone(),
+            LinkEnd::Abandoned => return false,
+        };
+        match (established, matches!(end, LinkEnd::Disconnected)) {
+            (true, true) => self
+                .events
+                .extend([ClientEvent::Disconnected, ClientEvent::Closed]),
+            (true, false) => self
+                .events
+                .extend([ClientEvent::Interrupted(error), ClientEvent::Closed]),
+            (false, true) => self.events.extend([
+                ClientEvent::ConnectionFailure(error),
+                ClientEvent::Disconnected,
+            ]),
+            (false, false) => self.events.push(ClientEvent::ConnectionFailure(error)),
+        }
+        true
+    }
+
+    /// Runs one link until it ends. Also says whether CONNACK accepted it.
+    async fn serve(&mut self, stream: BoxedStream) -> (LinkEnd, bool) {
+        let (mut reader, mut writer) = tokio::io::split(stream);
+        let mut incoming = BytesMut::with_capacity(READ_CHUNK);
+        let mut outgoing = Outgoing::default();
+        let mut established = false;
+        let mut closing = false;
+        let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
+        let timer = sleep_until(far_future);
+        tokio::pin!(timer);
+        let mut armed = None;
+        self.session.connection_opened(Instant::now().into_std());
+
+        let end = loop {
+            let now = Instant::now().into_std();
+            while let Some(packet) = self.session.poll_transmit(now) {
+                if let Err(error) = outgoing.encode(&packet) {
+                    // Requests are validated before they are queued: this is a bug guard.
+                    let failure = Failure::ProtocolViolation(format!("cannot encode: {error}"));
+                    return (LinkEnd::Failed(failure), established);
+                }
+            }
+            if let Some(failure) = self.collect_session_events() {
+                self.report();
+                break LinkEnd::Failed(failure);
+            }
+            established |= self.session.is_connected();
+            self.report();
+            if closing && outgoing.is_empty() {
+                let _ = timeout(CLOSE_GRACE, writer.shutdown()).await;
+                break LinkEnd::Disconnected;
+            }
+            let deadline = self.session.next_deadline().map(Instant::from_std);
+            if deadline != armed {
+                timer.as_mut().reset(deadline.unwrap_or(far_future));
+                armed = deadline;
+            }
+            if incoming.capacity() - incoming.len() < READ_CHUNK / 4 {
+                incoming.reserve(READ_CHUNK);
+            }
+
+            tokio::select! {
+                command = self.commands.recv() => {
+                    let Some(command) = command else { break LinkEnd::Abandoned };
+                    closing |= self.handle_live_command(command);
+                    for _ in 0..COMMAND_BATCH {
+                        let Ok(command) = self.commands.try_recv() else { break };
+                        closing |= self.handle_live_command(command);
+                    }
+                }
+                read = reader.read_buf(&mut incoming) => match read {
+                    Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
+                    Ok(_) => {
+                        if let Err(failure) = self.decode_all(&mut incoming) {
+                            break LinkEnd::Failed(failure);
+                        }
+                    }
+                    Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
+                },
+                written = outgoing.write_to(&mut writer), if !outgoing.is_empty() => match written {
+                    Ok(()) => {
+                        if outgoing.is_empty() {
+                            self.session.flushed();
+                        }
+                    }
+                    Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
+                },
+                () = &mut timer, if armed.is_some() => {
+                    armed = None;
+                    self.session.handle_timeout(Instant::now().into_std());
+                }
+            }
+        };
+        (end, established)
+    }
+
+    /// Returns true when the command asks the link to close.
+    fn handle_live_command(&mut self, command: Command) -> bool {
+        match command {
+            Command::Connect => false,
+            Command::Submit(id, request) => {
+                self.submit(id, request);
+                false
+            }
+            Command::Disconnect => {
+                self.session.disconnect();
+                true
+            }
+        }
+    }
+
+    fn decode_all(&mut self, incoming: &mut BytesMut) -> Result<(), Failure> {
+        let now = Instant::now().into_std();
+        loop {
+            match protocol::decode(incoming, self.max_incoming_packet_size) {
+                Ok(Some(packet)) => self.session.handle_packet(packet, now),
+                Ok(None) => return Ok(()),
+                Err(error) => return Err(Failure::ProtocolViolation(error.to_string())),
+            }
+        }
+    }
+
+    /// Moves the session's events into the outgoing event batch; returns the
+    /// failure that ends the link, if one came.
+    fn collect_session_events(&mut self) -> Option<Failure> {
+        let mut fatal = None;
+        while let Some(event) = self.session.poll_event() {
+            match event {
+                Event::Connected { session_present } => self
+                    .events
+                    .push(ClientEvent::ConnectionSuccess { session_present }),
+                Event::Fatal(failure) => fatal = Some(failure),
+                Event::Message(publish) => self.events.push(ClientEvent::Message(publish)),
+                Event::Completed {
+                    id,
+                    packet_id,
+                    outcome,
+                } => {
+                    let result = match outcome {
+                        Outcome::Published => Ok(Completion::Published),
+                        Outcome::Subscribed(codes) => Ok(Completion::Subscribed(codes)),
+                        Outcome::Unsubscribed => Ok(Completion::Unsubscribed),
+                        Outcome::Failed(failure) => Err(ClientError::from_failure(&failure)),
+                    };
+                    self.events.push(ClientEvent::Completed {
+                        id,
+                        packet_id,
+                        result,
+                    });
+                }
+            }
+        }
+        fatal
+    }
+
+    /// Hands the batch to the sink and publishes the statistics.
+    fn report(&mut self) {
+        self.statistics.store_session(self.session.statistics());
+        if !self.events.is_empty() {
+            self.sink.deliver(&mut self.events);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The connection engine: one tokio task per connection drives a `Session`
+//! over a transport stream. The only room that owns sockets and timers.
+
+mod driver;
+mod error;
+mod outgoing;
+mod request;
+mod runtime;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::protocol::Publish;
+use crate::session::{OperationId, Request, SessionOptions, Statistics};
+use crate::transport::Endpoint;
+
+pub use error::{ClientError, ErrorCode};
+pub use request::InvalidRequest;
+
+/// The largest packet MQTT can frame: 268,435,455 bytes of remaining length
+/// plus a 5-byte fixed header.
+pub const MAX_PACKET_SIZE: usize = 268_435_455 + 5;
+
+#[derive(Debug, Clone)]
+pub struct ConnectionOptions {
+    pub session: SessionOptions,
+    pub endpoint: Endpoint,
+    /// Inbound packets larger than this close the link as a protocol error.
+    pub max_incoming_packet_size: usize,
+    pub reconnect_delays: ReconnectDelays,
+}
+
+/// Bounds of the wait before a reconnect attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReconnectDelays {
+    pub min: std::time::Duration,
+    pub max: std::time::Duration,
+}
+
+/// How a successful operation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completion {
+    Published,
+    /// One SUBACK return code per filter (0..=2 granted, 0x80 refused).
+    Subscribed(Vec<u8>),
+    Unsubscribed,
+}
+
+/// What a connection reports, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    /// CONNACK accepted an attempt.
+    ConnectionSuccess {
+        session_present: bool,
+    },
+    /// An attempt failed before CONNACK accepted it.
+    ConnectionFailure(ClientError),
+    /// An established link was lost.
+    Interrupted(ClientError),
+    /// `disconnect()` finished.
+    Disconnected,
+    /// A link that had been established is closed for good.
+    Closed,
+    Message(Publish),
+    Completed {
+        id: OperationId,
+        /// The packet identifier used on the wire, 0 when none was.
+        packet_id: u16,
+        result: Result<Completion, ClientError>,
+    },
+}
+
+/// Receives a connection's events on the I/O thread.
+pub trait EventSink: Send + Sync + 'static {
+    /// Takes every event out of `events`, in order, leaving it empty.
+    fn deliver(&self, events: &mut Vec<ClientEvent>);
+}
+
+enum Command {
+    Connect,
+    Submit(OperationId, Request),
+    Disconnect,
+}
+
+/// Operation counts shared between the handle and its driver: what is still
+/// in the command channel plus what the session reports.
+#[derive(Default)]
+struct SharedStatistics {
+    submitted_count: AtomicU64,
+    submitted_size: AtomicU64,
+    session: [AtomicU64; 4],
+}
+
+impl SharedStatistics {
+    fn store_session(&self, statistics: Statistics) {
+        let values = [
+            statistics.incomplete_count,
+            statistics.incomplete_size,
+            statistics.unacked_count,
+            statistics.unacked_size,
+        ];
+        for (slot, value) in self.session.iter().zip(values) {
+            slot.store(value, Ordering::Relaxed);
+        }
+    }
+
+    fn snapshot(&self) -> Statistics {
+        let [incomplete_count, incomplete_size, unacked_count, unacked_size] =
+            self.session.each_ref().map(|v| v.load(Ordering::Relaxed));
+        Statistics {
+            incomplete_count: incomplete_count + self.submitted_count.load(Ordering::Relaxed),
+            incomplete_size: incomplete_size + self.submitted_size.load(Ordering::Relaxed),
+            unacked_count,
+            unacked_size,
+        }
+    }
+}
+
+/// A handle on one connection's driver task. Dropping it ends the task and
+/// closes any link.
+pub struct Connection {
+    commands: mpsc::UnboundedSender<Command>,
+    statistics: Arc<SharedStatistics>,
+}
+
+impl Connection {
+    /// Starts the driver task; nothing goes on the network until `connect`.
+    pub fn new(options: ConnectionOptions, sink: Arc<dyn EventSink>) -> Connection {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let statistics = Arc::new(SharedStatistics::default());
+        let driver = driver::Driver::new(options, receiver, sink, statistics.clone());
+        runtime::spawn(driver.run());
+        Connection {
+            commands,
+            statistics,
+        }
+    }
+
+    /// Opens a link; the outcome arrives as `ConnectionSuccess` or
+    /// `ConnectionFailure`.
+    pub fn connect(&self) {
+        let _ = self.commands.send(Command::Connect);
+    }
+
+    /// Queues an operation after checking it; its outcome arrives as
+    /// `Completed { id, .. }`.
+    pub fn submit(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
+        request::validate(&request)?;
+        self.statistics
+            .submitted_size
+            .fetch_add(request.statistics_size(), Ordering::Relaxed);
+        self.statistics
+            .submitted_count
+            .fetch_add(1, Ordering::Relaxed);
+        let _ = self.commands.send(Command::Submit(id, request));
+        Ok(())
+    }
+
+    /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
+    pub fn disconnect(&self) {
+        let _ = self.commands.send(Command::Disconnect);
+    }
+
+    pub fn statistics(&self) -> Statistics {
+        self.statistics.snapshot()
+    }
+}

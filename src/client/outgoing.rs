@@ -1,0 +1,61 @@
+//! The write side of a link: packets are encoded back to back into one
+//! buffer and written with vectored writes, many packets per system call.
+
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::protocol::{self, Packet, ProtocolError};
+
+/// How many buffers one vectored write takes at most.
+const MAX_SLICES: usize = 64;
+
+#[derive(Default)]
+pub(super) struct Outgoing {
+    /// Packets encoded since the last write started.
+    staging: BytesMut,
+    /// Encoded bytes handed to writes, oldest first.
+    chunks: VecDeque<Bytes>,
+}
+
+impl Outgoing {
+    pub fn encode(&mut self, packet: &Packet) -> Result<(), ProtocolError> {
+        protocol::encode(packet, &mut self.staging)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.staging.is_empty() && self.chunks.is_empty()
+    }
+
+    /// One vectored write. Cancel-safe: bytes count as written only once the
+    /// write returns.
+    pub async fn write_to<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> io::Result<()> {
+        if !self.staging.is_empty() {
+            self.chunks.push_back(self.staging.split().freeze());
+        }
+        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+        let mut count = 0;
+        for (slot, chunk) in slices.iter_mut().zip(&self.chunks) {
+            *slot = IoSlice::new(chunk);
+            count += 1;
+        }
+        let mut written = writer.write_vectored(&slices[..count]).await?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        while written > 0 {
+            let Some(front) = self.chunks.front_mut() else {
+                break;
+            };
+            let step = written.min(front.len());
+            front.advance(step);
+            written -= step;
+            if front.is_empty() {
+                self.chunks.pop_front();
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,186 @@
+//! `MqttConnectionConfig` (a JS object) into `ConnectionOptions`, with
+//! aws-crt's defaults and rules, and errors that name the field.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use napi::bindgen_prelude::Object;
+
+use crate::client::{ConnectionOptions, ReconnectDelays, MAX_PACKET_SIZE};
+use crate::protocol::{validate_topic_name, LastWill, QoS};
+use crate::session::SessionOptions;
+use crate::transport::{AddressFamily, Endpoint, TcpKeepalive};
+
+use super::fields::{Checked, Fields, Invalid};
+
+const DEFAULT_KEEP_ALIVE_SECS: f64 = 1200.0;
+const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
+const DEFAULT_CONNECT_TIMEOUT_MS: f64 = 5000.0;
+const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
+const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
+/// Milliseconds a timer may be set to: about 24.8 days, like Node's timers.
+const MAX_MILLIS: f64 = 2_147_483_647.0;
+
+pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
+    let fields = Fields::new(config, "config");
+    refuse_unsupported(&fields)?;
+    let client_id = fields.string("client_id")?;
+    let host = fields.string("host_name")?;
+    if host.is_empty() {
+        return Err(Invalid::Range("config.host_name must not be empty".into()));
+    }
+    let port = fields.integer("port", 0.0, 65535.0)? as u16;
+    let endpoint = endpoint(&fields, host, port)?;
+
+    let keep_alive = match fields.optional_integer("keep_alive", 0.0, 65535.0)? {
+        None | Some(0.0) => DEFAULT_KEEP_ALIVE_SECS,
+        Some(secs) => secs,
+    };
+    let ping_timeout = match fields.optional_integer("ping_timeout", 0.0, MAX_MILLIS)? {
+        None | Some(0.0) => match fields.optional_integer("timeout", 0.0, MAX_MILLIS)? {
+            None | Some(0.0) => DEFAULT_PING_TIMEOUT_MS,
+            Some(ms) => ms,
+        },
+        Some(ms) => ms,
+    };
+    if keep_alive * 1000.0 <= ping_timeout {
+        return Err(Invalid::Range(format!(
+            "config.keep_alive ({keep_alive} s) must be greater than the ping timeout \
+             ({ping_timeout} ms): the broker would drop the link before a late PINGRESP is noticed"
+        )));
+    }
+    let operation_timeout =
+        match fields.optional_integer("protocol_operation_timeout", 0.0, MAX_MILLIS)? {
+            None | Some(0.0) => None,
+            Some(ms) => Some(millis(ms)),
+        };
+    let username = fields.optional_string("username")?;
+    let password = fields.optional_string("password")?;
+    if password.is_some() && username.is_none() {
+        return Err(Invalid::Type(
+            "config.password needs config.username: MQTT 3.1.1 does not allow a password alone"
+                .into(),
+        ));
+    }
+    let session = SessionOptions {
+        client_id,
+        clean_session: fields.optional_bool("clean_session")?.unwrap_or(false),
+        keep_alive: Duration::from_secs(keep_alive as u64),
+        ping_timeout: millis(ping_timeout),
+        operation_timeout,
+        will: will(&fields)?,
+        username,
+        password: password.map(Bytes::from),
+    };
+    Ok(ConnectionOptions {
+        session,
+        endpoint,
+        max_incoming_packet_size: MAX_PACKET_SIZE,
+        reconnect_delays: reconnect_delays(&fields)?,
+    })
+}
+
+fn millis(ms: f64) -> Duration {
+    Duration::from_millis(ms as u64)
+}
+
+/// Fields typed in `index.d.ts` whose transports arrive in a later release.
+fn refuse_unsupported(fields: &Fields<'_, '_>) -> Checked<()> {
+    let use_websocket = fields.optional_bool("use_websocket")?.unwrap_or(false);
+    let unsupported = [
+        ("use_websocket", use_websocket),
+        (
+            "websocket_handshake_transform",
+            fields.is_present("websocket_handshake_transform")?,
+        ),
+        ("proxy_options", fields.is_present("proxy_options")?),
+        ("tls_ctx", fields.is_present("tls_ctx")?),
+    ];
+    match unsupported.iter().find(|(_, used)| *used) {
+        Some((field, _)) => Err(Invalid::Unsupported(format!(
+            "config.{field} is not supported yet: this release of mqtt-napi connects over plain TCP and Unix sockets only"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoint> {
+    let mut endpoint = Endpoint {
+        host,
+        port,
+        family: AddressFamily::Any,
+        connect_timeout: millis(DEFAULT_CONNECT_TIMEOUT_MS),
+        keepalive: None,
+    };
+    let Some(socket_options) = fields.optional_object("socket_options")? else {
+        return Ok(endpoint);
+    };
+    let socket = Fields::new(&socket_options, "config.socket_options");
+    if socket.optional_integer("type", 0.0, 1.0)? == Some(1.0) {
+        return Err(Invalid::Range(
+            "config.socket_options.type must be SocketType.STREAM: MQTT needs a stream socket"
+                .into(),
+        ));
+    }
+    endpoint.family = match socket.optional_integer("domain", 0.0, 2.0)? {
+        Some(0.0) => AddressFamily::Ipv4Only,
+        Some(2.0) => AddressFamily::Local,
+        _ => AddressFamily::Any,
+    };
+    if let Some(ms) = socket.optional_integer("connect_timeout_ms", 0.0, MAX_MILLIS)? {
+        if ms > 0.0 {
+            endpoint.connect_timeout = millis(ms);
+        }
+    }
+    if socket.optional_bool("keepalive")?.unwrap_or(false) {
+        let seconds = |field| -> Checked<Option<Duration>> {
+            Ok(socket
+                .optional_integer(field, 0.0, 65535.0)?
+                .filter(|s| *s > 0.0)
+                .map(|s| Duration::from_secs(s as u64)))
+        };
+        endpoint.keepalive = Some(TcpKeepalive {
+            idle: seconds("keep_alive_timeout_sec")?,
+            interval: seconds("keep_alive_interval_sec")?,
+            retries: socket
+                .optional_integer("keep_alive_max_failed_probes", 0.0, 255.0)?
+                .filter(|n| *n > 0.0)
+                .map(|n| n as u32),
+        });
+    }
+    Ok(endpoint)
+}
+
+fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {
+    let Some(will) = fields.optional_object("will")? else {
+        return Ok(None);
+    };
+    let will = Fields::new(&will, "config.will");
+    let topic = will.string("topic")?;
+    validate_topic_name(&topic)
+        .map_err(|e| Invalid::Type(format!("config.will.topic is not a valid topic: {e}")))?;
+    let qos = will.integer("qos", 0.0, 2.0)? as u8;
+    Ok(Some(LastWill {
+        topic,
+        payload: Bytes::from(will.optional_bytes("payload")?.unwrap_or_default()),
+        qos: QoS::from_u8(qos).unwrap_or(QoS::AtMostOnce),
+        retain: will.optional_bool("retain")?.unwrap_or(false),
+    }))
+}
+
+/// aws-crt's clamping: only min given, max = max(min, 128); only max given,
+/// min = min(1, max); both given, min is capped at max.
+fn reconnect_delays(fields: &Fields<'_, '_>) -> Checked<ReconnectDelays> {
+    let min = fields.optional_non_negative("reconnect_min_sec")?;
+    let max = fields.optional_non_negative("reconnect_max_sec")?;
+    let (min, max) = match (min, max) {
+        (None, None) => (DEFAULT_RECONNECT_MIN_SECS, DEFAULT_RECONNECT_MAX_SECS),
+        (Some(min), None) => (min, min.max(DEFAULT_RECONNECT_MAX_SECS)),
+        (None, Some(max)) => (DEFAULT_RECONNECT_MIN_SECS.min(max), max),
+        (Some(min), Some(max)) => (min.min(max), max),
+    };
+    Ok(ReconnectDelays {
+        min: Duration::from_secs_f64(min),
+        max: Duration::from_secs_f64(max),
+    })
+}

@@ -1,0 +1,128 @@
+//! The native half of `MqttClientConnection`: JS calls in, batches out.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use napi::bindgen_prelude::{Function, Object};
+use napi::Env;
+use napi_derive::napi;
+
+use crate::client::{Connection, InvalidRequest};
+use crate::protocol::QoS;
+use crate::session::Request;
+
+use super::config::connection_options;
+use super::events::{EventBatch, JsEventSink};
+use super::fields::Invalid;
+
+#[napi(object)]
+pub struct NativeStatistics {
+    pub incomplete_operation_count: f64,
+    pub incomplete_operation_size: f64,
+    pub unacked_operation_count: f64,
+    pub unacked_operation_size: f64,
+}
+
+#[napi]
+pub struct NativeConnection {
+    connection: Connection,
+}
+
+fn qos(env: &Env, argument: &str, value: u32) -> napi::Result<QoS> {
+    QoS::from_u8(value.min(3) as u8).ok_or_else(|| {
+        Invalid::Range(format!(
+            "{argument} must be QoS.AtMostOnce (0), QoS.AtLeastOnce (1) or QoS.ExactlyOnce (2) (got {value})"
+        ))
+        .throw(env)
+    })
+}
+
+fn rejected(env: &Env, invalid: InvalidRequest) -> napi::Error {
+    Invalid::Type(invalid.to_string()).throw(env)
+}
+
+#[napi]
+impl NativeConnection {
+    /// Validates `config` (throwing TypeError/RangeError naming the field) and
+    /// starts the connection's driver; `on_events` receives every batch.
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        config: Object<'_>,
+        on_events: Function<'_, EventBatch, ()>,
+    ) -> napi::Result<NativeConnection> {
+        let options = connection_options(&config).map_err(|invalid| invalid.throw(&env))?;
+        let sink = JsEventSink::new(on_events)?;
+        Ok(NativeConnection {
+            connection: Connection::new(options, Arc::new(sink)),
+        })
+    }
+
+    #[napi]
+    pub fn connect(&self) {
+        self.connection.connect();
+    }
+
+    /// Copies the payload into the command queue and returns at once.
+    #[napi]
+    pub fn publish(
+        &self,
+        env: Env,
+        id: u32,
+        topic: String,
+        payload: &[u8],
+        qos_value: u32,
+        retain: bool,
+    ) -> napi::Result<()> {
+        let request = Request::Publish {
+            topic,
+            payload: Bytes::copy_from_slice(payload),
+            qos: qos(&env, "qos", qos_value)?,
+            retain,
+        };
+        self.connection
+            .submit(id, request)
+            .map_err(|invalid| rejected(&env, invalid))
+    }
+
+    #[napi]
+    pub fn subscribe(
+        &self,
+        env: Env,
+        id: u32,
+        filters: Vec<String>,
+        qos_values: Vec<u32>,
+    ) -> napi::Result<()> {
+        let filters = filters
+            .into_iter()
+            .zip(qos_values)
+            .map(|(filter, value)| Ok((filter, qos(&env, "qos", value)?)))
+            .collect::<napi::Result<Vec<_>>>()?;
+        self.connection
+            .submit(id, Request::Subscribe { filters })
+            .map_err(|invalid| rejected(&env, invalid))
+    }
+
+    #[napi]
+    pub fn unsubscribe(&self, env: Env, id: u32, filters: Vec<String>) -> napi::Result<()> {
+        self.connection
+            .submit(id, Request::Unsubscribe { filters })
+            .map_err(|invalid| rejected(&env, invalid))
+    }
+
+    #[napi]
+    pub fn disconnect(&self) {
+        self.connection.disconnect();
+    }
+
+    #[napi]
+    pub fn statistics(&self) -> NativeStatistics {
+        let statistics = self.connection.statistics();
+        NativeStatistics {
+            incomplete_operation_count: statistics.incomplete_count as f64,
+            incomplete_operation_size: statistics.incomplete_size as f64,
+            unacked_operation_count: statistics.unacked_count as f64,
+            unacked_operation_size: statistics.unacked_size as f64,
+        }
+    }
+}

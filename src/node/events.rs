@@ -1,0 +1,181 @@
+//! The one path from the I/O thread into JavaScript. Events are appended to a
+//! columnar batch; the first append after a drain schedules one call of a weak
+//! threadsafe function, and that call hands JS everything gathered by then.
+
+use std::sync::{Arc, Mutex};
+
+use napi::bindgen_prelude::{Buffer, Function, Uint32Array};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
+use napi_derive::napi;
+
+use crate::client::{ClientError, ClientEvent, Completion, EventSink};
+
+/// Everything that happened since the last drain, as JS receives it.
+///
+/// Messages are columns: `topics` joined by U+0000 (which no topic may
+/// contain), payloads back to back in `payload` ending at `payloadEnds[i]`,
+/// and `flags[i]` = qos | dup << 2 | retain << 3. Completions are records in
+/// `completions`: operation id, error code (0 = success), packet id, count
+/// of SUBACK codes, the codes. Connection events are rare and carry the
+/// message and completion counts at the moment they happened, so JS replays
+/// everything in order.
+#[napi(object)]
+pub struct EventBatch {
+    pub topics: String,
+    pub payload: Buffer,
+    pub payload_ends: Uint32Array,
+    pub flags: Uint32Array,
+    pub completions: Uint32Array,
+    pub connection_events: Vec<ConnectionEvent>,
+}
+
+#[napi(object)]
+pub struct ConnectionEvent {
+    /// connection_success, connection_failure, interrupt, disconnect, closed
+    pub kind: String,
+    /// Messages of this batch that happened before this event.
+    pub messages_before: u32,
+    /// Completion records (by count) of this batch before this event.
+    pub completions_before: u32,
+    pub session_present: Option<bool>,
+    pub error_code: Option<u32>,
+    pub error_detail: Option<String>,
+    pub return_code: Option<u32>,
+}
+
+#[derive(Default)]
+struct Batch {
+    topics: String,
+    message_count: u32,
+    payload: Vec<u8>,
+    payload_ends: Vec<u32>,
+    flags: Vec<u32>,
+    completions: Vec<u32>,
+    completion_count: u32,
+    connection_events: Vec<ConnectionEvent>,
+    /// A drain is scheduled and has not run yet.
+    drain_scheduled: bool,
+}
+
+impl Batch {
+    fn push(&mut self, event: ClientEvent) {
+        match event {
+            ClientEvent::Message(publish) => {
+                if self.message_count > 0 {
+                    self.topics.push('\0');
+                }
+                self.topics.push_str(&publish.topic);
+                self.payload.extend_from_slice(&publish.payload);
+                self.payload_ends.push(self.payload.len() as u32);
+                let flags = publish.qos as u32
+                    | u32::from(publish.dup) << 2
+                    | u32::from(publish.retain) << 3;
+                self.flags.push(flags);
+                self.message_count += 1;
+            }
+            ClientEvent::Completed {
+                id,
+                packet_id,
+                result,
+            } => {
+                let (code, granted) = match result {
+                    Ok(Completion::Subscribed(codes)) => (0, codes),
+                    Ok(Completion::Published | Completion::Unsubscribed) => (0, Vec::new()),
+                    Err(error) => (error.code as u32, Vec::new()),
+                };
+                self.completions
+                    .extend([id, code, u32::from(packet_id), granted.len() as u32]);
+                self.completions
+                    .extend(granted.iter().map(|c| u32::from(*c)));
+                self.completion_count += 1;
+            }
+            ClientEvent::ConnectionSuccess { session_present } => {
+                self.connection_event("connection_success", None, Some(session_present))
+            }
+            ClientEvent::ConnectionFailure(error) => {
+                self.connection_event("connection_failure", Some(error), None)
+            }
+            ClientEvent::Interrupted(error) => {
+                self.connection_event("interrupt", Some(error), None)
+            }
+            ClientEvent::Disconnected => self.connection_event("disconnect", None, None),
+            ClientEvent::Closed => self.connection_event("closed", None, None),
+        }
+    }
+
+    fn connection_event(
+        &mut self,
+        kind: &str,
+        error: Option<ClientError>,
+        session_present: Option<bool>,
+    ) {
+        self.connection_events.push(ConnectionEvent {
+            kind: kind.to_string(),
+            messages_before: self.message_count,
+            completions_before: self.completion_count,
+            session_present,
+            error_code: error.as_ref().map(|e| e.code as u32),
+            return_code: error
+                .as_ref()
+                .and_then(|e| e.connack_return_code)
+                .map(u32::from),
+            error_detail: error.map(|e| e.to_string()),
+        });
+    }
+
+    fn take(&mut self) -> EventBatch {
+        let batch = std::mem::take(self);
+        EventBatch {
+            topics: batch.topics,
+            payload: batch.payload.into(),
+            payload_ends: Uint32Array::new(batch.payload_ends),
+            flags: Uint32Array::new(batch.flags),
+            completions: Uint32Array::new(batch.completions),
+            connection_events: batch.connection_events,
+        }
+    }
+}
+
+type DrainFunction = ThreadsafeFunction<(), (), EventBatch, Status, false, true>;
+
+/// Delivers a connection's events to the JS function given at construction.
+pub struct JsEventSink {
+    batch: Arc<Mutex<Batch>>,
+    drain: DrainFunction,
+}
+
+impl JsEventSink {
+    /// `on_events` receives each `EventBatch`. The function must not throw:
+    /// the JS wrapper catches what listeners throw and rethrows it on a later
+    /// tick, where it is an ordinary uncaught exception.
+    pub fn new(on_events: Function<'_, EventBatch, ()>) -> napi::Result<JsEventSink> {
+        let batch = Arc::new(Mutex::new(Batch::default()));
+        let shared = batch.clone();
+        let drain = on_events
+            .build_threadsafe_function::<()>()
+            .weak::<true>()
+            .callee_handled::<false>()
+            .build_callback(move |_| {
+                let mut batch = shared.lock().unwrap_or_else(|e| e.into_inner());
+                Ok(batch.take())
+            })?;
+        Ok(JsEventSink { batch, drain })
+    }
+}
+
+impl EventSink for JsEventSink {
+    fn deliver(&self, events: &mut Vec<ClientEvent>) {
+        let schedule = {
+            let mut batch = self.batch.lock().unwrap_or_else(|e| e.into_inner());
+            for event in events.drain(..) {
+                batch.push(event);
+            }
+            !std::mem::replace(&mut batch.drain_scheduled, true)
+        };
+        if schedule {
+            // Fails only while the environment shuts down; nobody is left to tell.
+            let _ = self.drain.call((), ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}

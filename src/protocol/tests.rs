@@ -1,0 +1,540 @@
+//! Whole-packet tests: hand-written CONNECT/SUBSCRIBE vectors, framing, and
+//! property tests over every packet variant.
+
+use super::*;
+use bytes::{Bytes, BytesMut};
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+fn decode_bytes(bytes: &[u8]) -> Result<Option<Packet>, ProtocolError> {
+    decode(&mut BytesMut::from(bytes), usize::MAX)
+}
+
+fn encode_vec(packet: &Packet) -> Result<Vec<u8>, ProtocolError> {
+    let mut out = BytesMut::new();
+    let result = encode(packet, &mut out);
+    if result.is_err() {
+        assert!(out.is_empty(), "a failed encode must write nothing");
+    }
+    result.map(|()| out.to_vec())
+}
+
+/// The CONNECT of the spec's section 3.1.2.10 (flags 0xCE, keep alive 10)
+/// with a client id, will, username and password.
+const SPEC_CONNECT: &[u8] = b"\x10\x25\x00\x04MQTT\x04\xCE\x00\x0A\
+\x00\x03cid\x00\x05w/top\x00\x03bye\x00\x04user\x00\x02pw";
+
+fn spec_connect() -> Connect {
+    Connect {
+        protocol: ProtocolVersion::V311,
+        client_id: "cid".into(),
+        clean_session: true,
+        keep_alive: 10,
+        will: Some(LastWill {
+            topic: "w/top".into(),
+            payload: Bytes::from_static(b"bye"),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+        }),
+        username: Some("user".into()),
+        password: Some(Bytes::from_static(b"pw")),
+    }
+}
+
+#[test]
+fn connect_known_bytes() {
+    let packet = Packet::Connect(spec_connect());
+    assert_eq!(encode_vec(&packet).unwrap(), SPEC_CONNECT);
+    assert_eq!(decode_bytes(SPEC_CONNECT), Ok(Some(packet)));
+    let minimal = b"\x10\x0C\x00\x04MQTT\x04\x00\x00\x00\x00\x00";
+    let expected = Connect {
+        client_id: String::new(),
+        clean_session: false,
+        keep_alive: 0,
+        will: None,
+        username: None,
+        password: None,
+        ..spec_connect()
+    };
+    assert_eq!(decode_bytes(minimal), Ok(Some(Packet::Connect(expected))));
+}
+
+/// SPEC_CONNECT with its flags byte (offset 9) replaced.
+fn connect_with_flags(flags: u8) -> Vec<u8> {
+    let mut bytes = SPEC_CONNECT.to_vec();
+    bytes[9] = flags;
+    bytes
+}
+
+#[test]
+fn connect_flag_rules() {
+    assert_eq!(
+        decode_bytes(&connect_with_flags(0xCF)),
+        Err(ProtocolError::InvalidConnectFlags(0xCF))
+    );
+    assert_eq!(
+        decode_bytes(&connect_with_flags(0x4E)),
+        Err(ProtocolError::PasswordWithoutUsername)
+    );
+    assert_eq!(
+        decode_bytes(&connect_with_flags(0xDE)),
+        Err(ProtocolError::InvalidQoS(3))
+    );
+    // Will QoS or retain without the will flag.
+    for flags in [0x08, 0x10, 0x20] {
+        let bytes = b"\x10\x0C\x00\x04MQTT\x04\x00\x00\x00\x00\x00";
+        let mut bytes = bytes.to_vec();
+        bytes[9] = flags;
+        assert_eq!(
+            decode_bytes(&bytes),
+            Err(ProtocolError::InvalidConnectFlags(flags))
+        );
+    }
+    let no_user = Connect {
+        username: None,
+        ..spec_connect()
+    };
+    assert_eq!(
+        encode_vec(&Packet::Connect(no_user)),
+        Err(ProtocolError::PasswordWithoutUsername)
+    );
+}
+
+#[test]
+fn connect_protocol_checks() {
+    let mut v31 = SPEC_CONNECT.to_vec();
+    v31[8] = 3;
+    let err = ProtocolError::UnsupportedProtocol {
+        name: "MQTT".into(),
+        level: 3,
+    };
+    assert_eq!(decode_bytes(&v31), Err(err));
+    let mut wrong_name = SPEC_CONNECT.to_vec();
+    wrong_name[4..8].copy_from_slice(b"MQTX");
+    assert!(matches!(
+        decode_bytes(&wrong_name),
+        Err(ProtocolError::UnsupportedProtocol { .. })
+    ));
+}
+
+#[test]
+fn connect_length_mismatch() {
+    // Remaining length one short: the password runs past the body.
+    let mut short = SPEC_CONNECT[..SPEC_CONNECT.len() - 1].to_vec();
+    short[1] -= 1;
+    assert!(matches!(
+        decode_bytes(&short),
+        Err(ProtocolError::Malformed(_))
+    ));
+    // One extra byte after the password.
+    let mut long = SPEC_CONNECT.to_vec();
+    long.push(0);
+    long[1] += 1;
+    assert!(matches!(
+        decode_bytes(&long),
+        Err(ProtocolError::Malformed(_))
+    ));
+}
+
+#[test]
+fn connack() {
+    let packet = Packet::ConnAck(ConnAck {
+        session_present: true,
+        return_code: 0,
+    });
+    assert_eq!(encode_vec(&packet).unwrap(), b"\x20\x02\x01\x00");
+    assert_eq!(decode_bytes(b"\x20\x02\x01\x00"), Ok(Some(packet)));
+    let refused = ConnAck {
+        session_present: false,
+        return_code: 0xFF,
+    };
+    assert_eq!(
+        decode_bytes(b"\x20\x02\x00\xFF"),
+        Ok(Some(Packet::ConnAck(refused)))
+    );
+    assert!(matches!(
+        decode_bytes(b"\x20\x02\x02\x00"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    assert!(matches!(
+        decode_bytes(b"\x20\x03\x00\x00\x00"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    assert!(matches!(
+        decode_bytes(b"\x20\x01\x00"),
+        Err(ProtocolError::Malformed(_))
+    ));
+}
+
+#[test]
+fn subscribe_known_bytes() {
+    let bytes = b"\x82\x0E\x00\x0A\x00\x03a/b\x01\x00\x03c/#\x02";
+    let packet = Packet::Subscribe(Subscribe {
+        packet_id: 10,
+        filters: vec![
+            ("a/b".into(), QoS::AtLeastOnce),
+            ("c/#".into(), QoS::ExactlyOnce),
+        ],
+    });
+    assert_eq!(encode_vec(&packet).unwrap(), bytes);
+    assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
+}
+
+#[test]
+fn subscribe_errors() {
+    let cases: [(&[u8], ProtocolError); 5] = [
+        (
+            b"\x82\x06\x00\x00\x00\x01a\x00",
+            ProtocolError::MissingPacketId,
+        ),
+        (
+            b"\x82\x06\x00\x01\x00\x01a\x03",
+            ProtocolError::InvalidQoS(3),
+        ),
+        (
+            b"\x82\x02\x00\x01",
+            ProtocolError::Malformed("SUBSCRIBE needs at least one topic filter"),
+        ),
+        (
+            b"\x82\x06\x00\x01\x00\x01a\x04",
+            ProtocolError::Malformed("reserved bits set in requested QoS"),
+        ),
+        (
+            b"\x82\x07\x00\x01\x00\x02a#\x00",
+            ProtocolError::InvalidTopic(TopicError::MisplacedMultiLevelWildcard),
+        ),
+    ];
+    for (bytes, err) in cases {
+        assert_eq!(decode_bytes(bytes), Err(err), "{bytes:?}");
+    }
+    // Filter without its QoS byte.
+    assert!(matches!(
+        decode_bytes(b"\x82\x05\x00\x01\x00\x01a"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    let empty = Packet::Subscribe(Subscribe {
+        packet_id: 1,
+        filters: vec![],
+    });
+    assert!(matches!(
+        encode_vec(&empty),
+        Err(ProtocolError::Malformed(_))
+    ));
+    let zero = Packet::Subscribe(Subscribe {
+        packet_id: 0,
+        filters: vec![("a".into(), QoS::AtMostOnce)],
+    });
+    assert_eq!(encode_vec(&zero), Err(ProtocolError::MissingPacketId));
+}
+
+#[test]
+fn suback() {
+    let bytes = b"\x90\x06\x00\x07\x00\x01\x02\x80";
+    let packet = Packet::SubAck(SubAck {
+        packet_id: 7,
+        return_codes: vec![0, 1, 2, SUBACK_FAILURE],
+    });
+    assert_eq!(encode_vec(&packet).unwrap(), bytes);
+    assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
+    assert_eq!(
+        decode_bytes(b"\x90\x03\x00\x07\x03"),
+        Err(ProtocolError::InvalidSubAckReturnCode(3))
+    );
+    assert_eq!(
+        decode_bytes(b"\x90\x03\x00\x00\x00"),
+        Err(ProtocolError::MissingPacketId)
+    );
+    assert!(matches!(
+        decode_bytes(b"\x90\x02\x00\x07"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    let bad = Packet::SubAck(SubAck {
+        packet_id: 7,
+        return_codes: vec![3],
+    });
+    assert_eq!(
+        encode_vec(&bad),
+        Err(ProtocolError::InvalidSubAckReturnCode(3))
+    );
+}
+
+#[test]
+fn unsubscribe() {
+    let bytes = b"\xA2\x0A\x00\x03\x00\x01a\x00\x03b/+";
+    let packet = Packet::Unsubscribe(Unsubscribe {
+        packet_id: 3,
+        filters: vec!["a".into(), "b/+".into()],
+    });
+    assert_eq!(encode_vec(&packet).unwrap(), bytes);
+    assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
+    assert!(matches!(
+        decode_bytes(b"\xA2\x02\x00\x03"),
+        Err(ProtocolError::Malformed(_))
+    ));
+    assert_eq!(
+        decode_bytes(b"\xA2\x05\x00\x00\x00\x01a"),
+        Err(ProtocolError::MissingPacketId)
+    );
+    let empty = Packet::Unsubscribe(Unsubscribe {
+        packet_id: 3,
+        filters: vec![],
+    });
+    assert!(matches!(
+        encode_vec(&empty),
+        Err(ProtocolError::Malformed(_))
+    ));
+}
+
+#[test]
+fn incomplete_input_consumes_nothing() {
+    for cut in 0..SPEC_CONNECT.len() {
+        let mut buf = BytesMut::from(&SPEC_CONNECT[..cut]);
+        assert_eq!(decode(&mut buf, 1024), Ok(None), "cut at {cut}");
+        assert_eq!(buf.len(), cut);
+    }
+}
+
+#[test]
+fn too_large_rejected_before_body() {
+    // A PUBLISH announcing 200 bytes of body: 203 in all. Only the header is here.
+    let mut buf = BytesMut::from(&b"\x30\xC8\x01"[..]);
+    let err = ProtocolError::PacketTooLarge {
+        size: 203,
+        max: 202,
+    };
+    assert_eq!(decode(&mut buf, 202), Err(err));
+    assert_eq!(buf.len(), 3, "nothing consumed");
+    assert_eq!(decode(&mut buf, 203), Ok(None));
+}
+
+#[test]
+fn large_remaining_lengths() {
+    for payload_len in [0, 122, 123, 16_378, 16_379, 2_097_146, 2_097_147] {
+        let publish = Publish {
+            dup: false,
+            qos: QoS::AtMostOnce,
+            retain: false,
+            topic: "topic".into(),
+            packet_id: 0,
+            payload: Bytes::from(vec![7u8; payload_len]),
+        };
+        let packet = Packet::Publish(publish);
+        let mut buf = BytesMut::from(&encode_vec(&packet).unwrap()[..]);
+        assert_eq!(decode(&mut buf, usize::MAX), Ok(Some(packet)));
+        assert!(buf.is_empty());
+    }
+}
+
+#[test]
+fn consumes_exactly_one_packet() {
+    let mut buf = BytesMut::from(&b"\xC0\x00\xD0\x00\xE0"[..]);
+    assert_eq!(decode(&mut buf, 10), Ok(Some(Packet::PingReq)));
+    assert_eq!(decode(&mut buf, 10), Ok(Some(Packet::PingResp)));
+    assert_eq!(decode(&mut buf, 10), Ok(None));
+    assert_eq!(&buf[..], b"\xE0");
+}
+
+// ---- property tests ----
+
+/// Any string without U+0000 (the only code point MQTT forbids outright).
+fn text() -> impl Strategy<Value = String> {
+    vec(any::<char>().prop_filter("U+0000", |&c| c != '\0'), 0..12).prop_map(String::from_iter)
+}
+
+/// A topic level without wildcards, separators or U+0000.
+fn level() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z$]{0,5}",
+        vec(
+            any::<char>().prop_filter("plain", |c| !['\0', '+', '#', '/'].contains(c)),
+            0..5
+        )
+        .prop_map(String::from_iter),
+    ]
+}
+
+fn topic_name() -> impl Strategy<Value = String> {
+    vec(level(), 1..4)
+        .prop_map(|levels| levels.join("/"))
+        .prop_filter("empty", |t| !t.is_empty())
+}
+
+fn topic_filter() -> impl Strategy<Value = String> {
+    let level = prop_oneof![3 => level(), 1 => Just("+".to_string())];
+    (vec(level, 0..4), any::<bool>())
+        .prop_map(|(mut levels, hash)| {
+            if hash {
+                levels.push("#".into());
+            }
+            levels.join("/")
+        })
+        .prop_filter("empty", |t| !t.is_empty())
+}
+
+fn qos() -> impl Strategy<Value = QoS> {
+    prop_oneof![
+        Just(QoS::AtMostOnce),
+        Just(QoS::AtLeastOnce),
+        Just(QoS::ExactlyOnce)
+    ]
+}
+
+fn bytes(max: usize) -> impl Strategy<Value = Bytes> {
+    vec(any::<u8>(), 0..max).prop_map(Bytes::from)
+}
+
+fn packet_id() -> impl Strategy<Value = u16> {
+    1..=u16::MAX
+}
+
+fn connect() -> impl Strategy<Value = Connect> {
+    let will = (topic_name(), bytes(20), qos(), any::<bool>()).prop_map(
+        |(topic, payload, qos, retain)| LastWill {
+            topic,
+            payload,
+            qos,
+            retain,
+        },
+    );
+    // A password only ever comes with a username.
+    let credentials = proptest::option::of((text(), proptest::option::of(bytes(10))));
+    (
+        text(),
+        any::<bool>(),
+        any::<u16>(),
+        proptest::option::of(will),
+        credentials,
+    )
+        .prop_map(
+            |(client_id, clean_session, keep_alive, will, credentials)| {
+                let (username, password) = match credentials {
+                    Some((user, password)) => (Some(user), password),
+                    None => (None, None),
+                };
+                Connect {
+                    protocol: ProtocolVersion::V311,
+                    client_id,
+                    clean_session,
+                    keep_alive,
+                    will,
+                    username,
+                    password,
+                }
+            },
+        )
+}
+
+fn publish() -> impl Strategy<Value = Publish> {
+    (
+        any::<bool>(),
+        qos(),
+        any::<bool>(),
+        topic_name(),
+        packet_id(),
+        bytes(64),
+    )
+        .prop_map(|(dup, qos, retain, topic, id, payload)| {
+            let at_most_once = qos == QoS::AtMostOnce;
+            Publish {
+                dup: dup && !at_most_once,
+                qos,
+                retain,
+                topic,
+                packet_id: if at_most_once { 0 } else { id },
+                payload,
+            }
+        })
+}
+
+fn packet() -> impl Strategy<Value = Packet> {
+    let return_code = prop_oneof![Just(0u8), Just(1), Just(2), Just(SUBACK_FAILURE)];
+    prop_oneof![
+        connect().prop_map(Packet::Connect),
+        (any::<bool>(), any::<u8>()).prop_map(|(session_present, return_code)| {
+            Packet::ConnAck(ConnAck {
+                session_present,
+                return_code,
+            })
+        }),
+        publish().prop_map(Packet::Publish),
+        packet_id().prop_map(|packet_id| Packet::PubAck { packet_id }),
+        packet_id().prop_map(|packet_id| Packet::PubRec { packet_id }),
+        packet_id().prop_map(|packet_id| Packet::PubRel { packet_id }),
+        packet_id().prop_map(|packet_id| Packet::PubComp { packet_id }),
+        (packet_id(), vec((topic_filter(), qos()), 1..4))
+            .prop_map(|(packet_id, filters)| Packet::Subscribe(Subscribe { packet_id, filters })),
+        (packet_id(), vec(return_code, 1..6)).prop_map(|(packet_id, return_codes)| Packet::SubAck(
+            SubAck {
+                packet_id,
+                return_codes
+            }
+        )),
+        (packet_id(), vec(topic_filter(), 1..4)).prop_map(|(packet_id, filters)| {
+            Packet::Unsubscribe(Unsubscribe { packet_id, filters })
+        }),
+        packet_id().prop_map(|packet_id| Packet::UnsubAck { packet_id }),
+        Just(Packet::PingReq),
+        Just(Packet::PingResp),
+        Just(Packet::Disconnect),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn round_trip(packet in packet()) {
+        let bytes = encode_vec(&packet).unwrap();
+        let mut buf = BytesMut::from(&bytes[..]);
+        prop_assert_eq!(decode(&mut buf, bytes.len()), Ok(Some(packet)));
+        prop_assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn back_to_back(packets in vec(packet(), 1..6)) {
+        let mut buf = BytesMut::new();
+        for packet in &packets {
+            encode(packet, &mut buf).unwrap();
+        }
+        for packet in packets {
+            prop_assert_eq!(decode(&mut buf, usize::MAX), Ok(Some(packet)));
+        }
+        prop_assert!(buf.is_empty());
+        prop_assert_eq!(decode(&mut buf, usize::MAX), Ok(None));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..512)) {
+        let mut buf = BytesMut::from(&bytes[..]);
+        while let Ok(Some(packet)) = decode(&mut buf, 1024) {
+            let again = encode_vec(&packet);
+            prop_assert!(again.is_ok(), "{:?} failed to re-encode: {:?}", packet, again);
+            prop_assert_eq!(decode_bytes(&again.unwrap()), Ok(Some(packet)));
+        }
+    }
+
+    #[test]
+    fn corrupted_packets_never_panic(
+        packet in packet(),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let mut bytes = encode_vec(&packet).unwrap();
+        let at = at.index(bytes.len());
+        bytes[at] = byte;
+        let mut buf = BytesMut::from(&bytes[..]);
+        if let Ok(Some(packet)) = decode(&mut buf, usize::MAX) {
+            let again = encode_vec(&packet);
+            prop_assert!(again.is_ok(), "{:?} failed to re-encode: {:?}", packet, again);
+        }
+    }
+
+    #[test]
+    fn truncated_is_incomplete(packet in packet(), cut in any::<prop::sample::Index>()) {
+        let bytes = encode_vec(&packet).unwrap();
+        let cut = cut.index(bytes.len());
+        let mut buf = BytesMut::from(&bytes[..cut]);
+        prop_assert_eq!(decode(&mut buf, usize::MAX), Ok(None));
+        prop_assert_eq!(buf.len(), cut);
+    }
+}

@@ -1,0 +1,260 @@
+//! The MQTT session as a sans-IO state machine: packets, requests and time go
+//! in; packets to send and events come out. Every protocol rule that is not
+//! byte layout lives here; no sockets, no threads, no clock of its own.
+//!
+//! A driver owns one `Session` for the whole life of a user's connection
+//! object, across every network link: `connection_opened` when a byte stream
+//! is up, `handle_packet` for each decoded packet, `handle_timeout` at
+//! `next_deadline`, `poll_transmit` / `flushed` around writes, `poll_event`
+//! for what to report, `connection_lost` when the stream is gone.
+
+mod ids;
+mod inbound;
+mod outbound;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::Instant;
+
+use crate::protocol::{Connect, Packet, ProtocolVersion};
+
+use ids::PacketIds;
+use outbound::{InFlight, Queued};
+pub use types::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Down,
+    AwaitingConnAck,
+    Up,
+    /// DISCONNECT was queued; nothing else goes out on this link.
+    Closing,
+}
+
+pub struct Session {
+    options: SessionOptions,
+    link: Link,
+    ids: PacketIds,
+    /// Operations not yet sent: waiting for a link or for a packet id.
+    queued: VecDeque<Queued>,
+    /// Operations sent and waiting for their acknowledgement, by packet id.
+    in_flight: HashMap<u16, InFlight>,
+    /// Operation deadlines in the order they were set; stale entries (the
+    /// operation completed, or its id was reused) are skipped when due.
+    deadlines: VecDeque<(Instant, u16)>,
+    /// QoS 0 publishes handed to the transport and not yet flushed.
+    unflushed: VecDeque<(OperationId, u64)>,
+    /// Inbound QoS 2 packet ids received and not yet released (PUBREL).
+    inbound_qos2: HashSet<u16>,
+    transmit: VecDeque<Packet>,
+    events: VecDeque<Event>,
+    statistics: Statistics,
+    next_sequence: u64,
+    last_sent: Option<Instant>,
+    connack_deadline: Option<Instant>,
+    pingresp_deadline: Option<Instant>,
+}
+
+impl Session {
+    pub fn new(options: SessionOptions) -> Session {
+        Session {
+            options,
+            link: Link::Down,
+            ids: PacketIds::default(),
+            queued: VecDeque::new(),
+            in_flight: HashMap::new(),
+            deadlines: VecDeque::new(),
+            unflushed: VecDeque::new(),
+            inbound_qos2: HashSet::new(),
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+            statistics: Statistics::default(),
+            next_sequence: 0,
+            last_sent: None,
+            connack_deadline: None,
+            pingresp_deadline: None,
+        }
+    }
+
+    pub fn options(&self) -> &SessionOptions {
+        &self.options
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.link == Link::Up
+    }
+
+    /// A byte stream to the broker is up: CONNECT goes out first.
+    pub fn connection_opened(&mut self, now: Instant) {
+        self.transmit.clear();
+        self.link = Link::AwaitingConnAck;
+        self.connack_deadline = Some(now + self.options.ping_timeout);
+        self.pingresp_deadline = None;
+        let options = &self.options;
+        self.transmit.push_back(Packet::Connect(Connect {
+            protocol: ProtocolVersion::V311,
+            client_id: options.client_id.clone(),
+            clean_session: options.clean_session,
+            keep_alive: options.keep_alive.as_secs().min(u64::from(u16::MAX)) as u16,
+            will: options.will.clone(),
+            username: options.username.clone(),
+            password: options.password.clone(),
+        }));
+    }
+
+    /// The byte stream is gone (lost, refused, or closed after DISCONNECT).
+    /// A clean session fails what it had in flight; a persistent one keeps it
+    /// to resend on the next link. Queued operations wait either way.
+    pub fn connection_lost(&mut self) {
+        self.link = Link::Down;
+        self.transmit.clear();
+        self.connack_deadline = None;
+        self.pingresp_deadline = None;
+        while let Some((id, size)) = self.unflushed.pop_front() {
+            self.finish(
+                id,
+                0,
+                size,
+                false,
+                Outcome::Failed(Failure::ConnectionShutdown),
+            );
+        }
+        if self.options.clean_session {
+            self.inbound_qos2.clear();
+            self.fail_in_flight(Failure::CancelledForCleanSession);
+        }
+    }
+
+    /// Queues DISCONNECT when connected; the driver closes the stream once it
+    /// is written and then calls `connection_lost`.
+    pub fn disconnect(&mut self) {
+        if self.link == Link::Up {
+            self.transmit.push_back(Packet::Disconnect);
+        }
+        self.link = Link::Closing;
+    }
+
+    /// The next packet to write. Sending counts as traffic for keepalive.
+    pub fn poll_transmit(&mut self, now: Instant) -> Option<Packet> {
+        let packet = self.transmit.pop_front()?;
+        self.last_sent = Some(now);
+        Some(packet)
+    }
+
+    /// Everything polled so far has been written to the stream: QoS 0
+    /// publishes among it are complete.
+    pub fn flushed(&mut self) {
+        while let Some((id, size)) = self.unflushed.pop_front() {
+            self.finish(id, 0, size, false, Outcome::Published);
+        }
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    pub fn statistics(&self) -> Statistics {
+        self.statistics
+    }
+
+    /// The earliest moment `handle_timeout` has something to do.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let keepalive = match (self.link, self.pingresp_deadline, self.last_sent) {
+            (Link::Up, None, Some(last)) if !self.options.keep_alive.is_zero() => {
+                Some(last + self.options.keep_alive)
+            }
+            _ => None,
+        };
+        [
+            self.connack_deadline,
+            self.pingresp_deadline,
+            keepalive,
+            self.deadlines.front().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let connack_late = self.connack_deadline.is_some_and(|at| now >= at);
+        let pingresp_late = self.pingresp_deadline.is_some_and(|at| now >= at);
+        if connack_late || pingresp_late {
+            return self.fatal(Failure::Timeout);
+        }
+        self.expire_operations(now);
+        self.pump(now);
+        if self.link == Link::Up
+            && !self.options.keep_alive.is_zero()
+            && self.pingresp_deadline.is_none()
+            && self
+                .last_sent
+                .is_some_and(|last| now >= last + self.options.keep_alive)
+        {
+            self.transmit.push_back(Packet::PingReq);
+            self.pingresp_deadline = Some(now + self.options.ping_timeout);
+        }
+    }
+
+    /// One decoded packet from the broker.
+    pub fn handle_packet(&mut self, packet: Packet, now: Instant) {
+        if matches!(self.link, Link::Down | Link::Closing) {
+            return; // the link is being torn down; nothing more counts
+        }
+        if self.link == Link::AwaitingConnAck && !matches!(packet, Packet::ConnAck(_)) {
+            return self.violation("the broker sent a packet before CONNACK");
+        }
+        match packet {
+            Packet::ConnAck(connack) => self.handle_connack(connack, now),
+            Packet::Publish(publish) => self.handle_publish(publish),
+            Packet::PubRel { packet_id } => self.handle_pubrel(packet_id),
+            Packet::PubAck { packet_id } => self.handle_puback(packet_id),
+            Packet::PubRec { packet_id } => self.handle_pubrec(packet_id, now),
+            Packet::PubComp { packet_id } => self.handle_pubcomp(packet_id),
+            Packet::SubAck(suback) => self.handle_suback(suback),
+            Packet::UnsubAck { packet_id } => self.handle_unsuback(packet_id),
+            Packet::PingResp => self.pingresp_deadline = None,
+            Packet::Connect(_)
+            | Packet::Subscribe(_)
+            | Packet::Unsubscribe(_)
+            | Packet::PingReq
+            | Packet::Disconnect => self.violation("the broker sent a packet only clients send"),
+        }
+        // An acknowledgement may have freed the packet id a queued operation waits for.
+        self.pump(now);
+    }
+
+    fn handle_connack(&mut self, connack: crate::protocol::ConnAck, now: Instant) {
+        if self.link != Link::AwaitingConnAck {
+            return self.violation("the broker sent a second CONNACK");
+        }
+        self.connack_deadline = None;
+        if connack.return_code != 0 {
+            return self.fatal(Failure::ConnectionRefused(connack.return_code));
+        }
+        self.link = Link::Up;
+        if !connack.session_present {
+            // The broker has no record of inbound QoS 2 ids we hold.
+            self.inbound_qos2.clear();
+        }
+        self.events.push_back(Event::Connected {
+            session_present: connack.session_present,
+        });
+        self.resend_in_flight(now);
+    }
+
+    fn violation(&mut self, what: &str) {
+        self.fatal(Failure::ProtocolViolation(what.to_string()));
+    }
+
+    /// The link must close; nothing more is sent or handled on it.
+    fn fatal(&mut self, failure: Failure) {
+        self.link = Link::Closing;
+        self.connack_deadline = None;
+        self.pingresp_deadline = None;
+        self.transmit.clear();
+        self.events.push_back(Event::Fatal(failure));
+    }
+}

@@ -1,0 +1,300 @@
+//! Outbound operations: queued until a link and a packet id are free, then in
+//! flight until acknowledged (QoS 1: PUBACK; QoS 2: PUBREC, PUBREL, PUBCOMP).
+
+use std::time::Instant;
+
+use crate::protocol::{Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe};
+
+use super::{Event, Failure, Link, OperationId, Outcome, Request, Session};
+
+pub(super) struct Queued {
+    id: OperationId,
+    request: Request,
+    size: u64,
+}
+
+pub(super) struct InFlight {
+    id: OperationId,
+    /// Send order, so that a resend after reconnect keeps it.
+    sequence: u64,
+    size: u64,
+    deadline: Option<Instant>,
+    awaiting: Awaiting,
+}
+
+enum Awaiting {
+    PubAck(Publish),
+    PubRec(Publish),
+    PubComp,
+    SubAck(Subscribe),
+    UnsubAck(Unsubscribe),
+}
+
+impl Awaiting {
+    /// The packet that (re)starts this step of the flow.
+    fn packet(&self, packet_id: u16, resend: bool) -> Packet {
+        match self {
+            Awaiting::PubAck(publish) | Awaiting::PubRec(publish) => Packet::Publish(Publish {
+                dup: resend,
+                ..publish.clone()
+            }),
+            Awaiting::PubComp => Packet::PubRel { packet_id },
+            Awaiting::SubAck(subscribe) => Packet::Subscribe(subscribe.clone()),
+            Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
+        }
+    }
+}
+
+impl Session {
+    /// A user operation. Requests are validated by the caller; a QoS 0
+    /// publish while not connected fails at once.
+    pub fn submit(&mut self, id: OperationId, request: Request, now: Instant) {
+        let size = request.statistics_size();
+        self.statistics.incomplete_count += 1;
+        self.statistics.incomplete_size += size;
+        if request.is_qos0_publish() && self.link != Link::Up {
+            return self.finish(id, 0, size, false, Outcome::Failed(Failure::NotConnected));
+        }
+        self.queued.push_back(Queued { id, request, size });
+        self.pump(now);
+    }
+
+    /// Sends queued operations while the link is up and packet ids are free.
+    pub(super) fn pump(&mut self, now: Instant) {
+        while self.link == Link::Up {
+            let Some(front) = self.queued.front() else {
+                return;
+            };
+            let packet_id = if front.request.is_qos0_publish() {
+                0
+            } else {
+                match self.ids.allocate() {
+                    Some(packet_id) => packet_id,
+                    None => return, // all ids in flight: wait for an acknowledgement
+                }
+            };
+            let Some(Queued { id, request, size }) = self.queued.pop_front() else {
+                return;
+            };
+            let awaiting = match request {
+                Request::Publish {
+                    topic,
+                    payload,
+                    qos,
+                    retain,
+                } => {
+                    let publish = Publish {
+                        dup: false,
+                        qos,
+                        retain,
+                        topic,
+                        packet_id,
+                        payload,
+                    };
+                    match qos {
+                        QoS::AtMostOnce => {
+                            self.transmit.push_back(Packet::Publish(publish));
+                            self.unflushed.push_back((id, size));
+                            continue;
+                        }
+                        QoS::AtLeastOnce => Awaiting::PubAck(publish),
+                        QoS::ExactlyOnce => Awaiting::PubRec(publish),
+                    }
+                }
+                Request::Subscribe { filters } => {
+                    Awaiting::SubAck(Subscribe { packet_id, filters })
+                }
+                Request::Unsubscribe { filters } => {
+                    Awaiting::UnsubAck(Unsubscribe { packet_id, filters })
+                }
+            };
+            self.transmit.push_back(awaiting.packet(packet_id, false));
+            self.statistics.unacked_count += 1;
+            self.statistics.unacked_size += size;
+            let sequence = self.next_sequence;
+            self.next_sequence += 1;
+            let deadline = self.operation_deadline(packet_id, now);
+            self.in_flight.insert(
+                packet_id,
+                InFlight {
+                    id,
+                    sequence,
+                    size,
+                    deadline,
+                    awaiting,
+                },
+            );
+        }
+    }
+
+    fn operation_deadline(&mut self, packet_id: u16, now: Instant) -> Option<Instant> {
+        let deadline = now + self.options.operation_timeout?;
+        self.deadlines.push_back((deadline, packet_id));
+        Some(deadline)
+    }
+
+    /// After CONNACK: what was in flight goes out again first, in its
+    /// original order, PUBLISH with DUP set [MQTT-4.4.0-1].
+    pub(super) fn resend_in_flight(&mut self, now: Instant) {
+        let mut order: Vec<(u64, u16)> = self
+            .in_flight
+            .iter()
+            .map(|(packet_id, op)| (op.sequence, *packet_id))
+            .collect();
+        order.sort_unstable();
+        for (_, packet_id) in order {
+            let deadline = self.operation_deadline(packet_id, now);
+            if let Some(op) = self.in_flight.get_mut(&packet_id) {
+                op.deadline = deadline;
+                let packet = op.awaiting.packet(packet_id, true);
+                self.transmit.push_back(packet);
+            }
+        }
+    }
+
+    pub(super) fn handle_puback(&mut self, packet_id: u16) {
+        self.complete_if(
+            packet_id,
+            |a| matches!(a, Awaiting::PubAck(_)),
+            || Outcome::Published,
+        );
+    }
+
+    pub(super) fn handle_pubrec(&mut self, packet_id: u16, now: Instant) {
+        let Some(op) = self.in_flight.get_mut(&packet_id) else {
+            return; // a late PUBREC for an operation that timed out
+        };
+        match op.awaiting {
+            Awaiting::PubRec(_) | Awaiting::PubComp => {
+                op.awaiting = Awaiting::PubComp;
+                self.transmit.push_back(Packet::PubRel { packet_id });
+                let deadline = self.operation_deadline(packet_id, now);
+                if let Some(op) = self.in_flight.get_mut(&packet_id) {
+                    op.deadline = deadline;
+                }
+            }
+            _ => self.violation("PUBREC for a packet id that is not a QoS 2 publish"),
+        }
+    }
+
+    pub(super) fn handle_pubcomp(&mut self, packet_id: u16) {
+        self.complete_if(
+            packet_id,
+            |a| matches!(a, Awaiting::PubComp),
+            || Outcome::Published,
+        );
+    }
+
+    pub(super) fn handle_suback(&mut self, suback: SubAck) {
+        let codes = suback.return_codes;
+        let matches_request = match self.in_flight.get(&suback.packet_id) {
+            Some(InFlight {
+                awaiting: Awaiting::SubAck(subscribe),
+                ..
+            }) => subscribe.filters.len() == codes.len(),
+            _ => true, // not in flight or of another kind: complete_if decides
+        };
+        if !matches_request {
+            return self.violation("SUBACK has a different number of return codes than SUBSCRIBE");
+        }
+        self.complete_if(
+            suback.packet_id,
+            |a| matches!(a, Awaiting::SubAck(_)),
+            || Outcome::Subscribed(codes),
+        );
+    }
+
+    pub(super) fn handle_unsuback(&mut self, packet_id: u16) {
+        self.complete_if(
+            packet_id,
+            |a| matches!(a, Awaiting::UnsubAck(_)),
+            || Outcome::Unsubscribed,
+        );
+    }
+
+    /// Completes the in-flight operation `packet_id` when it awaits what
+    /// `expects` accepts. An acknowledgement for an id not in flight is
+    /// ignored (its operation may have timed out); one of the wrong kind for
+    /// an id in flight breaks the protocol.
+    fn complete_if(
+        &mut self,
+        packet_id: u16,
+        expects: impl FnOnce(&Awaiting) -> bool,
+        outcome: impl FnOnce() -> Outcome,
+    ) {
+        let Some(op) = self.in_flight.get(&packet_id) else {
+            return;
+        };
+        if !expects(&op.awaiting) {
+            return self
+                .violation("an acknowledgement of the wrong kind for a packet id in flight");
+        }
+        if let Some(op) = self.in_flight.remove(&packet_id) {
+            self.ids.release(packet_id);
+            self.finish(op.id, packet_id, op.size, true, outcome());
+        }
+    }
+
+    pub(super) fn expire_operations(&mut self, now: Instant) {
+        while let Some(&(at, packet_id)) = self.deadlines.front() {
+            if at > now {
+                return;
+            }
+            self.deadlines.pop_front();
+            let due = self
+                .in_flight
+                .get(&packet_id)
+                .is_some_and(|op| op.deadline == Some(at));
+            if due {
+                if let Some(op) = self.in_flight.remove(&packet_id) {
+                    self.ids.release(packet_id);
+                    self.finish(
+                        op.id,
+                        packet_id,
+                        op.size,
+                        true,
+                        Outcome::Failed(Failure::Timeout),
+                    );
+                }
+            }
+        }
+    }
+
+    pub(super) fn fail_in_flight(&mut self, failure: Failure) {
+        let mut failed: Vec<(u16, InFlight)> = self.in_flight.drain().collect();
+        failed.sort_unstable_by_key(|(_, op)| op.sequence);
+        self.deadlines.clear();
+        for (packet_id, op) in failed {
+            self.ids.release(packet_id);
+            self.finish(
+                op.id,
+                packet_id,
+                op.size,
+                true,
+                Outcome::Failed(failure.clone()),
+            );
+        }
+    }
+
+    /// Reports an operation's end and takes it out of the statistics.
+    pub(super) fn finish(
+        &mut self,
+        id: OperationId,
+        packet_id: u16,
+        size: u64,
+        was_unacked: bool,
+        outcome: Outcome,
+    ) {
+        self.statistics.incomplete_count -= 1;
+        self.statistics.incomplete_size -= size;
+        if was_unacked {
+            self.statistics.unacked_count -= 1;
+            self.statistics.unacked_size -= size;
+        }
+        self.events.push_back(Event::Completed {
+            id,
+            packet_id,
+            outcome,
+        });
+    }
+}

@@ -1,0 +1,528 @@
+//! The session driven by hand: packets and instants in, packets and events out.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::*;
+use crate::protocol::{ConnAck, LastWill, Packet, Publish, QoS, SubAck, Subscribe};
+
+fn options() -> SessionOptions {
+    SessionOptions {
+        client_id: "tester".into(),
+        clean_session: true,
+        keep_alive: Duration::from_secs(10),
+        ping_timeout: Duration::from_secs(3),
+        operation_timeout: None,
+        will: None,
+        username: None,
+        password: None,
+    }
+}
+
+fn drain_transmit(session: &mut Session, now: Instant) -> Vec<Packet> {
+    std::iter::from_fn(|| session.poll_transmit(now)).collect()
+}
+
+fn drain_events(session: &mut Session) -> Vec<Event> {
+    std::iter::from_fn(|| session.poll_event()).collect()
+}
+
+/// A session whose link is up (CONNECT sent, CONNACK accepted).
+fn connected(options: SessionOptions, now: Instant) -> Session {
+    let mut session = Session::new(options);
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(false, 0), now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Connected {
+            session_present: false
+        }]
+    );
+    session
+}
+
+fn connack(session_present: bool, return_code: u8) -> Packet {
+    Packet::ConnAck(ConnAck {
+        session_present,
+        return_code,
+    })
+}
+
+fn publish_request(qos: QoS) -> Request {
+    Request::Publish {
+        topic: "t".into(),
+        payload: Bytes::from_static(b"hello"),
+        qos,
+        retain: false,
+    }
+}
+
+fn inbound(qos: QoS, packet_id: u16) -> Publish {
+    Publish {
+        dup: false,
+        qos,
+        retain: false,
+        topic: "in".into(),
+        packet_id,
+        payload: Bytes::from_static(b"x"),
+    }
+}
+
+fn sent_publish_id(packets: &[Packet]) -> u16 {
+    match packets {
+        [Packet::Publish(p)] => p.packet_id,
+        other => panic!("expected one PUBLISH, got {other:?}"),
+    }
+}
+
+fn completed(id: OperationId, packet_id: u16, outcome: Outcome) -> Event {
+    Event::Completed {
+        id,
+        packet_id,
+        outcome,
+    }
+}
+
+#[test]
+fn connect_carries_every_option() {
+    let now = Instant::now();
+    let mut session = Session::new(SessionOptions {
+        clean_session: false,
+        will: Some(LastWill {
+            topic: "w".into(),
+            payload: Bytes::from_static(b"bye"),
+            qos: QoS::AtLeastOnce,
+            retain: true,
+        }),
+        username: Some("u".into()),
+        password: Some(Bytes::from_static(b"p")),
+        ..options()
+    });
+    session.connection_opened(now);
+    match drain_transmit(&mut session, now).as_slice() {
+        [Packet::Connect(connect)] => {
+            assert_eq!(connect.client_id, "tester");
+            assert!(!connect.clean_session);
+            assert_eq!(connect.keep_alive, 10);
+            assert_eq!(connect.will.as_ref().unwrap().topic, "w");
+            assert_eq!(connect.username.as_deref(), Some("u"));
+            assert_eq!(connect.password.as_deref(), Some(&b"p"[..]));
+        }
+        other => panic!("expected CONNECT, got {other:?}"),
+    }
+}
+
+#[test]
+fn connack_refusal_codes_are_fatal_with_the_code() {
+    for code in 1..=5u8 {
+        let now = Instant::now();
+        let mut session = Session::new(options());
+        session.connection_opened(now);
+        session.handle_packet(connack(false, code), now);
+        assert_eq!(
+            drain_events(&mut session),
+            vec![Event::Fatal(Failure::ConnectionRefused(code))]
+        );
+        assert!(!session.is_connected());
+    }
+}
+
+#[test]
+fn connack_that_never_comes_times_out_after_the_ping_timeout() {
+    let now = Instant::now();
+    let mut session = Session::new(options());
+    session.connection_opened(now);
+    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(3)));
+    session.handle_timeout(now + Duration::from_millis(2999));
+    assert!(drain_events(&mut session).is_empty());
+    session.handle_timeout(now + Duration::from_secs(3));
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Fatal(Failure::Timeout)]
+    );
+}
+
+#[test]
+fn packets_before_connack_and_a_second_connack_are_violations() {
+    let now = Instant::now();
+    let mut session = Session::new(options());
+    session.connection_opened(now);
+    session.handle_packet(Packet::PingResp, now);
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::Fatal(Failure::ProtocolViolation(_))]
+    ));
+
+    let mut session = connected(options(), now);
+    session.handle_packet(connack(false, 0), now);
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::Fatal(Failure::ProtocolViolation(_))]
+    ));
+}
+
+#[test]
+fn keepalive_pings_after_idle_and_declares_the_link_lost_without_pingresp() {
+    let start = Instant::now();
+    let mut session = connected(options(), start);
+    assert_eq!(
+        session.next_deadline(),
+        Some(start + Duration::from_secs(10))
+    );
+    let ping_at = start + Duration::from_secs(10);
+    session.handle_timeout(ping_at);
+    assert_eq!(drain_transmit(&mut session, ping_at), vec![Packet::PingReq]);
+    assert_eq!(
+        session.next_deadline(),
+        Some(ping_at + Duration::from_secs(3))
+    );
+    session.handle_timeout(ping_at + Duration::from_secs(3));
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Fatal(Failure::Timeout)]
+    );
+}
+
+#[test]
+fn pingresp_clears_the_deadline_and_outgoing_traffic_postpones_the_ping() {
+    let start = Instant::now();
+    let mut session = connected(options(), start);
+    let later = start + Duration::from_secs(6);
+    session.submit(1, publish_request(QoS::AtMostOnce), later);
+    drain_transmit(&mut session, later);
+    session.handle_timeout(start + Duration::from_secs(10));
+    assert!(drain_transmit(&mut session, later).is_empty());
+    let ping_at = later + Duration::from_secs(10);
+    assert_eq!(session.next_deadline(), Some(ping_at));
+    session.handle_timeout(ping_at);
+    assert_eq!(drain_transmit(&mut session, ping_at), vec![Packet::PingReq]);
+    session.handle_packet(Packet::PingResp, ping_at);
+    session.handle_timeout(ping_at + Duration::from_secs(5));
+    assert!(drain_events(&mut session).is_empty());
+}
+
+#[test]
+fn qos0_completes_when_flushed_and_fails_offline() {
+    let now = Instant::now();
+    let mut offline = Session::new(options());
+    offline.submit(7, publish_request(QoS::AtMostOnce), now);
+    assert_eq!(
+        drain_events(&mut offline),
+        vec![completed(7, 0, Outcome::Failed(Failure::NotConnected))]
+    );
+
+    let mut session = connected(options(), now);
+    session.submit(8, publish_request(QoS::AtMostOnce), now);
+    assert_eq!(session.statistics().incomplete_count, 1);
+    assert_eq!(sent_publish_id(&drain_transmit(&mut session, now)), 0);
+    assert!(drain_events(&mut session).is_empty());
+    session.flushed();
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(8, 0, Outcome::Published)]
+    );
+    assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
+fn qos1_publish_completes_on_puback_and_counts_as_unacked_until_then() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    assert_ne!(packet_id, 0);
+    let size = 4 + 1 + 5;
+    assert_eq!(
+        session.statistics(),
+        Statistics {
+            incomplete_count: 1,
+            incomplete_size: size,
+            unacked_count: 1,
+            unacked_size: size
+        }
+    );
+    session.handle_packet(Packet::PubAck { packet_id }, now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(1, packet_id, Outcome::Published)]
+    );
+    assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
+fn qos2_publish_goes_through_pubrec_pubrel_pubcomp() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(1, publish_request(QoS::ExactlyOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    session.handle_packet(Packet::PubRec { packet_id }, now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubRel { packet_id }]
+    );
+    assert!(drain_events(&mut session).is_empty());
+    session.handle_packet(Packet::PubComp { packet_id }, now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(1, packet_id, Outcome::Published)]
+    );
+}
+
+#[test]
+fn inbound_qos1_is_acknowledged_and_delivered() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.handle_packet(Packet::Publish(inbound(QoS::AtLeastOnce, 9)), now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Message(inbound(QoS::AtLeastOnce, 9))]
+    );
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubAck { packet_id: 9 }]
+    );
+}
+
+#[test]
+fn inbound_qos2_is_delivered_exactly_once_until_pubrel() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    let message = inbound(QoS::ExactlyOnce, 5);
+    session.handle_packet(Packet::Publish(message.clone()), now);
+    let duplicate = Publish {
+        dup: true,
+        ..message.clone()
+    };
+    session.handle_packet(Packet::Publish(duplicate.clone()), now);
+    assert_eq!(drain_events(&mut session), vec![Event::Message(message)]);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![
+            Packet::PubRec { packet_id: 5 },
+            Packet::PubRec { packet_id: 5 }
+        ]
+    );
+    session.handle_packet(Packet::PubRel { packet_id: 5 }, now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubComp { packet_id: 5 }]
+    );
+    // After PUBREL the id is free: the same id is a new message.
+    session.handle_packet(Packet::Publish(duplicate.clone()), now);
+    assert_eq!(drain_events(&mut session), vec![Event::Message(duplicate)]);
+}
+
+#[test]
+fn subscribe_reports_granted_and_refused_filters() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    let filters = vec![
+        ("a/#".to_string(), QoS::ExactlyOnce),
+        ("b".to_string(), QoS::AtLeastOnce),
+    ];
+    session.submit(
+        3,
+        Request::Subscribe {
+            filters: filters.clone(),
+        },
+        now,
+    );
+    let packet_id = match drain_transmit(&mut session, now).as_slice() {
+        [Packet::Subscribe(Subscribe {
+            packet_id,
+            filters: sent,
+        })] => {
+            assert_eq!(sent, &filters);
+            *packet_id
+        }
+        other => panic!("expected SUBSCRIBE, got {other:?}"),
+    };
+    session.handle_packet(
+        Packet::SubAck(SubAck {
+            packet_id,
+            return_codes: vec![2, 0x80],
+        }),
+        now,
+    );
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(3, packet_id, Outcome::Subscribed(vec![2, 0x80]))]
+    );
+}
+
+#[test]
+fn suback_with_the_wrong_count_is_a_violation() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(
+        3,
+        Request::Subscribe {
+            filters: vec![("a".into(), QoS::AtMostOnce)],
+        },
+        now,
+    );
+    drain_transmit(&mut session, now);
+    session.handle_packet(
+        Packet::SubAck(SubAck {
+            packet_id: 1,
+            return_codes: vec![0, 0],
+        }),
+        now,
+    );
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::Fatal(Failure::ProtocolViolation(_))]
+    ));
+}
+
+#[test]
+fn unsubscribe_completes_on_unsuback() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(
+        4,
+        Request::Unsubscribe {
+            filters: vec!["a".into()],
+        },
+        now,
+    );
+    let packet_id = match drain_transmit(&mut session, now).as_slice() {
+        [Packet::Unsubscribe(u)] => u.packet_id,
+        other => panic!("expected UNSUBSCRIBE, got {other:?}"),
+    };
+    session.handle_packet(Packet::UnsubAck { packet_id }, now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(4, packet_id, Outcome::Unsubscribed)]
+    );
+}
+
+#[test]
+fn packet_ids_in_flight_are_never_reused() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    for id in 0..65_535 {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    let sent = drain_transmit(&mut session, now);
+    assert_eq!(sent.len(), 65_535);
+    // A further operation waits for a free id instead of reusing one.
+    session.submit(70_000, publish_request(QoS::AtLeastOnce), now);
+    assert!(drain_transmit(&mut session, now).is_empty());
+    session.handle_packet(Packet::PubAck { packet_id: 42 }, now);
+    assert_eq!(sent_publish_id(&drain_transmit(&mut session, now)), 42);
+}
+
+#[test]
+fn operations_before_connack_wait_and_go_out_after_it() {
+    let now = Instant::now();
+    let mut session = Session::new(options());
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    session.connection_opened(now);
+    assert!(matches!(
+        drain_transmit(&mut session, now).as_slice(),
+        [Packet::Connect(_)]
+    ));
+    session.handle_packet(connack(false, 0), now);
+    assert_ne!(sent_publish_id(&drain_transmit(&mut session, now)), 0);
+}
+
+#[test]
+fn clean_session_fails_in_flight_operations_when_the_link_is_lost() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    session.connection_lost();
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(
+            1,
+            packet_id,
+            Outcome::Failed(Failure::CancelledForCleanSession)
+        )]
+    );
+    assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
+fn persistent_session_resends_in_flight_with_dup_after_reconnect() {
+    let now = Instant::now();
+    let mut session = connected(
+        SessionOptions {
+            clean_session: false,
+            ..options()
+        },
+        now,
+    );
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    session.submit(2, publish_request(QoS::ExactlyOnce), now);
+    let sent = drain_transmit(&mut session, now);
+    let second = match &sent[1] {
+        Packet::Publish(p) => p.packet_id,
+        other => panic!("{other:?}"),
+    };
+    session.handle_packet(Packet::PubRec { packet_id: second }, now);
+    drain_transmit(&mut session, now);
+    session.connection_lost();
+    assert!(drain_events(&mut session).is_empty());
+
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(true, 0), now);
+    let resent = drain_transmit(&mut session, now);
+    match resent.as_slice() {
+        [Packet::Publish(p), Packet::PubRel { packet_id }] => {
+            assert!(p.dup);
+            assert_eq!(*packet_id, second);
+        }
+        other => panic!("expected PUBLISH(dup) then PUBREL, got {other:?}"),
+    }
+}
+
+#[test]
+fn operation_timeout_fails_the_operation_and_frees_its_id() {
+    let now = Instant::now();
+    let mut session = connected(
+        SessionOptions {
+            operation_timeout: Some(Duration::from_secs(2)),
+            keep_alive: Duration::ZERO,
+            ..options()
+        },
+        now,
+    );
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(2)));
+    session.handle_timeout(now + Duration::from_secs(2));
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(1, packet_id, Outcome::Failed(Failure::Timeout))]
+    );
+    // A late PUBACK is ignored, not a violation.
+    session.handle_packet(Packet::PubAck { packet_id }, now);
+    assert!(drain_events(&mut session).is_empty());
+    assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
+fn disconnect_sends_disconnect_and_nothing_after_it() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.disconnect();
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    assert_eq!(drain_transmit(&mut session, now), vec![Packet::Disconnect]);
+}
+
+#[test]
+fn broker_sending_client_packets_is_a_violation() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.handle_packet(Packet::PingReq, now);
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::Fatal(Failure::ProtocolViolation(_))]
+    ));
+}
