@@ -230,8 +230,7 @@ impl Session {
                 .violation("an acknowledgement of the wrong kind for a packet id in flight");
         }
         if let Some(op) = self.in_flight.remove(&packet_id) {
-            self.ids.release(packet_id);
-            self.finish(op.id, packet_id, op.size, true, outcome());
+            self.settle(packet_id, op, outcome());
         }
     }
 
@@ -247,14 +246,7 @@ impl Session {
                 .is_some_and(|op| op.deadline == Some(at));
             if due {
                 if let Some(op) = self.in_flight.remove(&packet_id) {
-                    self.ids.release(packet_id);
-                    self.finish(
-                        op.id,
-                        packet_id,
-                        op.size,
-                        true,
-                        Outcome::Failed(Failure::Timeout),
-                    );
+                    self.settle(packet_id, op, Outcome::Failed(Failure::Timeout));
                 }
             }
         }
@@ -265,15 +257,14 @@ impl Session {
         failed.sort_unstable_by_key(|(_, op)| op.sequence);
         self.deadlines.clear();
         for (packet_id, op) in failed {
-            self.ids.release(packet_id);
-            self.finish(
-                op.id,
-                packet_id,
-                op.size,
-                true,
-                Outcome::Failed(failure.clone()),
-            );
+            self.settle(packet_id, op, Outcome::Failed(failure.clone()));
         }
+    }
+
+    /// Ends an operation that was in flight and frees its packet id.
+    fn settle(&mut self, packet_id: u16, op: InFlight, outcome: Outcome) {
+        self.ids.release(packet_id);
+        self.finish(op.id, packet_id, op.size, true, outcome);
     }
 
     /// Reports an operation's end and takes it out of the statistics.
