@@ -18,7 +18,7 @@ const PUBLISH = 0
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 
-/** A timer that keeps Node running while a connection is wanted. */
+/** Period of the timer that holds a wanted connection (it never needs to fire). */
 const KEEP_ALIVE_MS = 2 ** 30
 
 class MqttWill {
@@ -65,7 +65,10 @@ class MqttClientConnection extends EventEmitter {
     super()
     this.client = client
     this.config = config
-    this._native = new NativeConnection(nativeConfig(config), (batch) => this._drain(batch))
+    // The native side holds this callback for good; a weak link lets an idle,
+    // unreferenced connection be collected (which closes its native half).
+    const self = new WeakRef(this)
+    this._native = new NativeConnection(nativeConfig(config), (batch) => self.deref()?._drain(batch))
     this._pending = new Map()
     this._nextId = 0
     this._subscriptions = new Subscriptions()
@@ -163,9 +166,13 @@ class MqttClientConnection extends EventEmitter {
     })
   }
 
+  /**
+   * While a connection is wanted, a timer keeps Node running and keeps this
+   * object reachable even if the application dropped its reference.
+   */
   _holdProcess(hold) {
     if (hold && !this._keepAlive) {
-      this._keepAlive = setInterval(() => {}, KEEP_ALIVE_MS)
+      this._keepAlive = setInterval(() => this, KEEP_ALIVE_MS)
     } else if (!hold && this._keepAlive) {
       clearInterval(this._keepAlive)
       this._keepAlive = undefined
