@@ -133,8 +133,8 @@ export declare namespace io {
 
   /**
    * A TLS context. TLS support arrives in a later release: constructing one
-   * works, but a connection configured with `tls_ctx` fails with a clear
-   * "not supported yet" error.
+   * works, but `new_connection` with `tls_ctx` throws an Error naming
+   * `config.tls_ctx` and saying it is not supported yet.
    */
   class ClientTlsContext {
     constructor(options?: unknown);
@@ -295,8 +295,9 @@ export declare namespace mqtt {
 
   /**
    * The configuration of one connection. Field names, defaults and rules are
-   * aws-crt's; a wrong type throws a TypeError and a value out of range a
-   * RangeError, both naming the field.
+   * aws-crt's; a wrong type throws a TypeError and a value out of range (or a
+   * number that should be an integer and is not) a RangeError, both naming
+   * the field.
    */
   interface MqttConnectionConfig {
     /**

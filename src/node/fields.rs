@@ -127,7 +127,7 @@ impl<'a, 'env> Fields<'a, 'env> {
         };
         let number = unsafe { value.cast::<f64>() }?;
         if number.fract() != 0.0 || !number.is_finite() {
-            return Err(Invalid::Type(format!(
+            return Err(Invalid::Range(format!(
                 "{} must be {expected} (got {number})",
                 self.name(field)
             )));
@@ -157,12 +157,6 @@ impl<'a, 'env> Fields<'a, 'env> {
             return Ok(None);
         };
         let number = unsafe { value.cast::<f64>() }?;
-        if number.is_nan() {
-            return Err(Invalid::Type(format!(
-                "{} must be {expected} (got NaN)",
-                self.name(field)
-            )));
-        }
         if !number.is_finite() || number < 0.0 {
             return Err(Invalid::Range(format!(
                 "{} must be {expected} (got {number})",

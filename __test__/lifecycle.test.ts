@@ -1,0 +1,416 @@
+/**
+ * Connecting, disconnecting, failing to connect, losing the link, and the
+ * operation statistics: what an aws-crt user sees of a connection's life.
+ */
+import { CrtError, io, mqtt } from '../index'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { availableBrokers, Broker, startAedes, startBroker } from './support/brokers'
+import { startFakeBroker } from './support/fake-broker'
+import { freePort } from './support/ports'
+import { startRelay } from './support/relay'
+import {
+  cleanupConnections,
+  connected,
+  newConnection,
+  once,
+  uniqueId,
+  uniqueTopic,
+  waitFor,
+  within,
+} from './support/helpers'
+
+/** The error a promise rejected with; fails the test if it resolved. */
+async function rejection(promise: Promise<unknown>, timeoutMs = 10000): Promise<CrtError> {
+  try {
+    const value = await within(promise, timeoutMs, 'the promise to settle')
+    throw new Error(`expected a rejection, got ${JSON.stringify(value)}`)
+  } catch (error) {
+    if (error instanceof Error && /^(expected a rejection|timed out after)/.test(error.message)) throw error
+    return error as CrtError
+  }
+}
+
+/** Records the names (and arguments) of a connection's lifecycle events in order. */
+function recordEvents(connection: mqtt.MqttClientConnection): Array<[string, unknown[]]> {
+  const events: Array<[string, unknown[]]> = []
+  for (const name of ['connect', 'connection_success', 'connection_failure', 'interrupt', 'resume', 'disconnect', 'closed']) {
+    connection.on(name, (...args: unknown[]) => events.push([name, args]))
+  }
+  return events
+}
+
+afterEach(cleanupConnections)
+
+describe('error codes', () => {
+  test.each([
+    [1047, 'AWS_IO_SOCKET_CONNECTION_REFUSED'],
+    [1048, 'AWS_IO_SOCKET_TIMEOUT'],
+    [5129, 'AWS_ERROR_MQTT_TIMEOUT'],
+    [5131, 'AWS_ERROR_MQTT_NOT_CONNECTED'],
+    [5134, 'AWS_ERROR_MQTT_UNEXPECTED_HANGUP'],
+    [5138, 'AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION'],
+    [5380, 'MQTT_NAPI_CONNACK_BAD_USERNAME_OR_PASSWORD'],
+    [5381, 'MQTT_NAPI_CONNACK_NOT_AUTHORIZED'],
+  ])('io.error_code_to_name(%i) is %s and the code has a text', (code, name) => {
+    expect(io.error_code_to_name(code)).toBe(name)
+    const text = io.error_code_to_string(code)
+    expect(typeof text).toBe('string')
+    expect(text.length).toBeGreaterThan(0)
+  })
+})
+
+describe('classes and constants', () => {
+  test('MqttClientConnection carries the static event names', () => {
+    expect(mqtt.MqttClientConnection.CONNECT).toBe('connect')
+    expect(mqtt.MqttClientConnection.CONNECTION_SUCCESS).toBe('connection_success')
+    expect(mqtt.MqttClientConnection.CONNECTION_FAILURE).toBe('connection_failure')
+    expect(mqtt.MqttClientConnection.INTERRUPT).toBe('interrupt')
+    expect(mqtt.MqttClientConnection.RESUME).toBe('resume')
+    expect(mqtt.MqttClientConnection.MESSAGE).toBe('message')
+    expect(mqtt.MqttClientConnection.DISCONNECT).toBe('disconnect')
+    expect(mqtt.MqttClientConnection.CLOSED).toBe('closed')
+    expect(mqtt.MqttClientConnection.ERROR).toBe('error')
+  })
+
+  test('QoS values', () => {
+    expect(mqtt.QoS.AtMostOnce).toBe(0)
+    expect(mqtt.QoS.AtLeastOnce).toBe(1)
+    expect(mqtt.QoS.ExactlyOnce).toBe(2)
+  })
+
+  test('new MqttClient(new io.ClientBootstrap()) makes connections that are MqttClientConnections', () => {
+    const client = new mqtt.MqttClient(new io.ClientBootstrap())
+    const connection = client.new_connection({ client_id: uniqueId(), host_name: '127.0.0.1', port: 1, clean_session: true })
+    expect(connection).toBeInstanceOf(mqtt.MqttClientConnection)
+    expect(connection.config.client_id).toBeDefined()
+  })
+
+  test("an 'error' event with no listener of the user's does not throw (a default listener is installed)", () => {
+    const connection = new mqtt.MqttClient().new_connection({ client_id: uniqueId(), host_name: '127.0.0.1', port: 1 })
+    expect(() => connection.emit('error', new CrtError('nobody listens'))).not.toThrow()
+  })
+
+  test('CrtError is an Error carrying the original value', () => {
+    const error = new CrtError('plain message')
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toContain('plain message')
+    expect(error.error).toBe('plain message')
+  })
+})
+
+describe('connection failures', () => {
+  test('connect() to a closed port rejects with AWS_IO_SOCKET_CONNECTION_REFUSED and emits connection_failure', async () => {
+    const port = await freePort()
+    const connection = newConnection(
+      { host: '127.0.0.1', port },
+      { socket_options: new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.IPV4, 3000) },
+    )
+    const events = recordEvents(connection)
+    const error = await rejection(connection.connect(), 5000)
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toBeInstanceOf(CrtError)
+    expect(error.error_name).toBe('AWS_IO_SOCKET_CONNECTION_REFUSED')
+    expect(error.error_code).toBe(1047)
+    const failures = events.filter(([name]) => name === 'connection_failure')
+    expect(failures).toHaveLength(1)
+    const result = failures[0][1][0] as mqtt.OnConnectionFailedResult
+    expect(result.error).toBeInstanceOf(CrtError)
+    expect(result.error.error_code).toBe(1047)
+    expect(result.error.error_name).toBe('AWS_IO_SOCKET_CONNECTION_REFUSED')
+    expect(events.map(([name]) => name)).not.toContain('connect')
+    expect(events.map(([name]) => name)).not.toContain('connection_success')
+  })
+
+  test('a broker that accepts TCP but never sends CONNACK: connect() rejects with AWS_ERROR_MQTT_TIMEOUT', async () => {
+    const fake = await startFakeBroker('silent')
+    try {
+      const connection = newConnection(fake, {
+        socket_options: new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.IPV4, 300),
+        ping_timeout: 500,
+        keep_alive: 5,
+      })
+      const failed = once<[mqtt.OnConnectionFailedResult]>(connection, 'connection_failure', 5000)
+      const error = await rejection(connection.connect(), 5000)
+      expect(error).toBeInstanceOf(CrtError)
+      expect(error.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+      expect(error.error_code).toBe(5129)
+      const [result] = await failed
+      expect(result.error.error_code).toBe(5129)
+      // The client did reach the server and sent its CONNECT.
+      expect(fake.connections).toBeGreaterThanOrEqual(1)
+      expect(fake.received[0][0]).toBe(0x10)
+    } finally {
+      await fake.close()
+    }
+  })
+
+  test('a QoS 0 publish on a connection that is not connected rejects with AWS_ERROR_MQTT_NOT_CONNECTED', async () => {
+    const port = await freePort()
+    const connection = newConnection({ host: '127.0.0.1', port })
+    const error = await rejection(connection.publish('a/b', 'x', mqtt.QoS.AtMostOnce), 5000)
+    expect(error).toBeInstanceOf(CrtError)
+    expect(error.error_name).toBe('AWS_ERROR_MQTT_NOT_CONNECTED')
+    expect(error.error_code).toBe(5131)
+  })
+
+  test('QoS 1 publish and subscribe in flight when a clean-session link drops reject with AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION', async () => {
+    const fake = await startFakeBroker('connack-only')
+    try {
+      const connection = newConnection(fake, { clean_session: true })
+      const events = recordEvents(connection)
+      await within(connection.connect(), 5000, 'connect to the fake broker')
+      const publish = connection.publish('a/b', 'never acked', mqtt.QoS.AtLeastOnce)
+      const subscribe = connection.subscribe('a/#', mqtt.QoS.AtLeastOnce)
+      const publishFailed = rejection(publish, 10000)
+      const subscribeFailed = rejection(subscribe, 10000)
+      await waitFor(() => connection.getOperationalStatistics().unackedOperationCount === 2, 5000, 'both operations to be written')
+      fake.cut()
+      const [publishError, subscribeError] = await Promise.all([publishFailed, subscribeFailed])
+      for (const error of [publishError, subscribeError]) {
+        expect(error).toBeInstanceOf(CrtError)
+        expect(error.error_name).toBe('AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION')
+        expect(error.error_code).toBe(5138)
+      }
+      await waitFor(() => events.some(([name]) => name === 'interrupt'), 5000, 'interrupt')
+      expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(0)
+    } finally {
+      await fake.close()
+    }
+  })
+  test('protocol_operation_timeout fails a QoS 1 publish and a subscribe that get no ack, with AWS_ERROR_MQTT_TIMEOUT, and keeps the link', async () => {
+    const fake = await startFakeBroker('connack-only')
+    try {
+      const connection = newConnection(fake, { protocol_operation_timeout: 300 })
+      const events = recordEvents(connection)
+      await within(connection.connect(), 5000, 'connect to the fake broker')
+      const [publishError, subscribeError] = await Promise.all([
+        rejection(connection.publish('a/b', 'never acked', mqtt.QoS.AtLeastOnce), 5000),
+        rejection(connection.subscribe('a/#', mqtt.QoS.AtLeastOnce), 5000),
+      ])
+      for (const error of [publishError, subscribeError]) {
+        expect(error).toBeInstanceOf(CrtError)
+        expect(error.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+        expect(error.error_code).toBe(5129)
+      }
+      expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(0)
+      expect(events.map(([name]) => name)).toEqual(['connection_success', 'connect'])
+      await within(connection.disconnect(), 5000, 'disconnect')
+    } finally {
+      await fake.close()
+    }
+  })
+
+  test('a broker that stops answering PINGREQ: the link is declared lost (interrupt with AWS_ERROR_MQTT_TIMEOUT)', async () => {
+    const fake = await startFakeBroker('no-pingresp')
+    try {
+      const connection = newConnection(fake, { keep_alive: 1, ping_timeout: 500 })
+      const interrupted = once<[CrtError]>(connection, 'interrupt', 10000)
+      await within(connection.connect(), 5000, 'connect to the fake broker')
+      const [error] = await interrupted
+      expect(error).toBeInstanceOf(CrtError)
+      expect(error.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+      expect(error.error_code).toBe(5129)
+      // It did send a PINGREQ (0xC0 0x00) after the CONNECT.
+      expect(fake.received[0].subarray(2).includes(Buffer.from([0xc0, 0x00]))).toBe(true)
+    } finally {
+      await fake.close()
+    }
+  })
+
+  test('connects over a Unix domain socket with SocketDomain.LOCAL (host_name is the path)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-unix-'))
+    const socketPath = path.join(dir, 'broker.sock')
+    const broker = await startAedes({ socketPath })
+    try {
+      const connection = newConnection(
+        { host: socketPath, port: 0 },
+        { socket_options: new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.LOCAL) },
+      )
+      await expect(within(connection.connect(), 10000, 'connect over the Unix socket')).resolves.toBe(false)
+      const topic = uniqueTopic('unix')
+      const got: string[] = []
+      await connection.subscribe(topic, mqtt.QoS.AtLeastOnce, (_t, p) => got.push(Buffer.from(p).toString()))
+      await connection.publish(topic, 'over a unix socket', mqtt.QoS.AtLeastOnce)
+      await waitFor(() => got.length === 1, 5000, 'the message')
+      expect(got).toEqual(['over a unix socket'])
+      await connection.disconnect()
+    } finally {
+      await broker.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.each(availableBrokers())('with %s', (kind) => {
+  let broker: Broker
+  beforeAll(async () => {
+    broker = await startBroker(kind)
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+
+  test('connect() resolves session_present false with clean_session; events connection_success then connect', async () => {
+    const connection = newConnection(broker)
+    const events = recordEvents(connection)
+    const sessionPresent = await within(connection.connect(), 10000, 'connect')
+    expect(sessionPresent).toBe(false)
+    expect(events.map(([name]) => name)).toEqual(['connection_success', 'connect'])
+    expect(events[0][1]).toEqual([{ session_present: false, reason_code: 0 }])
+    expect(events[1][1]).toEqual([false])
+    await connection.disconnect()
+  })
+
+  test('disconnect() resolves after disconnect then closed ({}); connect() again works', async () => {
+    const connection = newConnection(broker)
+    const events = recordEvents(connection)
+    await connection.connect()
+    await expect(within(connection.disconnect(), 10000, 'disconnect')).resolves.toBeUndefined()
+    const names = events.map(([name]) => name)
+    expect(names).toEqual(['connection_success', 'connect', 'disconnect', 'closed'])
+    expect(events[3][1]).toEqual([{}])
+
+    // Connect again on the same object.
+    await expect(within(connection.connect(), 10000, 'second connect')).resolves.toBe(false)
+    await connection.disconnect()
+    expect(events.map(([name]) => name)).toEqual([
+      'connection_success', 'connect', 'disconnect', 'closed',
+      'connection_success', 'connect', 'disconnect', 'closed',
+    ])
+  })
+
+  test('after disconnect() and connect() again, messages flow', async () => {
+    const connection = newConnection(broker)
+    await connection.connect()
+    await connection.disconnect()
+    await connection.connect()
+    const topic = uniqueTopic('again')
+    const messages: string[] = []
+    connection.on('message', (_t, payload) => messages.push(Buffer.from(payload).toString()))
+    await connection.subscribe(topic, mqtt.QoS.AtLeastOnce)
+    await connection.publish(topic, 'second life', mqtt.QoS.AtLeastOnce)
+    await waitFor(() => messages.length === 1, 5000, 'the message')
+    expect(messages).toEqual(['second life'])
+    await connection.disconnect()
+  })
+
+  test('reconnect() (deprecated alias) resolves like connect()', async () => {
+    const connection = newConnection(broker)
+    await expect(within(connection.reconnect(), 10000, 'reconnect')).resolves.toBe(false)
+    await connection.disconnect()
+  })
+
+  test('a lost link emits interrupt (AWS_ERROR_MQTT_UNEXPECTED_HANGUP) then closed', async () => {
+    const relay = await startRelay(broker)
+    try {
+      const connection = newConnection(relay)
+      const events = recordEvents(connection)
+      await connection.connect()
+      await waitFor(() => relay.active === 1, 5000, 'the relayed link')
+      const closed = once(connection, 'closed', 10000)
+      relay.cut()
+      await closed
+      const names = events.map(([name]) => name)
+      expect(names.slice(0, 2)).toEqual(['connection_success', 'connect'])
+      const interruptAt = names.indexOf('interrupt')
+      expect(interruptAt).toBeGreaterThan(1)
+      expect(names.indexOf('closed')).toBeGreaterThan(interruptAt)
+      expect(names).not.toContain('disconnect')
+      const error = events[interruptAt][1][0] as CrtError
+      expect(error).toBeInstanceOf(CrtError)
+      expect(error.error_name).toBe('AWS_ERROR_MQTT_UNEXPECTED_HANGUP')
+      expect(error.error_code).toBe(5134)
+    } finally {
+      await relay.close()
+    }
+  })
+
+  test('a subscribe made before connect() waits for the connection, then delivers', async () => {
+    const connection = newConnection(broker)
+    const topic = uniqueTopic('early-sub')
+    const got: string[] = []
+    const subscribed = connection.subscribe(topic, mqtt.QoS.AtLeastOnce, (_t, p) => got.push(Buffer.from(p).toString()))
+    const queued = connection.getOperationalStatistics()
+    expect(queued.incompleteOperationCount).toBe(1)
+    expect(queued.incompleteOperationSize).toBe(4 + Buffer.byteLength(topic))
+    await connection.connect()
+    const granted = await within(subscribed, 10000, 'the queued subscribe')
+    expect(granted).toEqual(expect.objectContaining({ topic, qos: mqtt.QoS.AtLeastOnce }))
+    await connection.publish(topic, 'early bird', mqtt.QoS.AtLeastOnce)
+    await waitFor(() => got.length === 1, 5000, 'the message')
+    expect(got).toEqual(['early bird'])
+    await connection.disconnect()
+  })
+
+  test('operational statistics: zero when idle, count a QoS 1 publish queued before connect, zero after it completes', async () => {
+    const connection = newConnection(broker)
+    const zero = {
+      incompleteOperationCount: 0,
+      incompleteOperationSize: 0,
+      unackedOperationCount: 0,
+      unackedOperationSize: 0,
+    }
+    expect(connection.getOperationalStatistics()).toEqual(zero)
+    expect(connection.getQueueStatistics()).toEqual(zero)
+
+    const topic = uniqueTopic('stats')
+    const payload = 'twelve bytes'
+    const published = connection.publish(topic, payload, mqtt.QoS.AtLeastOnce)
+    const size = 4 + Buffer.byteLength(topic) + Buffer.byteLength(payload)
+    const queued = connection.getOperationalStatistics()
+    expect(queued.incompleteOperationCount).toBe(1)
+    expect(queued.incompleteOperationSize).toBe(size)
+    expect(queued.unackedOperationCount).toBe(0)
+    expect(queued.unackedOperationSize).toBe(0)
+    expect(connection.getQueueStatistics()).toEqual(queued)
+
+    await connection.connect()
+    const result = await within(published, 10000, 'the queued publish')
+    expect(typeof result.packet_id).toBe('number')
+    expect(connection.getOperationalStatistics()).toEqual(zero)
+    await connection.disconnect()
+  })
+
+  test('an idle connected connection reports zero operations', async () => {
+    const connection = await connected(broker)
+    const stats = connection.getOperationalStatistics()
+    for (const key of ['incompleteOperationCount', 'incompleteOperationSize', 'unackedOperationCount', 'unackedOperationSize'] as const) {
+      expect(typeof stats[key]).toBe('number')
+      expect(stats[key]).toBe(0)
+    }
+    await connection.disconnect()
+  })
+
+  describe('with credentials', () => {
+    let secured: Broker
+    beforeAll(async () => {
+      secured = await startBroker(kind, { username: 'alice', password: 's3cret' })
+    })
+    afterAll(async () => {
+      await secured?.stop()
+    })
+
+    test('a wrong password is refused with a CrtError carrying the CONNACK return code', async () => {
+      const connection = newConnection(secured, { username: 'alice', password: 'wrong' })
+      const failed = once<[mqtt.OnConnectionFailedResult]>(connection, 'connection_failure', 10000)
+      const error = await rejection(connection.connect(), 10000)
+      expect(error).toBeInstanceOf(Error)
+      expect(error).toBeInstanceOf(CrtError)
+      expect([4, 5]).toContain(error.return_code)
+      expect(error.error_code).toBe(5376 + (error.return_code as number))
+      expect(error.error_name).toMatch(/^MQTT_NAPI_CONNACK_/)
+      expect(io.error_code_to_name(error.error_code as number)).toBe(error.error_name)
+      const [result] = await failed
+      expect(result.error.error_code).toBe(error.error_code)
+      expect(result.error.return_code).toBe(error.return_code)
+    })
+
+    test('the right password connects', async () => {
+      const connection = newConnection(secured, { username: 'alice', password: 's3cret' })
+      await expect(within(connection.connect(), 10000, 'connect')).resolves.toBe(false)
+      await connection.disconnect()
+    })
+  })
+})

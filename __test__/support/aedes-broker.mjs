@@ -1,0 +1,55 @@
+// node aedes-broker.mjs <port | unix socket path> [user] [password]
+// An aedes broker on 127.0.0.1:<port> (or on a Unix domain socket). With user and password, a client that
+// sends a user name must send exactly that pair (else CONNACK return code 4);
+// clients without a user name are still let in. Prints "listening <port>" when
+// ready and exits when its stdin closes.
+import net from 'node:net'
+
+const [portArg, user, password] = process.argv.slice(2)
+const isPath = portArg !== undefined && portArg.includes('/')
+const port = isPath ? portArg : Number(portArg)
+if (!isPath && (!Number.isInteger(port) || port <= 0)) {
+  process.stderr.write(`usage: aedes-broker.mjs <port> [user] [password]\n`)
+  process.exit(2)
+}
+
+const { Aedes } = await import('aedes')
+const broker = await Aedes.createBroker()
+
+if (user !== undefined) {
+  broker.authenticate = (client, username, pass, callback) => {
+    if (username === undefined || username === null) return callback(null, true)
+    if (username === user && pass !== undefined && pass !== null && pass.toString() === (password ?? '')) {
+      return callback(null, true)
+    }
+    const error = new Error('bad user name or password')
+    error.returnCode = 4
+    callback(error, false)
+  }
+}
+
+const sockets = new Set()
+const server = net.createServer((socket) => {
+  sockets.add(socket)
+  socket.on('close', () => sockets.delete(socket))
+  broker.handle(socket)
+})
+
+const ready = () => process.stdout.write(`listening ${port}\n`)
+if (isPath) server.listen(port, ready)
+else server.listen(port, '127.0.0.1', ready)
+
+let stopping = false
+function stop() {
+  if (stopping) return
+  stopping = true
+  for (const socket of sockets) socket.destroy()
+  server.close()
+  broker.close(() => process.exit(0))
+  setTimeout(() => process.exit(0), 2000).unref()
+}
+
+process.stdin.on('end', stop)
+process.stdin.on('close', stop)
+process.stdin.resume()
+process.on('SIGTERM', stop)

@@ -1,0 +1,71 @@
+/**
+ * A TCP server that speaks just enough MQTT to put a client in states a real
+ * broker will not hold still for:
+ * - 'silent': accepts TCP and never answers (a CONNACK that never comes);
+ * - 'connack-only': accepts the CONNECT, answers PINGREQ, never acknowledges anything else;
+ * - 'no-pingresp': accepts the CONNECT, then answers nothing, not even PINGREQ.
+ */
+import net from 'net'
+import { freePort } from './ports'
+
+export interface FakeBroker {
+  host: '127.0.0.1'
+  port: number
+  /** Bytes received on each connection, in order of arrival. */
+  readonly received: Buffer[]
+  readonly connections: number
+  /** Destroys every client socket (the server keeps listening). */
+  cut(): void
+  close(): Promise<void>
+}
+
+const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
+const PINGRESP = Buffer.from([0xd0, 0x00])
+
+export async function startFakeBroker(mode: 'silent' | 'connack-only' | 'no-pingresp'): Promise<FakeBroker> {
+  const port = await freePort()
+  const sockets = new Set<net.Socket>()
+  const received: Buffer[] = []
+  let connections = 0
+  const server = net.createServer((socket) => {
+    connections += 1
+    sockets.add(socket)
+    const index = received.push(Buffer.alloc(0)) - 1
+    let answered = false
+    socket.on('data', (chunk) => {
+      received[index] = Buffer.concat([received[index], chunk])
+      if (mode !== 'silent') {
+        if (!answered && received[index][0] === 0x10) {
+          answered = true
+          socket.write(CONNACK_ACCEPTED)
+        } else if (mode === 'connack-only' && chunk.length === 2 && chunk[0] === 0xc0) {
+          socket.write(PINGRESP)
+        }
+      }
+    })
+    socket.on('error', () => undefined)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  const cut = () => {
+    for (const socket of sockets) socket.destroy()
+    sockets.clear()
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    received,
+    get connections() {
+      return connections
+    },
+    cut,
+    close: () =>
+      new Promise<void>((resolve) => {
+        cut()
+        server.close(() => resolve())
+      }),
+  }
+}
