@@ -219,6 +219,21 @@ describe('connection failures', () => {
     }
   })
 
+  test('timeout, the older name of ping_timeout, bounds the wait for PINGRESP', async () => {
+    const fake = await startFakeBroker('no-pingresp')
+    try {
+      const connection = newConnection(fake, { keep_alive: 1, timeout: 500 })
+      await within(connection.connect(), 5000, 'connect to the fake broker')
+      // PINGREQ after 1 s, lost 0.5 s later; with the default 3 s ping
+      // timeout it would take 4 s, past this wait.
+      const interrupted = once<[CrtError]>(connection, 'interrupt', 3000)
+      const [error] = await interrupted
+      expect(error.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+    } finally {
+      await fake.close()
+    }
+  })
+
   test('connects over a Unix domain socket with SocketDomain.LOCAL (host_name is the path)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-unix-'))
     const socketPath = path.join(dir, 'broker.sock')

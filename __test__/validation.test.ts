@@ -85,6 +85,8 @@ describe('new_connection rejects a bad config with an error naming the field', (
     ['keep_alive not greater than the ping timeout', withField('keep_alive', 2, { ping_timeout: 3000 }), RangeError, 'keep_alive'],
     ['keep_alive equal to the ping timeout', withField('keep_alive', 3, { ping_timeout: 3000 }), RangeError, 'keep_alive'],
     ['ping_timeout negative', withField('ping_timeout', -1), RangeError, 'ping_timeout'],
+    ['timeout (older name of ping_timeout) negative', withField('timeout', -1), RangeError, 'timeout'],
+    ['keep_alive not greater than timeout, the older name of ping_timeout', withField('keep_alive', 2, { timeout: 3000 }), RangeError, 'keep_alive'],
     ['protocol_operation_timeout negative', withField('protocol_operation_timeout', -5), RangeError, 'protocol_operation_timeout'],
     ['reconnect_min_sec negative', withField('reconnect_min_sec', -1), RangeError, 'reconnect_min_sec'],
     ['reconnect_max_sec negative', withField('reconnect_max_sec', -1), RangeError, 'reconnect_max_sec'],
