@@ -132,12 +132,74 @@ export declare namespace io {
   }
 
   /**
-   * A TLS context. TLS support arrives in a later release: constructing one
-   * works, but `new_connection` with `tls_ctx` throws an Error naming
-   * `config.tls_ctx` and saying it is not supported yet.
+   * What a TLS client context trusts and presents. Plain fields, as aws-crt
+   * has them; everything is checked when a {@link ClientTlsContext} is made
+   * from it.
+   */
+  class TlsContextOptions {
+    constructor();
+    /** The lowest TLS version accepted (default `TlsVersion.Default`: TLS 1.2). */
+    min_tls_version: TlsVersion;
+    /** A PEM file of CA certificates to trust instead of the system's. */
+    ca_filepath?: string;
+    /** A directory of PEM CA certificates to trust instead of the system's. */
+    ca_dirpath?: string;
+    /** PEM CA certificates (in memory) to trust instead of the system's. */
+    certificate_authority?: string;
+    /** ALPN protocols to offer, e.g. `['x-amzn-mqtt-ca']` (default none). */
+    alpn_list: string[];
+    /** The client certificate chain (PEM file) for mutual TLS. */
+    certificate_filepath?: string;
+    /** The client certificate chain (PEM text) for mutual TLS. */
+    certificate?: string;
+    /** The client private key (PEM file: PKCS#8, PKCS#1 RSA or SEC1 EC). */
+    private_key_filepath?: string;
+    /** The client private key (PEM text: PKCS#8, PKCS#1 RSA or SEC1 EC). */
+    private_key?: string;
+    /** A PKCS#12 file holding the client certificate and key. */
+    pkcs12_filepath?: string;
+    /** The password of `pkcs12_filepath`. */
+    pkcs12_password?: string;
+    /**
+     * Verify the server's certificate chain and name (default true).
+     * **Unsafe when false**: anyone on the path can impersonate the broker.
+     * Use only for tests against self-signed brokers.
+     */
+    verify_peer: boolean;
+    /** Trust the CAs in `ca_dirpath` and/or `ca_filepath` instead of the system's. */
+    override_default_trust_store_from_path(ca_dirpath?: string, ca_filepath?: string): void;
+    /** Trust the PEM CA certificates in `certificate_authority` instead of the system's. */
+    override_default_trust_store(certificate_authority: string): void;
+    /** Mutual TLS with a PEM certificate chain file and a PEM key file. */
+    static create_client_with_mtls_from_path(certificate_filepath: string, private_key_filepath: string): TlsContextOptions;
+    /** Mutual TLS with a PEM certificate chain and key given as text. */
+    static create_client_with_mtls(certificate: string, private_key: string): TlsContextOptions;
+    /** Mutual TLS with a PKCS#12 file and its password. */
+    static create_client_with_mtls_pkcs12_from_path(pkcs12_filepath: string, pkcs12_password: string): TlsContextOptions;
+  }
+
+  /**
+   * A TLS client context, built once from {@link TlsContextOptions}. Every
+   * problem (a missing file, an unreadable or mismatched key, a wrong
+   * PKCS#12 password, a bad CA bundle) throws here, naming the option, not
+   * at connect time. Without options it trusts the platform's roots (the
+   * bundled Mozilla roots where the platform has none).
    */
   class ClientTlsContext {
-    constructor(options?: unknown);
+    constructor(options?: TlsContextOptions);
+  }
+
+  /** A TLS context plus the server name and ALPN list for one connection (used for a TLS proxy). */
+  class TlsConnectionOptions {
+    /**
+     * @param tls_ctx The context.
+     * @param server_name SNI and certificate name (default: the host connected to).
+     * @param alpn_list ALPN protocols (default: the context's).
+     */
+    constructor(tls_ctx: ClientTlsContext, server_name?: string, alpn_list?: string[]);
+    readonly tls_ctx: ClientTlsContext;
+    readonly server_name?: string;
+    readonly alpn_list: string[];
   }
 }
 
@@ -157,9 +219,11 @@ export declare namespace http {
   }
 
   /**
-   * Options of an HTTP proxy. Proxy support arrives in a later release: a
-   * connection configured with `proxy_options` fails with a clear
-   * "not supported yet" error.
+   * An HTTP proxy: MQTT goes through a `CONNECT host:port` tunnel (with Basic
+   * auth when asked, over TLS to the proxy when `tls_opts` is given), then
+   * TLS or WebSockets to the broker inside it. Plain MQTT through a proxy is
+   * allowed (aws-crt refuses it). A proxy's refusal fails the attempt with an
+   * error carrying the HTTP status.
    */
   class HttpProxyOptions {
     constructor(
@@ -168,7 +232,7 @@ export declare namespace http {
       auth_method?: HttpProxyAuthenticationType,
       auth_username?: string,
       auth_password?: string,
-      tls_opts?: unknown,
+      tls_opts?: io.TlsConnectionOptions,
       connection_type?: HttpProxyConnectionType,
     );
     host_name: string;
@@ -176,7 +240,7 @@ export declare namespace http {
     auth_method: HttpProxyAuthenticationType;
     auth_username?: string;
     auth_password?: string;
-    tls_opts?: unknown;
+    tls_opts?: io.TlsConnectionOptions;
     connection_type?: HttpProxyConnectionType;
   }
 
@@ -356,19 +420,28 @@ export declare namespace mqtt {
     /** Password sent in CONNECT (MQTT 3.1.1 requires a `username` with it). */
     password?: string;
     /**
-     * Connect through a WebSocket (path `/mqtt`, subprotocol `mqtt`).
-     * Not supported yet: the connection fails with a clear error.
+     * Carry MQTT in WebSocket binary frames (path `/mqtt`, subprotocol
+     * `mqtt`): `ws://` without `tls_ctx`, `wss://` with it.
      */
     use_websocket?: boolean;
     /**
-     * Called with the WebSocket upgrade request before it is sent; call
-     * `done()` to continue or `done(error_code)` to fail the attempt.
-     * Only with `use_websocket`. Not supported yet.
+     * Called on every attempt (reconnects included) with the WebSocket upgrade
+     * request about to be sent (`GET /mqtt`, `Host`, `Upgrade`, `Connection`,
+     * `Sec-WebSocket-Key`, `Sec-WebSocket-Version: 13`,
+     * `Sec-WebSocket-Protocol: mqtt`). Whatever it changes (path and query,
+     * headers) is what goes on the wire. Call `done()` or `done(0)` to
+     * continue, `done(error_code)` to fail the attempt with that code; a
+     * non-number is a TypeError and a second call is ignored. A transform that
+     * throws fails the attempt with its error; one that never calls `done`
+     * fails it after the socket's connect timeout. Only with `use_websocket`.
      */
     websocket_handshake_transform?: (request: http.HttpRequest, done: (error_code?: number) => void) => void;
-    /** Connect through an HTTP proxy (CONNECT tunnel). Not supported yet. */
+    /** Connect through an HTTP proxy (a CONNECT tunnel). */
     proxy_options?: http.HttpProxyOptions;
-    /** TLS context; none means plaintext. SNI is `host_name`. Not supported yet. */
+    /**
+     * TLS to the broker; none means plaintext. SNI and the certificate name
+     * checked are `host_name` (IP addresses work too).
+     */
     tls_ctx?: io.ClientTlsContext;
   }
 
