@@ -36,13 +36,73 @@ class SocketOptions {
 /** aws-crt's event-loop holder; mqtt-napi needs none. */
 class ClientBootstrap {}
 
-/**
- * A TLS context. TLS arrives in a later release: a connection given one fails
- * at new_connection with an error naming config.tls_ctx.
- */
+/** What a TLS client context trusts and presents, as aws-crt's fields. */
+class TlsContextOptions {
+  constructor() {
+    this.min_tls_version = TlsVersion.Default
+    this.ca_filepath = undefined
+    this.ca_dirpath = undefined
+    this.certificate_authority = undefined
+    this.alpn_list = []
+    this.certificate_filepath = undefined
+    this.certificate = undefined
+    this.private_key_filepath = undefined
+    this.private_key = undefined
+    this.pkcs12_filepath = undefined
+    this.pkcs12_password = undefined
+    this.verify_peer = true
+  }
+
+  override_default_trust_store_from_path(ca_dirpath, ca_filepath) {
+    this.ca_dirpath = ca_dirpath
+    this.ca_filepath = ca_filepath
+  }
+
+  override_default_trust_store(certificate_authority) {
+    this.certificate_authority = certificate_authority
+  }
+
+  static create_client_with_mtls_from_path(certificate_filepath, private_key_filepath) {
+    const options = new TlsContextOptions()
+    options.certificate_filepath = certificate_filepath
+    options.private_key_filepath = private_key_filepath
+    return options
+  }
+
+  static create_client_with_mtls(certificate, private_key) {
+    const options = new TlsContextOptions()
+    options.certificate = certificate
+    options.private_key = private_key
+    return options
+  }
+
+  static create_client_with_mtls_pkcs12_from_path(pkcs12_filepath, pkcs12_password) {
+    const options = new TlsContextOptions()
+    options.pkcs12_filepath = pkcs12_filepath
+    options.pkcs12_password = pkcs12_password
+    return options
+  }
+}
+
+/** A TLS client context; problems with the options throw here. */
 class ClientTlsContext {
-  constructor(options) {
-    this.options = options
+  constructor(options = new TlsContextOptions()) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('options must be an io.TlsContextOptions')
+    }
+    this.native = new native.NativeTlsContext(options)
+  }
+}
+
+/** A context plus the server name and ALPN list for one connection. */
+class TlsConnectionOptions {
+  constructor(tls_ctx, server_name, alpn_list = []) {
+    if (!(tls_ctx instanceof ClientTlsContext)) {
+      throw new TypeError('tls_ctx must be an io.ClientTlsContext')
+    }
+    this.tls_ctx = tls_ctx
+    this.server_name = server_name
+    this.alpn_list = alpn_list
   }
 }
 
@@ -78,5 +138,7 @@ module.exports = {
   error_code_to_string,
   error_code_to_name,
   TlsVersion,
+  TlsContextOptions,
   ClientTlsContext,
+  TlsConnectionOptions,
 }

@@ -13,7 +13,7 @@ use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::protocol;
 use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
-use crate::transport::{self, BoxedStream, Endpoint};
+use crate::transport::{self, BoxedStream, Route};
 
 use super::outgoing::Outgoing;
 use super::{
@@ -42,7 +42,7 @@ enum LinkEnd {
 
 pub(super) struct Driver {
     session: Session,
-    endpoint: Endpoint,
+    route: Route,
     max_incoming_packet_size: usize,
     commands: UnboundedReceiver<Command>,
     sink: Arc<dyn EventSink>,
@@ -59,7 +59,7 @@ impl Driver {
     ) -> Driver {
         Driver {
             session: Session::new(options.session),
-            endpoint: options.endpoint,
+            route: options.route,
             max_incoming_packet_size: options.max_incoming_packet_size,
             commands,
             sink,
@@ -113,8 +113,8 @@ impl Driver {
 
     /// Opens the byte stream while still taking commands.
     async fn open_stream(&mut self) -> Result<BoxedStream, LinkEnd> {
-        let endpoint = self.endpoint.clone();
-        let opening = transport::connect(&endpoint);
+        let route = self.route.clone();
+        let opening = transport::open(&route);
         tokio::pin!(opening);
         loop {
             tokio::select! {

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 
 use crate::session::Failure;
-use crate::transport::ResolveFailed;
+use crate::transport::{tls_failure, ResolveFailed, TlsFailure};
 
 macro_rules! error_codes {
     ($($variant:ident = $code:literal, $name:literal, $text:literal;)*) => {
@@ -35,6 +35,8 @@ macro_rules! error_codes {
 
 error_codes! {
     Unknown = 3, "AWS_ERROR_UNKNOWN", "Unknown error.";
+    TlsNegotiationFailure = 1029, "AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE", "TLS (SSL) negotiation failed";
+    TlsAlertReceived = 1032, "AWS_IO_TLS_ERROR_ALERT_RECEIVED", "Fatal TLS Alert was received";
     SocketConnectionRefused = 1047, "AWS_IO_SOCKET_CONNECTION_REFUSED", "socket connection refused.";
     SocketTimeout = 1048, "AWS_IO_SOCKET_TIMEOUT", "socket operation timed out.";
     SocketNoRouteToHost = 1049, "AWS_IO_SOCKET_NO_ROUTE_TO_HOST", "socket connect failure, no route to host.";
@@ -43,6 +45,9 @@ error_codes! {
     SocketInvalidAddress = 1055, "AWS_IO_SOCKET_INVALID_ADDRESS", "Invalid socket address.";
     DnsQueryFailed = 1058, "AWS_IO_DNS_QUERY_FAILED", "A nonrecoverable failure when query to dns occurred.";
     DnsNoAddressForHost = 1060, "AWS_IO_DNS_NO_ADDRESS_FOR_HOST", "No address was found for the supplied host name.";
+    TlsUnknownRootCertificate = 1181, "AWS_IO_TLS_UNKNOWN_ROOT_CERTIFICATE", "Channel shutdown due to tls unknown root certificate.";
+    TlsCertificateExpired = 1183, "AWS_IO_TLS_CERTIFICATE_EXPIRED", "Channel shutdown due to tls certificate expired.";
+    TlsHostNameMismatch = 1194, "AWS_IO_TLS_HOST_NAME_MISMATCH", "Channel shutdown due to certificate's host name does not match the endpoint host name.";
     MqttTimeout = 5129, "AWS_ERROR_MQTT_TIMEOUT", "Time limit between request and response has been exceeded.";
     MqttProtocolError = 5130, "AWS_ERROR_MQTT_PROTOCOL_ERROR", "Protocol error occurred.";
     MqttNotConnected = 5131, "AWS_ERROR_MQTT_NOT_CONNECTED", "The requested operation is invalid as the connection is not open.";
@@ -110,6 +115,16 @@ impl ClientError {
             .is_some_and(|inner| inner.is::<ResolveFailed>());
         if unresolved {
             return ClientError::with_detail(ErrorCode::DnsNoAddressForHost, error.to_string());
+        }
+        if let Some(failure) = tls_failure(error) {
+            let code = match failure {
+                TlsFailure::UnknownIssuer => ErrorCode::TlsUnknownRootCertificate,
+                TlsFailure::Expired => ErrorCode::TlsCertificateExpired,
+                TlsFailure::NameMismatch => ErrorCode::TlsHostNameMismatch,
+                TlsFailure::AlertReceived => ErrorCode::TlsAlertReceived,
+                TlsFailure::Other => ErrorCode::TlsNegotiationFailure,
+            };
+            return ClientError::with_detail(code, error.to_string());
         }
         let code = match error.kind() {
             io::ErrorKind::ConnectionRefused => ErrorCode::SocketConnectionRefused,

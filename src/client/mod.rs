@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use crate::protocol::Publish;
 use crate::session::{OperationId, Request, SessionOptions, Statistics};
-use crate::transport::Endpoint;
+use crate::transport::Route;
 
 pub use error::{ClientError, ErrorCode};
 pub use request::InvalidRequest;
@@ -26,7 +26,7 @@ pub const MAX_PACKET_SIZE: usize = 268_435_455 + 5;
 #[derive(Debug, Clone)]
 pub struct ConnectionOptions {
     pub session: SessionOptions,
-    pub endpoint: Endpoint,
+    pub route: Route,
     /// Inbound packets larger than this close the link as a protocol error.
     pub max_incoming_packet_size: usize,
     pub reconnect_delays: ReconnectDelays,

@@ -4,14 +4,15 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use napi::bindgen_prelude::Object;
+use napi::bindgen_prelude::{ClassInstance, Object};
 
 use crate::client::{ConnectionOptions, ReconnectDelays, MAX_PACKET_SIZE};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
 use crate::session::SessionOptions;
-use crate::transport::{AddressFamily, Endpoint, TcpKeepalive};
+use crate::transport::{AddressFamily, Endpoint, Route, TcpKeepalive, TlsContext};
 
 use super::fields::{Checked, Fields, Invalid};
+use super::tls::NativeTlsContext;
 
 const DEFAULT_KEEP_ALIVE_SECS: f64 = 1200.0;
 const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
@@ -74,7 +75,10 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
     };
     Ok(ConnectionOptions {
         session,
-        endpoint,
+        route: Route {
+            endpoint,
+            tls: tls_context(&fields)?,
+        },
         max_incoming_packet_size: MAX_PACKET_SIZE,
         reconnect_delays: reconnect_delays(&fields)?,
     })
@@ -94,11 +98,10 @@ fn refuse_unsupported(fields: &Fields<'_, '_>) -> Checked<()> {
             fields.is_present("websocket_handshake_transform")?,
         ),
         ("proxy_options", fields.is_present("proxy_options")?),
-        ("tls_ctx", fields.is_present("tls_ctx")?),
     ];
     match unsupported.iter().find(|(_, used)| *used) {
         Some((field, _)) => Err(Invalid::Unsupported(format!(
-            "config.{field} is not supported yet: this release of mqtt-napi connects over plain TCP and Unix sockets only"
+            "config.{field} is not supported yet: this release of mqtt-napi connects over TCP, TLS and Unix sockets"
         ))),
         None => Ok(()),
     }
@@ -149,6 +152,20 @@ fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoin
         });
     }
     Ok(endpoint)
+}
+
+/// The native half of an `io.ClientTlsContext`.
+fn tls_context(fields: &Fields<'_, '_>) -> Checked<Option<TlsContext>> {
+    let Some(context) = fields.optional_object("tls_ctx")? else {
+        return Ok(None);
+    };
+    let native: Option<ClassInstance<'_, NativeTlsContext>> = context.get("native").ok().flatten();
+    match native {
+        Some(native) => Ok(Some(native.context().clone())),
+        None => Err(Invalid::Type(
+            "config.tls_ctx must be an io.ClientTlsContext".into(),
+        )),
+    }
 }
 
 fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {

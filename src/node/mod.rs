@@ -6,6 +6,7 @@ mod connection;
 mod error_codes;
 mod events;
 mod fields;
+mod tls;
 mod topics;
 
 // Exported to JS by #[napi]; re-exported so Rust sees them used in every build.

@@ -2,13 +2,15 @@
 //! here knows MQTT beyond the bytes it carries.
 
 mod tcp;
+mod tls;
 
 use std::io;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::timeout;
 
-pub use tcp::connect;
+pub use tls::{tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOptionError, TlsOptions};
 
 /// A connected, bidirectional byte stream.
 pub trait ByteStream: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -44,6 +46,29 @@ pub struct Endpoint {
     pub keepalive: Option<TcpKeepalive>,
 }
 
+/// Everything that turns into one byte stream to the broker.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub endpoint: Endpoint,
+    /// TLS to the broker; SNI and the name checked are `endpoint.host`.
+    pub tls: Option<TlsContext>,
+}
+
+/// Opens the stream `route` describes, all of it within the endpoint's
+/// connect timeout.
+pub async fn open(route: &Route) -> io::Result<BoxedStream> {
+    let opening = async {
+        let stream = tcp::connect(&route.endpoint).await?;
+        match &route.tls {
+            Some(tls) => tls.connect(stream, &route.endpoint.host).await,
+            None => Ok(stream),
+        }
+    };
+    timeout(route.endpoint.connect_timeout, opening)
+        .await
+        .map_err(|_| timed_out("connect"))?
+}
+
 /// A host name that did not resolve to a usable address; carried inside the
 /// `io::Error` so callers can tell it from a socket failure.
 #[derive(Debug)]
@@ -61,6 +86,6 @@ pub(crate) fn resolve_failed(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, ResolveFailed(what))
 }
 
-pub(crate) fn timed_out(what: &str) -> io::Error {
+fn timed_out(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, format!("{what} timed out"))
 }

@@ -5,23 +5,17 @@ use std::net::SocketAddr;
 
 use socket2::SockRef;
 use tokio::net::{lookup_host, TcpStream};
-use tokio::time::timeout;
 
-use super::{resolve_failed, timed_out, AddressFamily, BoxedStream, Endpoint, TcpKeepalive};
+use super::{resolve_failed, AddressFamily, BoxedStream, Endpoint, TcpKeepalive};
 
-/// Connects to `endpoint` within its connect timeout, trying each resolved
-/// address in turn.
+/// Connects to `endpoint`, trying each resolved address in turn. The caller
+/// bounds the time it may take.
 pub async fn connect(endpoint: &Endpoint) -> io::Result<BoxedStream> {
-    let attempt = async {
-        if endpoint.family == AddressFamily::Local {
-            return connect_local(&endpoint.host).await;
-        }
-        let stream = connect_tcp(endpoint).await?;
-        Ok(Box::new(stream) as BoxedStream)
-    };
-    timeout(endpoint.connect_timeout, attempt)
-        .await
-        .map_err(|_| timed_out("connect"))?
+    if endpoint.family == AddressFamily::Local {
+        return connect_local(&endpoint.host).await;
+    }
+    let stream = connect_tcp(endpoint).await?;
+    Ok(Box::new(stream))
 }
 
 async fn connect_tcp(endpoint: &Endpoint) -> io::Result<TcpStream> {
@@ -167,13 +161,14 @@ mod tests {
             fillers.push(filler);
         }
         let started = std::time::Instant::now();
-        let error = connect(&Endpoint {
-            connect_timeout: Duration::from_millis(300),
-            ..endpoint("127.0.0.1", address.port())
-        })
-        .await
-        .err()
-        .unwrap();
+        let route = crate::transport::Route {
+            endpoint: Endpoint {
+                connect_timeout: Duration::from_millis(300),
+                ..endpoint("127.0.0.1", address.port())
+            },
+            tls: None,
+        };
+        let error = crate::transport::open(&route).await.err().unwrap();
         assert_eq!(error.kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() < Duration::from_secs(5));
     }
