@@ -33,6 +33,11 @@ export declare class CrtError extends Error {
    * this code; mqtt-napi keeps it.
    */
   readonly return_code?: number;
+  /**
+   * The HTTP status when a proxy refused the CONNECT (e.g. 407, 403, 502) or
+   * a server refused the WebSocket upgrade.
+   */
+  readonly http_status?: number;
   constructor(error: unknown);
 }
 

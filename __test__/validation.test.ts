@@ -143,28 +143,30 @@ describe('new_connection rejects a bad config with an error naming the field', (
   })
 })
 
-describe('features not supported yet fail at new_connection with a clear Error', () => {
-  const cases: Array<[string, () => Config]> = [
-    ['tls_ctx', () => withField('tls_ctx', new io.ClientTlsContext())],
-    ['use_websocket', () => withField('use_websocket', true)],
-    ['websocket_handshake_transform', () => withField('websocket_handshake_transform', (_r: unknown, done: () => void) => done())],
-    ['proxy_options', () => withField('proxy_options', new http.HttpProxyOptions('127.0.0.1', 3128))],
+describe('transport fields of the wrong type throw a TypeError naming the field', () => {
+  const cases: Array<[string, Config]> = [
+    ['tls_ctx', withField('tls_ctx', { not: 'a context' })],
+    ['use_websocket', withField('use_websocket', 'yes')],
+    ['websocket_handshake_transform', withField('websocket_handshake_transform', 'sign it', { use_websocket: true })],
+    ['proxy_options', withField('proxy_options', 'http://proxy:3128')],
+    ['proxy_options.port', withField('proxy_options', { host_name: '127.0.0.1', port: 'x' })],
   ]
 
-  test.each(cases)('%s', (field, make) => {
+  test.each(cases)('%s', (field, config) => {
     let thrown: unknown
     try {
-      newConnection(make())
+      newConnection(config)
     } catch (error) {
       thrown = error
     }
-    expect(types.isNativeError(thrown)).toBe(true)
+    expectErrorClass(thrown, TypeError)
     expect((thrown as Error).message).toContain(field)
-    expect((thrown as Error).message).toContain('not supported yet')
   })
 
-  test('use_websocket: false is accepted', () => {
+  test('use_websocket: false is accepted, and a transform without use_websocket is ignored as aws-crt does', () => {
     expect(newConnection(withField('use_websocket', false))).toBeInstanceOf(mqtt.MqttClientConnection)
+    const transform = (_r: unknown, done: () => void) => done()
+    expect(newConnection(withField('websocket_handshake_transform', transform))).toBeInstanceOf(mqtt.MqttClientConnection)
   })
 })
 

@@ -21,6 +21,7 @@ class CrtError extends Error {
       this.error_name = native.errorCodeToName(code)
     }
     if (details.return_code !== undefined) this.return_code = details.return_code
+    if (details.http_status !== undefined) this.http_status = details.http_status
   }
 }
 

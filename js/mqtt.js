@@ -13,6 +13,7 @@ const QoS = Object.freeze({
 
 /** Error codes the wrapper itself produces (names in the native table). */
 const MQTT_ALREADY_CONNECTED = 5132
+const HTTP_WEBSOCKET_UPGRADE_FAILURE = 2065
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
@@ -312,12 +313,51 @@ class MqttClientConnection extends EventEmitter {
         this._holdProcess(false)
         this.emit('closed', {})
         break
+      case 'websocket_handshake':
+        this._transformHandshake(event)
+        break
+    }
+  }
+
+  /**
+   * Runs the user's websocket_handshake_transform on the upgrade request of
+   * one attempt and hands back what it made of it (or why it failed).
+   */
+  _transformHandshake(event) {
+    const headers = new http.HttpHeaders()
+    const flat = event.requestHeaders
+    for (let i = 0; i + 1 < flat.length; i += 2) headers.add(flat[i], flat[i + 1])
+    const request = new http.HttpRequest(event.requestMethod, event.requestPath, headers)
+    let answered = false
+    const answer = (code, message) => {
+      if (answered) return
+      answered = true
+      const lines = []
+      for (const [name, value] of request.headers) lines.push(String(name), String(value))
+      this._native.websocketTransformed(event.attempt, code, message, String(request.method), String(request.path), lines)
+    }
+    const done = (error_code) => {
+      if (error_code !== undefined && !(Number.isInteger(error_code) && error_code >= 0 && error_code <= 0xffffffff)) {
+        throw new TypeError(`done() takes no argument or an integer error code (got ${typeof error_code})`)
+      }
+      if (!error_code) answer(0, null)
+      else answer(error_code, `websocket_handshake_transform failed the attempt with error code ${error_code}`)
+    }
+    try {
+      this.config.websocket_handshake_transform(request, done)
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error)
+      answer(HTTP_WEBSOCKET_UPGRADE_FAILURE, `websocket_handshake_transform threw: ${text}`)
     }
   }
 }
 
 function errorOf(event) {
-  return new CrtError(event.errorCode, { detail: event.errorDetail, return_code: event.returnCode })
+  return new CrtError(event.errorCode, {
+    detail: event.errorDetail,
+    return_code: event.returnCode,
+    http_status: event.httpStatus,
+  })
 }
 
 Object.assign(MqttClientConnection, {

@@ -2,6 +2,8 @@
 //! opens links on request, and pumps bytes, packets, timers and events while
 //! one is.
 
+use std::future::Future;
+use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,12 +15,12 @@ use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::protocol;
 use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
-use crate::transport::{self, BoxedStream, Route};
+use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::outgoing::Outgoing;
 use super::{
     ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
-    SharedStatistics,
+    SharedStatistics, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read; many packets arrive in one read.
@@ -43,6 +45,10 @@ enum LinkEnd {
 pub(super) struct Driver {
     session: Session,
     route: Route,
+    websocket: Option<WebsocketOptions>,
+    /// Counts attempts, so a late answer from a websocket transform is not
+    /// taken for a later attempt's.
+    attempt: u32,
     max_incoming_packet_size: usize,
     commands: UnboundedReceiver<Command>,
     sink: Arc<dyn EventSink>,
@@ -60,6 +66,8 @@ impl Driver {
         Driver {
             session: Session::new(options.session),
             route: options.route,
+            websocket: options.websocket,
+            attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
             commands,
             sink,
@@ -80,6 +88,7 @@ impl Driver {
                     self.events.push(ClientEvent::Disconnected);
                     true
                 }
+                Command::Transformed { .. } => true,
             };
             self.collect_session_events();
             self.report();
@@ -111,25 +120,98 @@ impl Driver {
         self.finish_link(end, established)
     }
 
-    /// Opens the byte stream while still taking commands.
+    /// Opens the byte stream (TCP or Unix, TLS, WebSocket) while still
+    /// taking commands.
     async fn open_stream(&mut self) -> Result<BoxedStream, LinkEnd> {
+        self.attempt = self.attempt.wrapping_add(1);
         let route = self.route.clone();
-        let opening = transport::open(&route);
-        tokio::pin!(opening);
+        let stream = self.while_taking_commands(transport::open(&route)).await?;
+        let Some(websocket) = self.websocket else {
+            return Ok(stream);
+        };
+        let mut request = UpgradeRequest::for_host(&route.endpoint.host);
+        if websocket.transform {
+            request = self.transformed(request).await?;
+        }
+        let upgrading = timeout(
+            route.endpoint.connect_timeout,
+            transport::websocket_upgrade(stream, request),
+        );
+        let upgraded = async {
+            upgrading
+                .await
+                .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+        };
+        self.while_taking_commands(upgraded).await
+    }
+
+    /// Runs one step of opening a link while still taking commands.
+    async fn while_taking_commands<T>(
+        &mut self,
+        step: impl Future<Output = io::Result<T>>,
+    ) -> Result<T, LinkEnd> {
+        tokio::pin!(step);
         loop {
             tokio::select! {
-                opened = &mut opening => {
-                    return opened.map_err(|e| LinkEnd::Broken(ClientError::from_io(&e)));
+                result = &mut step => {
+                    return result.map_err(|e| LinkEnd::Broken(ClientError::from_io(&e)));
                 }
-                command = self.commands.recv() => match command {
-                    None => return Err(LinkEnd::Abandoned),
-                    Some(Command::Disconnect) => return Err(LinkEnd::Disconnected),
-                    Some(Command::Submit(id, request)) => self.submit(id, request),
-                    Some(Command::Connect) => {}
+                command = self.commands.recv() => {
+                    // A transform's answer outside its wait is stale: dropped.
+                    let _stale = self.take_command_while_opening(command)?;
                 }
             }
             self.collect_session_events();
             self.report();
+        }
+    }
+
+    /// Hands the upgrade request to the user's transform and waits, within
+    /// the connect timeout, for what it makes of it.
+    async fn transformed(&mut self, request: UpgradeRequest) -> Result<UpgradeRequest, LinkEnd> {
+        self.events.push(ClientEvent::WebsocketHandshake {
+            attempt: self.attempt,
+            request,
+        });
+        self.report();
+        let deadline = Instant::now() + self.route.endpoint.connect_timeout;
+        loop {
+            tokio::select! {
+                () = sleep_until(deadline) => {
+                    let error = ClientError::with_detail(
+                        ErrorCode::SocketTimeout,
+                        "websocket_handshake_transform did not call done() within the connect timeout",
+                    );
+                    return Err(LinkEnd::Broken(error));
+                }
+                command = self.commands.recv() => {
+                    if let Some(answer) = self.take_command_while_opening(command)? {
+                        return answer.map_err(LinkEnd::Broken);
+                    }
+                }
+            }
+            self.collect_session_events();
+            self.report();
+        }
+    }
+
+    /// Handles a command that arrives while a link is being opened; returns a
+    /// transform's answer for the current attempt.
+    fn take_command_while_opening(
+        &mut self,
+        command: Option<Command>,
+    ) -> Result<Option<Result<UpgradeRequest, ClientError>>, LinkEnd> {
+        match command {
+            None => Err(LinkEnd::Abandoned),
+            Some(Command::Disconnect) => Err(LinkEnd::Disconnected),
+            Some(Command::Submit(id, request)) => {
+                self.submit(id, request);
+                Ok(None)
+            }
+            Some(Command::Connect) => Ok(None),
+            Some(Command::Transformed { attempt, result }) => {
+                Ok((attempt == self.attempt).then_some(result))
+            }
         }
     }
 
@@ -239,7 +321,7 @@ impl Driver {
     /// Returns true when the command asks the link to close.
     fn handle_live_command(&mut self, command: Command) -> bool {
         match command {
-            Command::Connect => false,
+            Command::Connect | Command::Transformed { .. } => false,
             Command::Submit(id, request) => {
                 self.submit(id, request);
                 false

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 
 use crate::session::Failure;
-use crate::transport::{tls_failure, ResolveFailed, TlsFailure};
+use crate::transport::{tls_failure, HttpRefused, HttpStep, ResolveFailed, TlsFailure};
 
 macro_rules! error_codes {
     ($($variant:ident = $code:literal, $name:literal, $text:literal;)*) => {
@@ -44,6 +44,8 @@ error_codes! {
     SocketClosed = 1051, "AWS_IO_SOCKET_CLOSED", "socket is closed.";
     SocketInvalidAddress = 1055, "AWS_IO_SOCKET_INVALID_ADDRESS", "Invalid socket address.";
     DnsQueryFailed = 1058, "AWS_IO_DNS_QUERY_FAILED", "A nonrecoverable failure when query to dns occurred.";
+    HttpWebsocketUpgradeFailure = 2065, "AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE", "Failed to upgrade HTTP connection to Websocket.";
+    HttpProxyConnectFailed = 2071, "AWS_ERROR_HTTP_PROXY_CONNECT_FAILED", "Proxy-based connection establishment failed because the CONNECT call failed";
     DnsNoAddressForHost = 1060, "AWS_IO_DNS_NO_ADDRESS_FOR_HOST", "No address was found for the supplied host name.";
     TlsUnknownRootCertificate = 1181, "AWS_IO_TLS_UNKNOWN_ROOT_CERTIFICATE", "Channel shutdown due to tls unknown root certificate.";
     TlsCertificateExpired = 1183, "AWS_IO_TLS_CERTIFICATE_EXPIRED", "Channel shutdown due to tls certificate expired.";
@@ -86,18 +88,26 @@ impl ErrorCode {
 /// that the code's text does not carry (the OS error, the violation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientError {
-    pub code: ErrorCode,
+    /// Usually an `ErrorCode`; any number a websocket transform chose.
+    pub code: u32,
     pub detail: Option<String>,
     /// The CONNACK return code of a refused connection.
     pub connack_return_code: Option<u8>,
+    /// The HTTP status of a refused websocket upgrade or proxy CONNECT.
+    pub http_status: Option<u16>,
 }
 
 impl ClientError {
     pub fn new(code: ErrorCode) -> ClientError {
+        ClientError::with_code(code as u32)
+    }
+
+    pub fn with_code(code: u32) -> ClientError {
         ClientError {
             code,
             detail: None,
             connack_return_code: None,
+            http_status: None,
         }
     }
 
@@ -115,6 +125,19 @@ impl ClientError {
             .is_some_and(|inner| inner.is::<ResolveFailed>());
         if unresolved {
             return ClientError::with_detail(ErrorCode::DnsNoAddressForHost, error.to_string());
+        }
+        if let Some(refused) = error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<HttpRefused>())
+        {
+            let code = match refused.during {
+                HttpStep::WebsocketUpgrade => ErrorCode::HttpWebsocketUpgradeFailure,
+                HttpStep::ProxyConnect => ErrorCode::HttpProxyConnectFailed,
+            };
+            return ClientError {
+                http_status: Some(refused.status),
+                ..ClientError::with_detail(code, refused.to_string())
+            };
         }
         if let Some(failure) = tls_failure(error) {
             let code = match failure {
@@ -166,9 +189,10 @@ impl ClientError {
 
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = ErrorCode::from_code(self.code).map_or("Error.", ErrorCode::text);
         match &self.detail {
-            Some(detail) => write!(f, "{} ({})", self.code.text(), detail),
-            None => f.write_str(self.code.text()),
+            Some(detail) => write!(f, "{text} ({detail})"),
+            None => f.write_str(text),
         }
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use crate::protocol::Publish;
 use crate::session::{OperationId, Request, SessionOptions, Statistics};
-use crate::transport::Route;
+use crate::transport::{Route, UpgradeRequest};
 
 pub use error::{ClientError, ErrorCode};
 pub use request::InvalidRequest;
@@ -30,6 +30,16 @@ pub struct ConnectionOptions {
     /// Inbound packets larger than this close the link as a protocol error.
     pub max_incoming_packet_size: usize,
     pub reconnect_delays: ReconnectDelays,
+    /// MQTT over WebSockets, on top of the route's stream.
+    pub websocket: Option<WebsocketOptions>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebsocketOptions {
+    /// The user rewrites each upgrade request: it goes out as
+    /// `ClientEvent::WebsocketHandshake` and comes back through
+    /// `Connection::websocket_transformed`.
+    pub transform: bool,
 }
 
 /// Bounds of the wait before a reconnect attempt.
@@ -63,6 +73,11 @@ pub enum ClientEvent {
     Disconnected,
     /// A link that had been established is closed for good.
     Closed,
+    /// The upgrade request of attempt `attempt`, for the user to rewrite.
+    WebsocketHandshake {
+        attempt: u32,
+        request: UpgradeRequest,
+    },
     Message(Publish),
     Completed {
         id: OperationId,
@@ -82,6 +97,10 @@ enum Command {
     Connect,
     Submit(OperationId, Request),
     Disconnect,
+    Transformed {
+        attempt: u32,
+        result: Result<UpgradeRequest, ClientError>,
+    },
 }
 
 /// Operation counts shared between the handle and its driver: what is still
@@ -161,6 +180,12 @@ impl Connection {
     /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
     pub fn disconnect(&self) {
         let _ = self.commands.send(Command::Disconnect);
+    }
+
+    /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:
+    /// the request to send, or the error that fails the attempt.
+    pub fn websocket_transformed(&self, attempt: u32, result: Result<UpgradeRequest, ClientError>) {
+        let _ = self.commands.send(Command::Transformed { attempt, result });
     }
 
     pub fn statistics(&self) -> Statistics {

@@ -18,6 +18,9 @@ pub(super) struct Outgoing {
     staging: BytesMut,
     /// Encoded bytes handed to writes, oldest first.
     chunks: VecDeque<Bytes>,
+    /// Everything is written but not yet flushed (WebSocket frames and TLS
+    /// records may wait in a buffer until then).
+    unflushed: bool,
 }
 
 impl Outgoing {
@@ -25,15 +28,21 @@ impl Outgoing {
         protocol::encode(packet, &mut self.staging)
     }
 
+    /// Nothing is left to write or flush.
     pub fn is_empty(&self) -> bool {
-        self.staging.is_empty() && self.chunks.is_empty()
+        self.staging.is_empty() && self.chunks.is_empty() && !self.unflushed
     }
 
-    /// One vectored write. Cancel-safe: bytes count as written only once the
-    /// write returns.
+    /// One vectored write, or the flush that follows the last one.
+    /// Cancel-safe: bytes count as written only once the write returns.
     pub async fn write_to<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> io::Result<()> {
         if !self.staging.is_empty() {
             self.chunks.push_back(self.staging.split().freeze());
+        }
+        if self.chunks.is_empty() {
+            writer.flush().await?;
+            self.unflushed = false;
+            return Ok(());
         }
         let mut slices = [IoSlice::new(&[]); MAX_SLICES];
         let mut count = 0;
@@ -56,6 +65,7 @@ impl Outgoing {
                 self.chunks.pop_front();
             }
         }
+        self.unflushed = true;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use napi::bindgen_prelude::{ClassInstance, Object};
 
-use crate::client::{ConnectionOptions, ReconnectDelays, MAX_PACKET_SIZE};
+use crate::client::{ConnectionOptions, ReconnectDelays, WebsocketOptions, MAX_PACKET_SIZE};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
 use crate::session::SessionOptions;
 use crate::transport::{AddressFamily, Endpoint, Route, TcpKeepalive, TlsContext};
@@ -81,6 +81,7 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
         reconnect_delays: reconnect_delays(&fields)?,
+        websocket: websocket(&fields)?,
     })
 }
 
@@ -90,18 +91,10 @@ fn millis(ms: f64) -> Duration {
 
 /// Fields typed in `index.d.ts` whose transports arrive in a later release.
 fn refuse_unsupported(fields: &Fields<'_, '_>) -> Checked<()> {
-    let use_websocket = fields.optional_bool("use_websocket")?.unwrap_or(false);
-    let unsupported = [
-        ("use_websocket", use_websocket),
-        (
-            "websocket_handshake_transform",
-            fields.is_present("websocket_handshake_transform")?,
-        ),
-        ("proxy_options", fields.is_present("proxy_options")?),
-    ];
+    let unsupported = [("proxy_options", fields.is_present("proxy_options")?)];
     match unsupported.iter().find(|(_, used)| *used) {
         Some((field, _)) => Err(Invalid::Unsupported(format!(
-            "config.{field} is not supported yet: this release of mqtt-napi connects over TCP, TLS and Unix sockets"
+            "config.{field} is not supported yet: this release of mqtt-napi connects over TCP, TLS, WebSockets and Unix sockets"
         ))),
         None => Ok(()),
     }
@@ -152,6 +145,24 @@ fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoin
         });
     }
     Ok(endpoint)
+}
+
+/// `use_websocket`, and whether the JS wrapper runs a handshake transform
+/// (aws-crt ignores a transform without `use_websocket`, and so do we).
+fn websocket(fields: &Fields<'_, '_>) -> Checked<Option<WebsocketOptions>> {
+    if !fields.optional_bool("use_websocket")?.unwrap_or(false) {
+        return Ok(None);
+    }
+    let transform =
+        match fields.get("websocket_handshake_transform")? {
+            None => false,
+            Some(value) if value.get_type()? == napi::ValueType::Function => true,
+            Some(_) => return Err(Invalid::Type(
+                "config.websocket_handshake_transform must be a function (request, done) => void"
+                    .into(),
+            )),
+        };
+    Ok(Some(WebsocketOptions { transform }))
 }
 
 /// The native half of an `io.ClientTlsContext`.

@@ -7,9 +7,10 @@ use napi::bindgen_prelude::{Function, Object};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::client::{Connection, InvalidRequest};
+use crate::client::{ClientError, Connection, InvalidRequest};
 use crate::protocol::QoS;
 use crate::session::Request;
+use crate::transport::UpgradeRequest;
 
 use super::config::connection_options;
 use super::events::{EventBatch, JsEventSink};
@@ -113,6 +114,37 @@ impl NativeConnection {
     #[napi]
     pub fn disconnect(&self) {
         self.connection.disconnect();
+    }
+
+    /// The JS transform's answer for `attempt`: `error_code` 0 sends the
+    /// request (headers as name, value, ...); any other code fails the
+    /// attempt with it and `error_message`.
+    #[napi]
+    pub fn websocket_transformed(
+        &self,
+        attempt: u32,
+        error_code: u32,
+        error_message: Option<String>,
+        method: String,
+        path: String,
+        headers: Vec<String>,
+    ) {
+        let result = if error_code == 0 {
+            let pairs = headers
+                .chunks_exact(2)
+                .map(|p| (p[0].clone(), p[1].clone()));
+            Ok(UpgradeRequest {
+                method,
+                path,
+                headers: pairs.collect(),
+            })
+        } else {
+            Err(ClientError {
+                detail: error_message,
+                ..ClientError::with_code(error_code)
+            })
+        };
+        self.connection.websocket_transformed(attempt, result);
     }
 
     #[napi]

@@ -42,6 +42,13 @@ pub struct ConnectionEvent {
     pub error_code: Option<u32>,
     pub error_detail: Option<String>,
     pub return_code: Option<u32>,
+    pub http_status: Option<u32>,
+    /// websocket_handshake: the attempt, and the request to transform
+    /// (headers as name, value, name, value, ...).
+    pub attempt: Option<u32>,
+    pub request_method: Option<String>,
+    pub request_path: Option<String>,
+    pub request_headers: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -82,7 +89,7 @@ impl Batch {
                 let (code, granted) = match result {
                     Ok(Completion::Subscribed(codes)) => (0, codes),
                     Ok(Completion::Published | Completion::Unsubscribed) => (0, Vec::new()),
-                    Err(error) => (error.code as u32, Vec::new()),
+                    Err(error) => (error.code, Vec::new()),
                 };
                 self.completions
                     .extend([id, code, u32::from(packet_id), granted.len() as u32]);
@@ -101,6 +108,21 @@ impl Batch {
             }
             ClientEvent::Disconnected => self.connection_event("disconnect", None, None),
             ClientEvent::Closed => self.connection_event("closed", None, None),
+            ClientEvent::WebsocketHandshake { attempt, request } => {
+                self.connection_event("websocket_handshake", None, None);
+                if let Some(event) = self.connection_events.last_mut() {
+                    event.attempt = Some(attempt);
+                    event.request_method = Some(request.method);
+                    event.request_path = Some(request.path);
+                    event.request_headers = Some(
+                        request
+                            .headers
+                            .into_iter()
+                            .flat_map(|(n, v)| [n, v])
+                            .collect(),
+                    );
+                }
+            }
         }
     }
 
@@ -115,12 +137,17 @@ impl Batch {
             messages_before: self.message_count,
             completions_before: self.completion_count,
             session_present,
-            error_code: error.as_ref().map(|e| e.code as u32),
+            error_code: error.as_ref().map(|e| e.code),
             return_code: error
                 .as_ref()
                 .and_then(|e| e.connack_return_code)
                 .map(u32::from),
+            http_status: error.as_ref().and_then(|e| e.http_status).map(u32::from),
             error_detail: error.map(|e| e.to_string()),
+            attempt: None,
+            request_method: None,
+            request_path: None,
+            request_headers: None,
         });
     }
 

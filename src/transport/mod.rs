@@ -3,6 +3,7 @@
 
 mod tcp;
 mod tls;
+mod ws;
 
 use std::io;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
 
 pub use tls::{tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOptionError, TlsOptions};
+pub use ws::{upgrade as websocket_upgrade, UpgradeRequest};
 
 /// A connected, bidirectional byte stream.
 pub trait ByteStream: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -68,6 +70,32 @@ pub async fn open(route: &Route) -> io::Result<BoxedStream> {
         .await
         .map_err(|_| timed_out("connect"))?
 }
+
+/// An HTTP peer (a proxy, or a WebSocket endpoint) answered with a status
+/// other than the one that lets the connection go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRefused {
+    pub status: u16,
+    pub during: HttpStep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpStep {
+    WebsocketUpgrade,
+    ProxyConnect,
+}
+
+impl std::fmt::Display for HttpRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let step = match self.during {
+            HttpStep::WebsocketUpgrade => "the websocket upgrade",
+            HttpStep::ProxyConnect => "the proxy's CONNECT",
+        };
+        write!(f, "{step} was refused with HTTP status {}", self.status)
+    }
+}
+
+impl std::error::Error for HttpRefused {}
 
 /// A host name that did not resolve to a usable address; carried inside the
 /// `io::Error` so callers can tell it from a socket failure.
