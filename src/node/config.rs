@@ -9,10 +9,10 @@ use napi::bindgen_prelude::{ClassInstance, Object};
 use crate::client::{ConnectionOptions, ReconnectDelays, WebsocketOptions, MAX_PACKET_SIZE};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
 use crate::session::SessionOptions;
-use crate::transport::{AddressFamily, Endpoint, Route, TcpKeepalive, TlsContext};
+use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive, TlsContext};
 
 use super::fields::{Checked, Fields, Invalid};
-use super::tls::NativeTlsContext;
+use super::tls::{string_list, NativeTlsContext};
 
 const DEFAULT_KEEP_ALIVE_SECS: f64 = 1200.0;
 const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
@@ -24,7 +24,6 @@ const MAX_MILLIS: f64 = 2_147_483_647.0;
 
 pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
     let fields = Fields::new(config, "config");
-    refuse_unsupported(&fields)?;
     let client_id = fields.string("client_id")?;
     let host = fields.string("host_name")?;
     if host.is_empty() {
@@ -77,7 +76,8 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         session,
         route: Route {
             endpoint,
-            tls: tls_context(&fields)?,
+            tls: tls_context(&fields, "tls_ctx")?,
+            proxy: proxy(&fields)?,
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
         reconnect_delays: reconnect_delays(&fields)?,
@@ -87,17 +87,6 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
 
 fn millis(ms: f64) -> Duration {
     Duration::from_millis(ms as u64)
-}
-
-/// Fields typed in `index.d.ts` whose transports arrive in a later release.
-fn refuse_unsupported(fields: &Fields<'_, '_>) -> Checked<()> {
-    let unsupported = [("proxy_options", fields.is_present("proxy_options")?)];
-    match unsupported.iter().find(|(_, used)| *used) {
-        Some((field, _)) => Err(Invalid::Unsupported(format!(
-            "config.{field} is not supported yet: this release of mqtt-napi connects over TCP, TLS, WebSockets and Unix sockets"
-        ))),
-        None => Ok(()),
-    }
 }
 
 fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoint> {
@@ -165,18 +154,60 @@ fn websocket(fields: &Fields<'_, '_>) -> Checked<Option<WebsocketOptions>> {
     Ok(Some(WebsocketOptions { transform }))
 }
 
-/// The native half of an `io.ClientTlsContext`.
-fn tls_context(fields: &Fields<'_, '_>) -> Checked<Option<TlsContext>> {
-    let Some(context) = fields.optional_object("tls_ctx")? else {
+/// The native half of the `io.ClientTlsContext` in `field`.
+fn tls_context(fields: &Fields<'_, '_>, field: &str) -> Checked<Option<TlsContext>> {
+    let Some(context) = fields.optional_object(field)? else {
         return Ok(None);
     };
     let native: Option<ClassInstance<'_, NativeTlsContext>> = context.get("native").ok().flatten();
     match native {
         Some(native) => Ok(Some(native.context().clone())),
-        None => Err(Invalid::Type(
-            "config.tls_ctx must be an io.ClientTlsContext".into(),
-        )),
+        None => Err(Invalid::Type(format!(
+            "{} must be an io.ClientTlsContext",
+            fields.name(field)
+        ))),
     }
+}
+
+/// `http.HttpProxyOptions`: always a CONNECT tunnel, as aws-crt does for MQTT.
+fn proxy(fields: &Fields<'_, '_>) -> Checked<Option<Proxy>> {
+    let Some(options) = fields.optional_object("proxy_options")? else {
+        return Ok(None);
+    };
+    let proxy = Fields::new(&options, "config.proxy_options");
+    let host = proxy.string("host_name")?;
+    let port = proxy.integer("port", 0.0, 65535.0)? as u16;
+    let basic_auth = match proxy.optional_integer("auth_method", 0.0, 1.0)? {
+        Some(1.0) => Some((
+            proxy.optional_string("auth_username")?.unwrap_or_default(),
+            proxy.optional_string("auth_password")?.unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    let tls = match proxy.optional_object("tls_opts")? {
+        None => None,
+        Some(tls_opts) => {
+            let connection = Fields::new(&tls_opts, "config.proxy_options.tls_opts");
+            let context = tls_context(&connection, "tls_ctx")?.ok_or_else(|| {
+                Invalid::Type(
+                    "config.proxy_options.tls_opts must be an io.TlsConnectionOptions".into(),
+                )
+            })?;
+            let alpn = string_list(&connection, "alpn_list")?;
+            let context = if alpn.is_empty() {
+                context
+            } else {
+                context.with_alpn(&alpn)
+            };
+            Some((context, connection.optional_string("server_name")?))
+        }
+    };
+    Ok(Some(Proxy {
+        host,
+        port,
+        basic_auth,
+        tls,
+    }))
 }
 
 fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {

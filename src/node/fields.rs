@@ -79,10 +79,6 @@ impl<'a, 'env> Fields<'a, 'env> {
         Ok(value.filter(|v| !matches!(v.get_type(), Ok(ValueType::Null))))
     }
 
-    pub fn is_present(&self, field: &str) -> Checked<bool> {
-        Ok(self.get(field)?.is_some())
-    }
-
     fn typed(
         &self,
         field: &str,

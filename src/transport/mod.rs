@@ -1,6 +1,7 @@
 //! Byte streams to a broker. Each transport yields one `ByteStream`; nothing
 //! here knows MQTT beyond the bytes it carries.
 
+mod proxy;
 mod tcp;
 mod tls;
 mod ws;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
 
+pub use proxy::Proxy;
 pub use tls::{tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOptionError, TlsOptions};
 pub use ws::{upgrade as websocket_upgrade, UpgradeRequest};
 
@@ -54,13 +56,35 @@ pub struct Route {
     pub endpoint: Endpoint,
     /// TLS to the broker; SNI and the name checked are `endpoint.host`.
     pub tls: Option<TlsContext>,
+    /// An HTTP proxy that tunnels to `endpoint`.
+    pub proxy: Option<Proxy>,
 }
 
 /// Opens the stream `route` describes, all of it within the endpoint's
 /// connect timeout.
 pub async fn open(route: &Route) -> io::Result<BoxedStream> {
     let opening = async {
-        let stream = tcp::connect(&route.endpoint).await?;
+        let endpoint = &route.endpoint;
+        let stream = match &route.proxy {
+            None => tcp::connect(endpoint).await?,
+            Some(proxy) => {
+                let first_hop = Endpoint {
+                    host: proxy.host.clone(),
+                    port: proxy.port,
+                    family: match endpoint.family {
+                        AddressFamily::Local => AddressFamily::Any,
+                        family => family,
+                    },
+                    ..endpoint.clone()
+                };
+                let mut stream = tcp::connect(&first_hop).await?;
+                if let Some((tls, server_name)) = &proxy.tls {
+                    let name = server_name.as_deref().unwrap_or(&proxy.host);
+                    stream = tls.connect(stream, name).await?;
+                }
+                proxy::tunnel(stream, proxy, &endpoint.host, endpoint.port).await?
+            }
+        };
         match &route.tls {
             Some(tls) => tls.connect(stream, &route.endpoint.host).await,
             None => Ok(stream),

@@ -167,6 +167,7 @@ mod tests {
                 ..endpoint("127.0.0.1", address.port())
             },
             tls: None,
+            proxy: None,
         };
         let error = crate::transport::open(&route).await.err().unwrap();
         assert_eq!(error.kind(), io::ErrorKind::TimedOut);
