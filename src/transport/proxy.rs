@@ -82,3 +82,94 @@ async fn read_status(stream: &mut BoxedStream) -> io::Result<u16> {
 fn malformed(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    /// A proxy that records the request head and answers with `answer`.
+    async fn fake_proxy(answer: &'static [u8]) -> (u16, tokio::task::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            while !head.ends_with(b"\r\n\r\n") {
+                head.push(socket.read_u8().await.unwrap());
+            }
+            socket.write_all(answer).await.unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        (port, task)
+    }
+
+    fn proxy(port: u16, basic_auth: Option<(&str, &str)>) -> Proxy {
+        Proxy {
+            host: "127.0.0.1".into(),
+            port,
+            basic_auth: basic_auth.map(|(u, p)| (u.into(), p.into())),
+            tls: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn tunnels_with_basic_auth_and_leaves_the_tunnel_bytes_unread() {
+        let (port, request) =
+            fake_proxy(b"HTTP/1.1 200 Connection established\r\n\r\nfrom-broker").await;
+        let stream: BoxedStream = Box::new(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        let mut tunnel = tunnel(stream, &proxy(port, Some(("user", "pass"))), "broker", 1884)
+            .await
+            .unwrap();
+        let mut first = [0u8; 11];
+        tunnel.read_exact(&mut first).await.unwrap();
+        assert_eq!(&first, b"from-broker");
+        let request = request.await.unwrap();
+        assert!(request.starts_with("CONNECT broker:1884 HTTP/1.1\r\n"));
+        assert!(request.contains("Host: broker:1884\r\n"));
+        assert!(request.contains("Proxy-Authorization: Basic dXNlcjpwYXNz\r\n"));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_carries_the_http_status() {
+        for (answer, status) in [
+            (
+                &b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"[..],
+                407,
+            ),
+            (
+                &b"HTTP/1.0 403 Forbidden\r\nContent-Length: 0\r\n\r\n"[..],
+                403,
+            ),
+            (&b"HTTP/1.1 502 Bad Gateway\r\n\r\n"[..], 502),
+        ] {
+            let answer: &'static [u8] = answer;
+            let (port, _) = fake_proxy(answer).await;
+            let stream: BoxedStream =
+                Box::new(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+            let error = tunnel(stream, &proxy(port, None), "broker", 1884)
+                .await
+                .err()
+                .unwrap();
+            let refused = error
+                .get_ref()
+                .unwrap()
+                .downcast_ref::<HttpRefused>()
+                .unwrap();
+            assert_eq!(refused.status, status);
+            assert_eq!(refused.during, HttpStep::ProxyConnect);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_is_not_http_is_an_error() {
+        let (port, _) = fake_proxy(b"SSH-2.0-OpenSSH\r\n\r\n").await;
+        let stream: BoxedStream = Box::new(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        let error = tunnel(stream, &proxy(port, None), "broker", 1884)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+    }
+}

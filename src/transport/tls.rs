@@ -378,3 +378,97 @@ pub fn tls_failure(error: &io::Error) -> Option<TlsFailure> {
         _ => TlsFailure::Other,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(options: TlsOptions) -> TlsOptionError {
+        TlsContext::new(&options)
+            .err()
+            .expect("the options should be refused")
+    }
+
+    fn verifying() -> TlsOptions {
+        TlsOptions {
+            verify_peer: true,
+            ..TlsOptions::default()
+        }
+    }
+
+    #[test]
+    fn default_options_build_a_context_on_the_platform_roots() {
+        assert!(TlsContext::new(&verifying()).is_ok());
+        assert!(!platform_roots().is_empty());
+    }
+
+    #[test]
+    fn each_unusable_option_is_named() {
+        let missing = "/nonexistent/mqtt-napi/file.pem".to_string();
+        let cases = [
+            (
+                TlsOptions {
+                    ca_filepath: Some(missing.clone()),
+                    ..verifying()
+                },
+                "ca_filepath",
+            ),
+            (
+                TlsOptions {
+                    ca_dirpath: Some(missing.clone()),
+                    ..verifying()
+                },
+                "ca_dirpath",
+            ),
+            (
+                TlsOptions {
+                    certificate_authority: Some("not a certificate".into()),
+                    ..verifying()
+                },
+                "certificate_authority",
+            ),
+            (
+                TlsOptions {
+                    certificate_filepath: Some(missing.clone()),
+                    private_key_filepath: Some(missing.clone()),
+                    ..verifying()
+                },
+                "certificate_filepath",
+            ),
+            (
+                TlsOptions {
+                    certificate: Some("no pem here".into()),
+                    ..verifying()
+                },
+                "certificate",
+            ),
+            (
+                TlsOptions {
+                    private_key: Some("no pem here".into()),
+                    ..verifying()
+                },
+                "private_key",
+            ),
+            (
+                TlsOptions {
+                    pkcs12_filepath: Some(missing),
+                    ..verifying()
+                },
+                "pkcs12_filepath",
+            ),
+        ];
+        for (options, option) in cases {
+            assert_eq!(error_of(options).option, option);
+        }
+    }
+
+    #[test]
+    fn verify_peer_false_needs_no_roots() {
+        let options = TlsOptions {
+            verify_peer: false,
+            ca_filepath: Some("/nonexistent".into()),
+            ..TlsOptions::default()
+        };
+        assert!(TlsContext::new(&options).is_ok());
+    }
+}
