@@ -384,9 +384,7 @@ mod tests {
     use super::*;
 
     fn error_of(options: TlsOptions) -> TlsOptionError {
-        TlsContext::new(&options)
-            .err()
-            .expect("the options should be refused")
+        TlsContext::new(&options).expect_err("the options should be refused")
     }
 
     fn verifying() -> TlsOptions {
