@@ -478,14 +478,20 @@ export declare namespace mqtt {
   }
 
   /**
-   * One MQTT connection. An EventEmitter; the events, in the order they fire:
-   * `connect` (first successful connect), `connection_success` (every accepted
-   * CONNACK), `connection_failure` (every failed attempt), `message`,
-   * `interrupt` (the link was lost), `resume`, `disconnect` (after
+   * One MQTT connection. An EventEmitter with the events
+   * `connection_success` (every accepted CONNACK) followed by `connect` (when
+   * it answers a `connect()` call) or `resume` (when it ends a reconnect),
+   * `connection_failure` (every failed attempt), `message`, `interrupt` (an
+   * established link was lost; reconnecting starts), `disconnect` (after
    * `disconnect()`), `closed` (the connection is finished), `error`.
    *
-   * A connection that is connecting or connected keeps Node running; one that
-   * was never connected, or was disconnected, does not.
+   * A lost link is reconnected automatically, waiting between
+   * `reconnect_min_sec` and `reconnect_max_sec` (exponential, with jitter;
+   * back to the minimum after a link that stayed up 10 s) until
+   * `disconnect()`. A first `connect()` that fails is not retried.
+   *
+   * A connection that is connecting, connected or reconnecting keeps Node
+   * running; one that was never connected, or was disconnected, does not.
    */
   class MqttClientConnection extends EventEmitter {
     static readonly CONNECT: 'connect';

@@ -317,29 +317,60 @@ describe.each(availableBrokers())('with %s', (kind) => {
     await connection.disconnect()
   })
 
-  test('a lost link emits interrupt (AWS_ERROR_MQTT_UNEXPECTED_HANGUP) then closed', async () => {
+  test('a lost link emits interrupt (AWS_ERROR_MQTT_UNEXPECTED_HANGUP), then reconnects: connection_success and resume', async () => {
     const relay = await startRelay(broker)
     try {
-      const connection = newConnection(relay)
+      const connection = newConnection(relay, { reconnect_min_sec: 0.2, reconnect_max_sec: 1 })
       const events = recordEvents(connection)
       await connection.connect()
       await waitFor(() => relay.active === 1, 5000, 'the relayed link')
-      const closed = once(connection, 'closed', 10000)
+      const resumed = once<[number, boolean]>(connection, 'resume', 10000)
       relay.cut()
-      await closed
+      const [returnCode, sessionPresent] = await resumed
+      expect(returnCode).toBe(0)
+      expect(sessionPresent).toBe(false)
       const names = events.map(([name]) => name)
-      expect(names.slice(0, 2)).toEqual(['connection_success', 'connect'])
-      const interruptAt = names.indexOf('interrupt')
-      expect(interruptAt).toBeGreaterThan(1)
-      expect(names.indexOf('closed')).toBeGreaterThan(interruptAt)
-      expect(names).not.toContain('disconnect')
-      const error = events[interruptAt][1][0] as CrtError
+      expect(names).toEqual(['connection_success', 'connect', 'interrupt', 'connection_success', 'resume'])
+      const error = events[2][1][0] as CrtError
       expect(error).toBeInstanceOf(CrtError)
       expect(error.error_name).toBe('AWS_ERROR_MQTT_UNEXPECTED_HANGUP')
       expect(error.error_code).toBe(5134)
+
+      // The link works again, and disconnect() ends it for good.
+      const topic = uniqueTopic('resumed')
+      const got = new Promise<string>((resolve) => connection.subscribe(topic, mqtt.QoS.AtLeastOnce, (_t, p) => resolve(Buffer.from(p).toString())))
+      await connection.publish(topic, 'after resume', mqtt.QoS.AtLeastOnce)
+      await expect(within(got, 5000, 'a message after resume')).resolves.toBe('after resume')
+      await connection.disconnect()
+      expect(events.map(([name]) => name).slice(-2)).toEqual(['disconnect', 'closed'])
     } finally {
       await relay.close()
     }
+  })
+
+  test('while the broker is unreachable, attempts back off (no tight loop) and disconnect() stops them at once', async () => {
+    const relay = await startRelay(broker)
+    const connection = newConnection(relay, { reconnect_min_sec: 0.5, reconnect_max_sec: 1 })
+    const events = recordEvents(connection)
+    await connection.connect()
+    await waitFor(() => relay.active === 1, 5000, 'the relayed link')
+    await relay.close()
+    const failures = () => events.filter(([name]) => name === 'connection_failure').length
+    await waitFor(() => failures() >= 2, 10000, 'two failed reconnect attempts')
+    // Over 2 s, delays of 0.25 s to 1 s allow a handful of attempts, not hundreds.
+    const before = failures()
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const during = failures() - before
+    expect(during).toBeGreaterThanOrEqual(1)
+    expect(during).toBeLessThanOrEqual(8)
+    const failure = events.find(([name]) => name === 'connection_failure')![1][0] as { error: CrtError }
+    expect(failure.error.error_name).toBe('AWS_IO_SOCKET_CONNECTION_REFUSED')
+
+    await within(connection.disconnect(), 2000, 'disconnect while waiting to reconnect')
+    const stopped = failures()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(failures()).toBe(stopped)
+    expect(events.map(([name]) => name).slice(-2)).toEqual(['disconnect', 'closed'])
   })
 
   test('a subscribe made before connect() waits for the connection, then delivers', async () => {

@@ -129,9 +129,11 @@ describe.each(availableBrokers())('sessions with %s', (kind) => {
       const doomed = newConnection(relay, { will: new mqtt.MqttWill(willTopic, QoS.AtLeastOnce, payload, true) })
       await within(doomed.connect(), 10000, 'connect through the relay')
       await waitFor(() => relay.active === 1, 5000, 'the relayed link')
-      const closed = once(doomed, 'closed', 10000)
+      const interrupted = once(doomed, 'interrupt', 10000)
       relay.cut()
-      await closed
+      await interrupted
+      // It reconnects through the relay; stop it so only the will remains.
+      await doomed.disconnect()
 
       // A later subscriber gets the will as a retained message.
       const late = await connected(broker)

@@ -283,15 +283,19 @@ class MqttClientConnection extends EventEmitter {
         if (attempt) {
           attempt.resolve(session_present)
           this.emit('connect', session_present)
+        } else {
+          this.emit('resume', 0, session_present)
         }
         break
       }
       case 'connection_failure': {
+        // A failed first attempt ends the connection; a failed reconnect
+        // attempt is followed by another, so the process stays held.
         const error = errorOf(event)
-        this._holdProcess(false)
-        this.emit('connection_failure', { error })
         const attempt = this._connecting
         this._connecting = undefined
+        if (attempt) this._holdProcess(false)
+        this.emit('connection_failure', { error })
         if (attempt) attempt.reject(error)
         break
       }

@@ -17,16 +17,19 @@ use crate::protocol;
 use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
+use super::backoff::Backoff;
 use super::outgoing::Outgoing;
 use super::{
     ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
-    SharedStatistics, WebsocketOptions,
+    ReconnectDelays, SharedStatistics, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read; many packets arrive in one read.
 const READ_CHUNK: usize = 64 * 1024;
 /// Commands taken in one go before the link is serviced again.
 const COMMAND_BATCH: usize = 1024;
+/// A link up this long counts as stable: the reconnect delay starts over.
+const STABLE_LINK: Duration = Duration::from_secs(10);
 /// How long DISCONNECT may take to leave before the socket is closed anyway.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
@@ -46,6 +49,7 @@ pub(super) struct Driver {
     session: Session,
     route: Route,
     websocket: Option<WebsocketOptions>,
+    reconnect_delays: ReconnectDelays,
     /// Counts attempts, so a late answer from a websocket transform is not
     /// taken for a later attempt's.
     attempt: u32,
@@ -67,6 +71,7 @@ impl Driver {
             session: Session::new(options.session),
             route: options.route,
             websocket: options.websocket,
+            reconnect_delays: options.reconnect_delays,
             attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
             commands,
@@ -109,15 +114,75 @@ impl Driver {
             .fetch_sub(1, Ordering::Relaxed);
     }
 
-    /// One attempt and, if it succeeds, the life of its link. Returns false
-    /// when the handle is gone and the task should end.
+    /// Attempts a link and serves it; when an established link is lost,
+    /// waits (with backoff) and attempts again, until `disconnect()`. A first
+    /// attempt that fails is reported and not retried. Returns false when the
+    /// handle is gone and the task should end.
     async fn connect_and_serve(&mut self) -> bool {
-        let stream = match self.open_stream().await {
-            Ok(stream) => stream,
-            Err(end) => return self.finish_link(end, false),
+        let mut backoff = Backoff::new(self.reconnect_delays);
+        let mut reconnecting = false;
+        loop {
+            let (end, established, lasted) = match self.open_stream().await {
+                Err(end) => (end, false, Duration::ZERO),
+                Ok(stream) => {
+                    let started = Instant::now();
+                    let (end, established) = self.serve(stream).await;
+                    (end, established, started.elapsed())
+                }
+            };
+            self.session.connection_lost();
+            self.collect_session_events();
+            let error = match end {
+                LinkEnd::Abandoned => return false,
+                LinkEnd::Disconnected => {
+                    if established || reconnecting {
+                        self.events
+                            .extend([ClientEvent::Disconnected, ClientEvent::Closed]);
+                    } else {
+                        let error = ClientError::new(ErrorCode::MqttConnectionDisconnecting);
+                        self.events.extend([
+                            ClientEvent::ConnectionFailure(error),
+                            ClientEvent::Disconnected,
+                        ]);
+                    }
+                    return true;
+                }
+                LinkEnd::Failed(failure) => ClientError::from_failure(&failure),
+                LinkEnd::Broken(error) => error,
+            };
+            if established {
+                self.events.push(ClientEvent::Interrupted(error));
+            } else {
+                self.events.push(ClientEvent::ConnectionFailure(error));
+                if !reconnecting {
+                    return true;
+                }
+            }
+            reconnecting = true;
+            if lasted >= STABLE_LINK {
+                backoff.reset();
+            }
+            self.report();
+            match self.wait_before_reconnect(backoff.next_delay()).await {
+                Ok(()) => {}
+                Err(LinkEnd::Abandoned) => return false,
+                Err(_) => {
+                    self.events
+                        .extend([ClientEvent::Disconnected, ClientEvent::Closed]);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Sleeps before the next attempt while still taking commands; a
+    /// `disconnect()` ends the wait (and the reconnecting) at once.
+    async fn wait_before_reconnect(&mut self, delay: Duration) -> Result<(), LinkEnd> {
+        let waiting = async {
+            tokio::time::sleep(delay).await;
+            Ok(())
         };
-        let (end, established) = self.serve(stream).await;
-        self.finish_link(end, established)
+        self.while_taking_commands(waiting).await
     }
 
     /// Opens the byte stream (TCP or Unix, TLS, WebSocket) while still
@@ -213,33 +278,6 @@ impl Driver {
                 Ok((attempt == self.attempt).then_some(result))
             }
         }
-    }
-
-    /// Reports how a link ended and settles the session. Returns false when
-    /// the task should end.
-    fn finish_link(&mut self, end: LinkEnd, established: bool) -> bool {
-        self.session.connection_lost();
-        self.collect_session_events();
-        let error = match &end {
-            LinkEnd::Disconnected => ClientError::new(ErrorCode::MqttConnectionDisconnecting),
-            LinkEnd::Failed(failure) => ClientError::from_failure(failure),
-            LinkEnd::Broken(error) => error.clone(),
-            LinkEnd::Abandoned => return false,
-        };
-        match (established, matches!(end, LinkEnd::Disconnected)) {
-            (true, true) => self
-                .events
-                .extend([ClientEvent::Disconnected, ClientEvent::Closed]),
-            (true, false) => self
-                .events
-                .extend([ClientEvent::Interrupted(error), ClientEvent::Closed]),
-            (false, true) => self.events.extend([
-                ClientEvent::ConnectionFailure(error),
-                ClientEvent::Disconnected,
-            ]),
-            (false, false) => self.events.push(ClientEvent::ConnectionFailure(error)),
-        }
-        true
     }
 
     /// Runs one link until it ends. Also says whether CONNACK accepted it.

@@ -1,6 +1,7 @@
 //! The connection engine: one tokio task per connection drives a `Session`
 //! over a transport stream. The only room that owns sockets and timers.
 
+mod backoff;
 mod driver;
 mod error;
 mod outgoing;
