@@ -21,7 +21,17 @@ export declare class NativeConnection {
   subscribe(id: number, filters: Array<string>, qosValues: Array<number>): void
   unsubscribe(id: number, filters: Array<string>): void
   disconnect(): void
+  /**
+   * The JS transform's answer for `attempt`: `error_code` 0 sends the
+   * request (headers as name, value, ...); any other code fails the
+   * attempt with it and `error_message`.
+   */
+  websocketTransformed(attempt: number, errorCode: number, errorMessage: string | undefined | null, method: string, path: string, headers: Array<string>): void
   statistics(): NativeStatistics
+}
+
+export declare class NativeTlsContext {
+  constructor(options: object)
 }
 
 export interface ConnectionEvent {
@@ -35,6 +45,15 @@ export interface ConnectionEvent {
   errorCode?: number
   errorDetail?: string
   returnCode?: number
+  httpStatus?: number
+  /**
+   * websocket_handshake: the attempt, and the request to transform
+   * (headers as name, value, name, value, ...).
+   */
+  attempt?: number
+  requestMethod?: string
+  requestPath?: string
+  requestHeaders?: Array<string>
 }
 
 export declare function errorCodeToName(code: number): string

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeConnection = nativeBinding.NativeConnection
+module.exports.NativeTlsContext = nativeBinding.NativeTlsContext
 module.exports.errorCodeToName = nativeBinding.errorCodeToName
 module.exports.errorCodeToString = nativeBinding.errorCodeToString
 module.exports.topicMatchesFilter = nativeBinding.topicMatchesFilter
