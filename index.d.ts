@@ -418,6 +418,14 @@ export declare namespace mqtt {
      * given, `reconnect_min_sec` becomes min(1, this). Negative: RangeError.
      */
     reconnect_max_sec?: number;
+    /**
+     * Subscribe again, after every connection the broker accepts without a
+     * session (a reconnect with `clean_session: true`, or a broker that lost
+     * the session), to every filter this connection holds (default true; an
+     * mqtt-napi extension: aws-crt never does). The restoring SUBSCRIBE goes
+     * out before anything queued while offline; `unsubscribe()` drops a filter.
+     */
+    resubscribe?: boolean;
     /** The last will, published by the broker if this client vanishes. */
     will?: MqttWill;
     /** User name sent in CONNECT. */

@@ -348,6 +348,44 @@ describe.each(availableBrokers())('with %s', (kind) => {
     }
   })
 
+  test.each([
+    [true, 'restored'],
+    [false, 'not restored'],
+  ])('after a reconnect without a session, with resubscribe: %s, subscriptions are %s', async (resubscribe) => {
+    const relay = await startRelay(broker)
+    try {
+      const connection = newConnection(relay, { reconnect_min_sec: 0.2, reconnect_max_sec: 1, resubscribe })
+      await connection.connect()
+      const topic = uniqueTopic('restored')
+      const received: string[] = []
+      await connection.subscribe(topic, mqtt.QoS.AtLeastOnce, (_t, p) => received.push(Buffer.from(p).toString()))
+      await waitFor(() => relay.active === 1, 5000, 'the relayed link')
+      const resumed = once<[number, boolean]>(connection, 'resume', 10000)
+      relay.cut()
+      const [, sessionPresent] = await resumed
+      expect(sessionPresent).toBe(false)
+
+      const publisher = await connected(broker)
+      if (resubscribe) {
+        // The restoring SUBSCRIBE may still be on its way: publish until it lands.
+        for (let tries = 0; received.length === 0 && tries < 50; tries++) {
+          await publisher.publish(topic, 'after reconnect', mqtt.QoS.AtLeastOnce)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        expect(received[0]).toBe('after reconnect')
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        await publisher.publish(topic, 'after reconnect', mqtt.QoS.AtLeastOnce)
+        await new Promise((resolve) => setTimeout(resolve, 700))
+        expect(received).toEqual([])
+      }
+      await publisher.disconnect()
+      await connection.disconnect()
+    } finally {
+      await relay.close()
+    }
+  })
+
   test('while the broker is unreachable, attempts back off (no tight loop) and disconnect() stops them at once', async () => {
     const relay = await startRelay(broker)
     const connection = newConnection(relay, { reconnect_min_sec: 0.5, reconnect_max_sec: 1 })

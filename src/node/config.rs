@@ -68,6 +68,7 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         keep_alive: Duration::from_secs(keep_alive as u64),
         ping_timeout: millis(ping_timeout),
         operation_timeout,
+        resubscribe: fields.optional_bool("resubscribe")?.unwrap_or(true),
         will: will(&fields)?,
         username,
         password: password.map(Bytes::from),

@@ -15,13 +15,13 @@ mod outbound;
 mod tests;
 mod types;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::Instant;
 
-use crate::protocol::{Connect, Packet, ProtocolVersion};
+use crate::protocol::{Connect, Packet, ProtocolVersion, QoS};
 
 use ids::PacketIds;
-use outbound::{InFlight, Queued};
+use outbound::{InFlight, Origin, Queued};
 pub use types::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,9 @@ pub struct Session {
     /// operation completed, or its id was reused) are skipped when due.
     deadlines: VecDeque<(Instant, u16)>,
     /// QoS 0 publishes handed to the transport and not yet flushed.
-    unflushed: VecDeque<(OperationId, u64)>,
+    unflushed: VecDeque<(Origin, u64)>,
+    /// Granted subscriptions, restored after a connection without a session.
+    subscriptions: BTreeMap<String, QoS>,
     /// Inbound QoS 2 packet ids received and not yet released (PUBREL).
     inbound_qos2: HashSet<u16>,
     transmit: VecDeque<Packet>,
@@ -67,6 +69,7 @@ impl Session {
             in_flight: HashMap::new(),
             deadlines: VecDeque::new(),
             unflushed: VecDeque::new(),
+            subscriptions: BTreeMap::new(),
             inbound_qos2: HashSet::new(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
@@ -236,8 +239,12 @@ impl Session {
         }
         self.link = Link::Up;
         if !connack.session_present {
-            // The broker has no record of inbound QoS 2 ids we hold.
+            // The broker has no record of inbound QoS 2 ids we hold, nor of
+            // our subscriptions.
             self.inbound_qos2.clear();
+            if self.options.resubscribe {
+                self.restore_subscriptions();
+            }
         }
         self.events.push_back(Event::Connected {
             session_present: connack.session_present,

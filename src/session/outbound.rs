@@ -3,18 +3,29 @@
 
 use std::time::Instant;
 
-use crate::protocol::{Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe};
+use crate::protocol::{Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe, SUBACK_FAILURE};
 
 use super::{Event, Failure, Link, OperationId, Outcome, Request, Session};
 
+/// Filters per SUBSCRIBE when subscriptions are restored.
+const RESTORE_BATCH: usize = 64;
+
+/// Who asked for an operation: the user (and is told how it ended), or the
+/// session itself (restoring subscriptions), which tells nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    User(OperationId),
+    Restore,
+}
+
 pub(super) struct Queued {
-    id: OperationId,
+    origin: Origin,
     request: Request,
     size: u64,
 }
 
 pub(super) struct InFlight {
-    id: OperationId,
+    origin: Origin,
     /// Send order, so that a resend after reconnect keeps it.
     sequence: u64,
     size: u64,
@@ -53,9 +64,14 @@ impl Session {
         self.statistics.incomplete_count += 1;
         self.statistics.incomplete_size += size;
         if request.is_qos0_publish() && self.link != Link::Up {
-            return self.finish(id, 0, size, false, Outcome::Failed(Failure::NotConnected));
+            let failed = Outcome::Failed(Failure::NotConnected);
+            return self.finish(Origin::User(id), 0, size, false, failed);
         }
-        self.queued.push_back(Queued { id, request, size });
+        self.queued.push_back(Queued {
+            origin: Origin::User(id),
+            request,
+            size,
+        });
         self.pump(now);
     }
 
@@ -73,7 +89,12 @@ impl Session {
                     None => return, // all ids in flight: wait for an acknowledgement
                 }
             };
-            let Some(Queued { id, request, size }) = self.queued.pop_front() else {
+            let Some(Queued {
+                origin,
+                request,
+                size,
+            }) = self.queued.pop_front()
+            else {
                 return;
             };
             let awaiting = match request {
@@ -94,7 +115,7 @@ impl Session {
                     match qos {
                         QoS::AtMostOnce => {
                             self.transmit.push_back(Packet::Publish(publish));
-                            self.unflushed.push_back((id, size));
+                            self.unflushed.push_back((origin, size));
                             continue;
                         }
                         QoS::AtLeastOnce => Awaiting::PubAck(publish),
@@ -109,15 +130,17 @@ impl Session {
                 }
             };
             self.transmit.push_back(awaiting.packet(packet_id, false));
-            self.statistics.unacked_count += 1;
-            self.statistics.unacked_size += size;
+            if let Origin::User(_) = origin {
+                self.statistics.unacked_count += 1;
+                self.statistics.unacked_size += size;
+            }
             let sequence = self.next_sequence;
             self.next_sequence += 1;
             let deadline = self.operation_deadline(packet_id, now);
             self.in_flight.insert(
                 packet_id,
                 InFlight {
-                    id,
+                    origin,
                     sequence,
                     size,
                     deadline,
@@ -230,7 +253,9 @@ impl Session {
                 .violation("an acknowledgement of the wrong kind for a packet id in flight");
         }
         if let Some(op) = self.in_flight.remove(&packet_id) {
-            self.settle(packet_id, op, outcome());
+            let outcome = outcome();
+            self.remember_subscriptions(&op.awaiting, &outcome);
+            self.settle(packet_id, op, outcome);
         }
     }
 
@@ -264,18 +289,62 @@ impl Session {
     /// Ends an operation that was in flight and frees its packet id.
     fn settle(&mut self, packet_id: u16, op: InFlight, outcome: Outcome) {
         self.ids.release(packet_id);
-        self.finish(op.id, packet_id, op.size, true, outcome);
+        self.finish(op.origin, packet_id, op.size, true, outcome);
     }
 
-    /// Reports an operation's end and takes it out of the statistics.
+    /// Keeps the set of granted subscriptions up to date, to restore them
+    /// after a connection without a session.
+    fn remember_subscriptions(&mut self, awaiting: &Awaiting, outcome: &Outcome) {
+        match (awaiting, outcome) {
+            (Awaiting::SubAck(subscribe), Outcome::Subscribed(codes)) => {
+                for ((filter, qos), code) in subscribe.filters.iter().zip(codes) {
+                    if *code == SUBACK_FAILURE {
+                        self.subscriptions.remove(filter);
+                    } else {
+                        self.subscriptions.insert(filter.clone(), *qos);
+                    }
+                }
+            }
+            (Awaiting::UnsubAck(unsubscribe), Outcome::Unsubscribed) => {
+                for filter in &unsubscribe.filters {
+                    self.subscriptions.remove(filter);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After a CONNACK without a session: the remembered subscriptions go out
+    /// again, ahead of everything queued.
+    pub(super) fn restore_subscriptions(&mut self) {
+        let filters: Vec<(String, QoS)> = self
+            .subscriptions
+            .iter()
+            .map(|(filter, qos)| (filter.clone(), *qos))
+            .collect();
+        for chunk in filters.chunks(RESTORE_BATCH).rev() {
+            self.queued.push_front(Queued {
+                origin: Origin::Restore,
+                request: Request::Subscribe {
+                    filters: chunk.to_vec(),
+                },
+                size: 0,
+            });
+        }
+    }
+
+    /// Reports a user operation's end and takes it out of the statistics.
     pub(super) fn finish(
         &mut self,
-        id: OperationId,
+        origin: Origin,
         packet_id: u16,
         size: u64,
         was_unacked: bool,
         outcome: Outcome,
     ) {
+        let Origin::User(id) = origin else {
+            return;
+        };
         self.statistics.incomplete_count -= 1;
         self.statistics.incomplete_size -= size;
         if was_unacked {

@@ -14,6 +14,7 @@ fn options() -> SessionOptions {
         keep_alive: Duration::from_secs(10),
         ping_timeout: Duration::from_secs(3),
         operation_timeout: None,
+        resubscribe: true,
         will: None,
         username: None,
         password: None,
@@ -525,4 +526,119 @@ fn broker_sending_client_packets_is_a_violation() {
         drain_events(&mut session).as_slice(),
         [Event::Fatal(Failure::ProtocolViolation(_))]
     ));
+}
+
+fn subscribe_and_ack(
+    session: &mut Session,
+    id: OperationId,
+    filters: &[(&str, QoS)],
+    codes: Vec<u8>,
+    now: Instant,
+) {
+    let filters = filters.iter().map(|(f, q)| (f.to_string(), *q)).collect();
+    session.submit(id, Request::Subscribe { filters }, now);
+    let packet_id = match drain_transmit(session, now).as_slice() {
+        [Packet::Subscribe(s)] => s.packet_id,
+        other => panic!("expected SUBSCRIBE, got {other:?}"),
+    };
+    session.handle_packet(
+        Packet::SubAck(SubAck {
+            packet_id,
+            return_codes: codes,
+        }),
+        now,
+    );
+    drain_events(session);
+}
+
+fn reconnect(session: &mut Session, session_present: bool, now: Instant) -> Vec<Packet> {
+    session.connection_lost();
+    drain_events(session);
+    session.connection_opened(now);
+    drain_transmit(session, now);
+    session.handle_packet(connack(session_present, 0), now);
+    drain_transmit(session, now)
+}
+
+#[test]
+fn granted_subscriptions_are_restored_after_a_connection_without_a_session() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    subscribe_and_ack(
+        &mut session,
+        1,
+        &[("a/#", QoS::AtLeastOnce), ("refused", QoS::AtMostOnce)],
+        vec![1, 0x80],
+        now,
+    );
+    subscribe_and_ack(&mut session, 2, &[("b", QoS::ExactlyOnce)], vec![2], now);
+    session.submit(
+        3,
+        Request::Unsubscribe {
+            filters: vec!["b".into()],
+        },
+        now,
+    );
+    let packet_id = match drain_transmit(&mut session, now).as_slice() {
+        [Packet::Unsubscribe(u)] => u.packet_id,
+        other => panic!("{other:?}"),
+    };
+    session.handle_packet(Packet::UnsubAck { packet_id }, now);
+    session.submit(4, publish_request(QoS::AtLeastOnce), now);
+    drain_transmit(&mut session, now);
+    drain_events(&mut session);
+
+    session.connection_lost();
+    session.submit(5, publish_request(QoS::AtLeastOnce), now);
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(false, 0), now);
+    let sent = drain_transmit(&mut session, now);
+    // The restore goes first, before what was queued while offline.
+    match sent.as_slice() {
+        [Packet::Subscribe(restore), Packet::Publish(_)] => {
+            assert_eq!(restore.filters, vec![("a/#".to_string(), QoS::AtLeastOnce)]);
+            session.handle_packet(
+                Packet::SubAck(SubAck {
+                    packet_id: restore.packet_id,
+                    return_codes: vec![1],
+                }),
+                now,
+            );
+        }
+        other => panic!("expected the restoring SUBSCRIBE then the queued PUBLISH, got {other:?}"),
+    }
+    // The restore is the session's own: no completion reaches the user.
+    let events = drain_events(&mut session);
+    assert!(
+        events
+            .iter()
+            .all(|e| !matches!(e, Event::Completed { id, .. } if *id != 4)),
+        "{events:?}"
+    );
+    assert_eq!(session.statistics().incomplete_count, 1);
+}
+
+#[test]
+fn nothing_is_restored_when_the_session_is_present_or_resubscribe_is_off() {
+    let now = Instant::now();
+    let mut session = connected(
+        SessionOptions {
+            clean_session: false,
+            ..options()
+        },
+        now,
+    );
+    subscribe_and_ack(&mut session, 1, &[("a", QoS::AtLeastOnce)], vec![1], now);
+    assert!(reconnect(&mut session, true, now).is_empty());
+
+    let mut off = connected(
+        SessionOptions {
+            resubscribe: false,
+            ..options()
+        },
+        now,
+    );
+    subscribe_and_ack(&mut off, 1, &[("a", QoS::AtLeastOnce)], vec![1], now);
+    assert!(reconnect(&mut off, false, now).is_empty());
 }

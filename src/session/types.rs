@@ -23,6 +23,9 @@ pub struct SessionOptions {
     /// How long a QoS 1/2 publish, subscribe or unsubscribe may wait for its
     /// acknowledgement once sent; `None` waits forever.
     pub operation_timeout: Option<Duration>,
+    /// Subscribe again to every granted filter after a CONNACK without a
+    /// session.
+    pub resubscribe: bool,
     pub will: Option<LastWill>,
     pub username: Option<String>,
     pub password: Option<Bytes>,
