@@ -426,6 +426,25 @@ export declare namespace mqtt {
      * out before anything queued while offline; `unsubscribe()` drops a filter.
      */
     resubscribe?: boolean;
+    /**
+     * Queue QoS 0 publishes made while not connected and send them once
+     * connected (default false: they reject with `AWS_ERROR_MQTT_NOT_CONNECTED`,
+     * as in aws-crt). An mqtt-napi extension.
+     */
+    queue_qos0_offline?: boolean;
+    /**
+     * The most operations that may wait unsent (offline, or for a free packet
+     * id): default 10,000. Past it the newest operation rejects with
+     * `AWS_ERROR_MQTT_QUEUE_FULL`; nothing queued is dropped. An mqtt-napi
+     * extension.
+     */
+    offline_queue_max_operations?: number;
+    /**
+     * The most bytes (counted as `getOperationalStatistics()` counts them)
+     * that may wait unsent: default 64 MiB. Past it the newest operation
+     * rejects with `AWS_ERROR_MQTT_QUEUE_FULL`. An mqtt-napi extension.
+     */
+    offline_queue_max_bytes?: number;
     /** The last will, published by the broker if this client vanishes. */
     will?: MqttWill;
     /** User name sent in CONNECT. */

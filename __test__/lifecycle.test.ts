@@ -386,6 +386,47 @@ describe.each(availableBrokers())('with %s', (kind) => {
     }
   })
 
+  test('queue_qos0_offline: a QoS 0 publish made before connect() is sent once connected', async () => {
+    const topic = uniqueTopic('qos0-offline')
+    const subscriber = await connected(broker)
+    const received: string[] = []
+    await subscriber.subscribe(topic, mqtt.QoS.AtMostOnce, (_t, p) => received.push(Buffer.from(p).toString()))
+    const connection = newConnection(broker, { queue_qos0_offline: true })
+    const published = connection.publish(topic, 'queued while offline', mqtt.QoS.AtMostOnce)
+    expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(1)
+    await connection.connect()
+    await expect(within(published, 5000, 'the queued QoS 0 publish')).resolves.toEqual({})
+    await waitFor(() => received.length === 1, 5000, 'the QoS 0 message')
+    expect(received).toEqual(['queued while offline'])
+    await subscriber.disconnect()
+    await connection.disconnect()
+  })
+
+  test('the offline queue is bounded: past offline_queue_max_operations or _bytes the newest operation rejects with AWS_ERROR_MQTT_QUEUE_FULL', async () => {
+    const topic = uniqueTopic('bounded')
+    const byCount = newConnection(broker, { offline_queue_max_operations: 2 })
+    const kept = [byCount.publish(topic, 'a', mqtt.QoS.AtLeastOnce), byCount.publish(topic, 'b', mqtt.QoS.AtLeastOnce)]
+    const refused = byCount.publish(topic, 'c', mqtt.QoS.AtLeastOnce).then(
+      () => undefined,
+      (error: CrtError) => error,
+    )
+    const error = await within(refused, 5000, 'the refused publish')
+    expect(error).toBeInstanceOf(CrtError)
+    expect(error!.error_name).toBe('AWS_ERROR_MQTT_QUEUE_FULL')
+    expect(error!.error_code).toBe(5139)
+    await byCount.connect()
+    await expect(within(Promise.all(kept), 5000, 'the queued publishes')).resolves.toHaveLength(2)
+    await byCount.disconnect()
+
+    // 4 + topic + 100 bytes each: room for one, not two.
+    const bySize = newConnection(broker, { offline_queue_max_bytes: 4 + Buffer.byteLength(topic) + 150 })
+    const first = bySize.publish(topic, Buffer.alloc(100), mqtt.QoS.AtLeastOnce)
+    await expect(bySize.publish(topic, Buffer.alloc(100), mqtt.QoS.AtLeastOnce)).rejects.toMatchObject({ error_name: 'AWS_ERROR_MQTT_QUEUE_FULL' })
+    await bySize.connect()
+    await within(first, 5000, 'the queued publish')
+    await bySize.disconnect()
+  })
+
   test('while the broker is unreachable, attempts back off (no tight loop) and disconnect() stops them at once', async () => {
     const relay = await startRelay(broker)
     const connection = newConnection(relay, { reconnect_min_sec: 0.5, reconnect_max_sec: 1 })

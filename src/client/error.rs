@@ -57,6 +57,7 @@ error_codes! {
     MqttUnexpectedHangup = 5134, "AWS_ERROR_MQTT_UNEXPECTED_HANGUP", "The connection was closed unexpectedly.";
     MqttConnectionShutdown = 5135, "AWS_ERROR_MQTT_CONNECTION_SHUTDOWN", "MQTT operation interrupted by connection shutdown.";
     MqttConnectionDisconnecting = 5137, "AWS_ERROR_MQTT_CONNECTION_DISCONNECTING", "Connection is disconnecting, it's not safe to do this operation until the connection finishes shutdown.";
+    MqttQueueFull = 5139, "AWS_ERROR_MQTT_QUEUE_FULL", "MQTT request queue is full.";
     MqttCancelledForCleanSession = 5138, "AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION", "Old requests from the previous session are cancelled, and offline request will not be accept.";
     ConnackUnacceptableProtocolVersion = 5377, "MQTT_NAPI_CONNACK_UNACCEPTABLE_PROTOCOL_VERSION", "The broker refused the connection: unacceptable protocol version (CONNACK 1).";
     ConnackIdentifierRejected = 5378, "MQTT_NAPI_CONNACK_IDENTIFIER_REJECTED", "The broker refused the connection: client identifier rejected (CONNACK 2).";
@@ -183,6 +184,10 @@ impl ClientError {
             }
             Failure::NotConnected => ClientError::new(ErrorCode::MqttNotConnected),
             Failure::ConnectionShutdown => ClientError::new(ErrorCode::MqttConnectionShutdown),
+            Failure::QueueFull => ClientError::with_detail(
+                ErrorCode::MqttQueueFull,
+                "the offline queue is at its limit (offline_queue_max_operations / offline_queue_max_bytes)",
+            ),
         }
     }
 }

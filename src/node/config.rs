@@ -8,7 +8,7 @@ use napi::bindgen_prelude::{ClassInstance, Object};
 
 use crate::client::{ConnectionOptions, ReconnectDelays, WebsocketOptions, MAX_PACKET_SIZE};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
-use crate::session::SessionOptions;
+use crate::session::{QueueLimit, SessionOptions};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive, TlsContext};
 
 use super::fields::{Checked, Fields, Invalid};
@@ -19,6 +19,9 @@ const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
 const DEFAULT_CONNECT_TIMEOUT_MS: f64 = 5000.0;
 const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
 const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
+const DEFAULT_QUEUE_OPERATIONS: f64 = 10_000.0;
+const DEFAULT_QUEUE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// Milliseconds a timer may be set to: about 24.8 days, like Node's timers.
 const MAX_MILLIS: f64 = 2_147_483_647.0;
 
@@ -69,6 +72,15 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         ping_timeout: millis(ping_timeout),
         operation_timeout,
         resubscribe: fields.optional_bool("resubscribe")?.unwrap_or(true),
+        queue_qos0_offline: fields.optional_bool("queue_qos0_offline")?.unwrap_or(false),
+        queue_limit: QueueLimit {
+            operations: fields
+                .optional_integer("offline_queue_max_operations", 1.0, MAX_SAFE_INTEGER)?
+                .unwrap_or(DEFAULT_QUEUE_OPERATIONS) as usize,
+            bytes: fields
+                .optional_integer("offline_queue_max_bytes", 1.0, MAX_SAFE_INTEGER)?
+                .unwrap_or(DEFAULT_QUEUE_BYTES) as u64,
+        },
         will: will(&fields)?,
         username,
         password: password.map(Bytes::from),

@@ -39,6 +39,8 @@ pub struct Session {
     ids: PacketIds,
     /// Operations not yet sent: waiting for a link or for a packet id.
     queued: VecDeque<Queued>,
+    /// The statistics size of `queued`, for its byte limit.
+    queued_bytes: u64,
     /// Operations sent and waiting for their acknowledgement, by packet id.
     in_flight: HashMap<u16, InFlight>,
     /// Operation deadlines in the order they were set; stale entries (the
@@ -66,6 +68,7 @@ impl Session {
             link: Link::Down,
             ids: PacketIds::default(),
             queued: VecDeque::new(),
+            queued_bytes: 0,
             in_flight: HashMap::new(),
             deadlines: VecDeque::new(),
             unflushed: VecDeque::new(),

@@ -63,10 +63,17 @@ impl Session {
         let size = request.statistics_size();
         self.statistics.incomplete_count += 1;
         self.statistics.incomplete_size += size;
-        if request.is_qos0_publish() && self.link != Link::Up {
+        let offline = self.link != Link::Up;
+        if request.is_qos0_publish() && offline && !self.options.queue_qos0_offline {
             let failed = Outcome::Failed(Failure::NotConnected);
             return self.finish(Origin::User(id), 0, size, false, failed);
         }
+        let limit = self.options.queue_limit;
+        if self.queued.len() >= limit.operations || self.queued_bytes + size > limit.bytes {
+            let failed = Outcome::Failed(Failure::QueueFull);
+            return self.finish(Origin::User(id), 0, size, false, failed);
+        }
+        self.queued_bytes += size;
         self.queued.push_back(Queued {
             origin: Origin::User(id),
             request,
@@ -97,6 +104,7 @@ impl Session {
             else {
                 return;
             };
+            self.queued_bytes -= size;
             let awaiting = match request {
                 Request::Publish {
                     topic,

@@ -15,6 +15,11 @@ fn options() -> SessionOptions {
         ping_timeout: Duration::from_secs(3),
         operation_timeout: None,
         resubscribe: true,
+        queue_qos0_offline: false,
+        queue_limit: QueueLimit {
+            operations: 100,
+            bytes: 1 << 20,
+        },
         will: None,
         username: None,
         password: None,
@@ -641,4 +646,69 @@ fn nothing_is_restored_when_the_session_is_present_or_resubscribe_is_off() {
     );
     subscribe_and_ack(&mut off, 1, &[("a", QoS::AtLeastOnce)], vec![1], now);
     assert!(reconnect(&mut off, false, now).is_empty());
+}
+
+#[test]
+fn qos0_waits_offline_when_asked_and_goes_out_after_connack() {
+    let now = Instant::now();
+    let mut session = Session::new(SessionOptions {
+        queue_qos0_offline: true,
+        ..options()
+    });
+    session.submit(1, publish_request(QoS::AtMostOnce), now);
+    assert!(drain_events(&mut session).is_empty());
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(false, 0), now);
+    assert_eq!(sent_publish_id(&drain_transmit(&mut session, now)), 0);
+    session.flushed();
+    assert!(drain_events(&mut session).contains(&completed(1, 0, Outcome::Published)));
+}
+
+#[test]
+fn the_offline_queue_is_bounded_in_operations_and_bytes() {
+    let now = Instant::now();
+    let limit = QueueLimit {
+        operations: 3,
+        bytes: 1 << 20,
+    };
+    let mut session = Session::new(SessionOptions {
+        queue_limit: limit,
+        ..options()
+    });
+    for id in 0..4 {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    // The newest is refused; the three before it wait.
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(3, 0, Outcome::Failed(Failure::QueueFull))]
+    );
+    assert_eq!(session.statistics().incomplete_count, 3);
+
+    let size = publish_request(QoS::AtLeastOnce).statistics_size();
+    let limit = QueueLimit {
+        operations: 100,
+        bytes: 2 * size,
+    };
+    let mut session = Session::new(SessionOptions {
+        queue_limit: limit,
+        ..options()
+    });
+    for id in 0..3 {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(2, 0, Outcome::Failed(Failure::QueueFull))]
+    );
+    // Once the queue drains, there is room again.
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(false, 0), now);
+    drain_transmit(&mut session, now);
+    session.connection_lost();
+    drain_events(&mut session);
+    session.submit(9, publish_request(QoS::AtLeastOnce), now);
+    assert!(drain_events(&mut session).is_empty());
 }

@@ -26,9 +26,20 @@ pub struct SessionOptions {
     /// Subscribe again to every granted filter after a CONNACK without a
     /// session.
     pub resubscribe: bool,
+    /// Queue QoS 0 publishes made while not connected (else they fail).
+    pub queue_qos0_offline: bool,
+    /// Bounds of the queue of operations not yet sent; past them the newest
+    /// operation fails with `Failure::QueueFull`.
+    pub queue_limit: QueueLimit,
     pub will: Option<LastWill>,
     pub username: Option<String>,
     pub password: Option<Bytes>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimit {
+    pub operations: usize,
+    pub bytes: u64,
 }
 
 /// A user operation.
@@ -100,6 +111,8 @@ pub enum Failure {
     NotConnected,
     /// The link closed before a QoS 0 publish was written.
     ConnectionShutdown,
+    /// The queue of unsent operations is at its limit.
+    QueueFull,
 }
 
 /// What the session asks its driver to do or to report.
