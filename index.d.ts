@@ -445,6 +445,14 @@ export declare namespace mqtt {
      * rejects with `AWS_ERROR_MQTT_QUEUE_FULL`. An mqtt-napi extension.
      */
     offline_queue_max_bytes?: number;
+    /**
+     * Retry a failed first `connect()` with the reconnect backoff instead of
+     * rejecting it (default false, as aws-crt). Each failed attempt still
+     * emits `connection_failure`; `connect()` resolves once an attempt
+     * succeeds, or rejects with `AWS_ERROR_MQTT_CONNECTION_DISCONNECTING` if
+     * `disconnect()` is called first. An mqtt-napi extension.
+     */
+    retry_first_connect?: boolean;
     /** The last will, published by the broker if this client vanishes. */
     will?: MqttWill;
     /** User name sent in CONNECT. */

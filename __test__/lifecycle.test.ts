@@ -4,6 +4,7 @@
  */
 import { CrtError, io, mqtt } from '../index'
 import fs from 'fs'
+import net from 'net'
 import os from 'os'
 import path from 'path'
 import { availableBrokers, Broker, startAedes, startBroker } from './support/brokers'
@@ -425,6 +426,43 @@ describe.each(availableBrokers())('with %s', (kind) => {
     await bySize.connect()
     await within(first, 5000, 'the queued publish')
     await bySize.disconnect()
+  })
+
+  test('retry_first_connect: a first connect() to a broker that is not there yet keeps trying and resolves once it is', async () => {
+    const relay = await startRelay(broker)
+    const port = relay.port
+    await relay.close()
+    const connection = newConnection({ host: '127.0.0.1', port }, { retry_first_connect: true, reconnect_min_sec: 0.2, reconnect_max_sec: 0.5 })
+    const events = recordEvents(connection)
+    const connecting = connection.connect()
+    await waitFor(() => events.filter(([name]) => name === 'connection_failure').length >= 2, 10000, 'two failed attempts')
+    const server = net.createServer((client) => {
+      const upstream = net.connect(broker.port, broker.host)
+      client.pipe(upstream).pipe(client)
+      client.on('error', () => upstream.destroy())
+      upstream.on('error', () => client.destroy())
+    })
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    try {
+      await expect(within(connecting, 10000, 'connect once the broker is there')).resolves.toBe(false)
+      expect(events.map(([name]) => name).slice(-2)).toEqual(['connection_success', 'connect'])
+      await connection.disconnect()
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  test('retry_first_connect: disconnect() while retrying rejects the pending connect()', async () => {
+    const relay = await startRelay(broker)
+    const port = relay.port
+    await relay.close()
+    const connection = newConnection({ host: '127.0.0.1', port }, { retry_first_connect: true, reconnect_min_sec: 0.2, reconnect_max_sec: 0.5 })
+    const connecting = connection.connect().then(() => undefined, (error: CrtError) => error)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await within(connection.disconnect(), 5000, 'disconnect')
+    const error = await within(connecting, 5000, 'the rejected connect')
+    expect(error).toBeInstanceOf(CrtError)
+    expect(error!.error_name).toBe('AWS_ERROR_MQTT_CONNECTION_DISCONNECTING')
   })
 
   test('while the broker is unreachable, attempts back off (no tight loop) and disconnect() stops them at once', async () => {

@@ -14,6 +14,7 @@ const QoS = Object.freeze({
 /** Error codes the wrapper itself produces (names in the native table). */
 const MQTT_ALREADY_CONNECTED = 5132
 const HTTP_WEBSOCKET_UPGRADE_FAILURE = 2065
+const MQTT_CONNECTION_DISCONNECTING = 5137
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
@@ -289,12 +290,15 @@ class MqttClientConnection extends EventEmitter {
         break
       }
       case 'connection_failure': {
-        // A failed first attempt ends the connection; a failed reconnect
-        // attempt is followed by another, so the process stays held.
+        // A failed first attempt ends the connection unless it is retried; a
+        // failed reconnect attempt is followed by another, so the process
+        // stays held.
         const error = errorOf(event)
-        const attempt = this._connecting
-        this._connecting = undefined
-        if (attempt) this._holdProcess(false)
+        const attempt = this.config.retry_first_connect ? undefined : this._connecting
+        if (attempt) {
+          this._connecting = undefined
+          this._holdProcess(false)
+        }
         this.emit('connection_failure', { error })
         if (attempt) attempt.reject(error)
         break
@@ -306,6 +310,9 @@ class MqttClientConnection extends EventEmitter {
       case 'disconnect': {
         this._connected = false
         this._holdProcess(false)
+        const attempt = this._connecting
+        this._connecting = undefined
+        if (attempt) attempt.reject(new CrtError(MQTT_CONNECTION_DISCONNECTING))
         const waiting = this._disconnecting
         this._disconnecting = []
         for (const resolve of waiting) resolve()

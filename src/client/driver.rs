@@ -50,6 +50,7 @@ pub(super) struct Driver {
     route: Route,
     websocket: Option<WebsocketOptions>,
     reconnect_delays: ReconnectDelays,
+    retry_first_connect: bool,
     /// Counts attempts, so a late answer from a websocket transform is not
     /// taken for a later attempt's.
     attempt: u32,
@@ -72,6 +73,7 @@ impl Driver {
             route: options.route,
             websocket: options.websocket,
             reconnect_delays: options.reconnect_delays,
+            retry_first_connect: options.retry_first_connect,
             attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
             commands,
@@ -116,8 +118,8 @@ impl Driver {
 
     /// Attempts a link and serves it; when an established link is lost,
     /// waits (with backoff) and attempts again, until `disconnect()`. A first
-    /// attempt that fails is reported and not retried. Returns false when the
-    /// handle is gone and the task should end.
+    /// attempt that fails is reported and, unless asked, not retried. Returns
+    /// false when the handle is gone and the task should end.
     async fn connect_and_serve(&mut self) -> bool {
         let mut backoff = Backoff::new(self.reconnect_delays);
         let mut reconnecting = false;
@@ -154,7 +156,7 @@ impl Driver {
                 self.events.push(ClientEvent::Interrupted(error));
             } else {
                 self.events.push(ClientEvent::ConnectionFailure(error));
-                if !reconnecting {
+                if !reconnecting && !self.retry_first_connect {
                     return true;
                 }
             }

@@ -33,6 +33,8 @@ pub struct ConnectionOptions {
     pub reconnect_delays: ReconnectDelays,
     /// MQTT over WebSockets, on top of the route's stream.
     pub websocket: Option<WebsocketOptions>,
+    /// A failed first attempt is retried with backoff like a reconnect.
+    pub retry_first_connect: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

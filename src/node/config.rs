@@ -95,6 +95,9 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         max_incoming_packet_size: MAX_PACKET_SIZE,
         reconnect_delays: reconnect_delays(&fields)?,
         websocket: websocket(&fields)?,
+        retry_first_connect: fields
+            .optional_bool("retry_first_connect")?
+            .unwrap_or(false),
     })
 }
 
