@@ -137,3 +137,283 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
 export function startBroker(kind: BrokerKind, opts: BrokerOptions = {}): Promise<Broker> {
   return kind === 'aedes' ? startAedes(opts) : startMosquitto(opts)
 }
+
+// ---------------------------------------------------------------------------
+// Transports: TLS, mutual TLS, TLS 1.2 only, WebSockets, WSS, Unix sockets,
+// and deliberately bad TLS servers (expired, wrong name, untrusted CA).
+
+/** Where one listener of a transport broker is: host and port, or a Unix socket path. */
+export interface Listener {
+  host: '127.0.0.1'
+  port: number
+  /** The Unix socket path (for the `unix` listener only). */
+  path?: string
+}
+
+/** The listener names a transport broker may have. */
+export type ListenerName =
+  | 'tcp'
+  | 'tls' // server cert for localhost/127.0.0.1 signed by the test CA (aedes: ALPN 'mqtt', 'x-amzn-mqtt-ca')
+  | 'mtls' // as tls, and a client certificate from the test CA is required
+  | 'tls12' // as tls, TLS 1.2 at most
+  | 'ws' // MQTT over WebSockets
+  | 'wss' // MQTT over WebSockets over TLS (the tls certificate)
+  | 'unix' // mosquitto only: a Unix domain socket
+  | 'expired' // TLS with an expired server certificate
+  | 'wrongName' // TLS with a certificate for DNS:wrong.example only
+  | 'untrusted' // TLS with a certificate from a CA nobody trusts
+
+/** What the aedes transport broker saw (one object per event line of aedes-transports.mjs). */
+export interface TransportEvent {
+  listener: string
+  type: 'alpn' | 'upgrade' | 'tlsClientError'
+  protocol?: string | false
+  servername?: string | null
+  url?: string
+  headers?: Record<string, string | string[]>
+  rawHeaders?: string[]
+  message?: string
+}
+
+export interface TransportBroker {
+  kind: BrokerKind
+  listeners: Partial<Record<ListenerName, Listener>>
+  /** aedes only: ALPN and WebSocket upgrade records, in arrival order. */
+  events: TransportEvent[]
+  stop(): Promise<void>
+}
+
+/** The certificate files a transport broker needs (a subset of support/certs' Certs). */
+export interface ServerCerts {
+  caPath: string
+  serverCert: string
+  serverKey: string
+  expiredCert: string
+  wrongNameCert: string
+  untrustedServerCert: string
+}
+
+export function startTransportBroker(kind: BrokerKind, certs: ServerCerts): Promise<TransportBroker> {
+  return kind === 'aedes' ? startAedesTransports(certs) : startMosquittoTransports(certs)
+}
+
+export async function startAedesTransports(certs: ServerCerts): Promise<TransportBroker> {
+  const tls = { cert: certs.serverCert, key: certs.serverKey }
+  const names: Array<[ListenerName, string, Record<string, unknown> | undefined]> = [
+    ['tcp', 'tcp', undefined],
+    ['tls', 'tls', { ...tls, ALPNProtocols: ['mqtt', 'x-amzn-mqtt-ca'] }],
+    ['mtls', 'tls', { ...tls, ca: certs.caPath, requestCert: true }],
+    ['tls12', 'tls', { ...tls, maxVersion: 'TLSv1.2' }],
+    ['ws', 'ws', undefined],
+    ['wss', 'wss', tls],
+    ['expired', 'tls', { cert: certs.expiredCert, key: certs.serverKey }],
+    ['wrongName', 'tls', { cert: certs.wrongNameCert, key: certs.serverKey }],
+    ['untrusted', 'tls', { cert: certs.untrustedServerCert, key: certs.serverKey }],
+  ]
+  const spec = { listeners: [] as Array<Record<string, unknown>> }
+  const listeners: Partial<Record<ListenerName, Listener>> = {}
+  for (const [name, type, tlsOptions] of names) {
+    const port = await freePort()
+    spec.listeners.push({ name, type, port, tls: tlsOptions })
+    listeners[name] = { host: '127.0.0.1', port }
+  }
+  const child = spawn(process.execPath, [path.join(__dirname, 'aedes-transports.mjs'), JSON.stringify(spec)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const events: TransportEvent[] = []
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  let buffered = ''
+  let ready: () => void = () => undefined
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve))
+  child.stdout!.on('data', (d) => {
+    buffered += d
+    let nl: number
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl)
+      buffered = buffered.slice(nl + 1)
+      if (line === 'listening') ready()
+      else if (line.startsWith('event ')) events.push(JSON.parse(line.slice(6)))
+    }
+  })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      readyPromise,
+      exited(child).then(() => {
+        throw new Error(`aedes transports exited: ${stderr}`)
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`aedes transports did not start: ${stderr}`)), 15000)
+      }),
+    ])
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+  return {
+    kind: 'aedes',
+    listeners,
+    events,
+    stop: () => stopChild(child, () => child.stdin!.end()),
+  }
+}
+
+async function waitForUnixSocket(file: string, timeoutMs = 10000): Promise<void> {
+  const net = await import('net')
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ path: file })
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => {
+        socket.destroy()
+        resolve(false)
+      })
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${file} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/**
+ * mosquitto with every transport listener. mosquitto's `tls_version tlsv1.2`
+ * is a minimum (TLS 1.3 is still offered), so the `tls12` listener runs in a
+ * second mosquitto whose OpenSSL config says `MaxProtocol = TLSv1.2`.
+ */
+export async function startMosquittoTransports(certs: ServerCerts): Promise<TransportBroker> {
+  const bin = mosquittoPath()
+  if (!bin) throw new Error('mosquitto is not installed')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
+  const head = [
+    `user ${os.userInfo().username}`,
+    'persistence false',
+    'max_queued_messages 0',
+    'max_inflight_messages 0',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'allow_anonymous true',
+  ]
+  const listeners: Partial<Record<ListenerName, Listener>> = {}
+  const tlsLines = (cert = certs.serverCert) => [`cafile ${certs.caPath}`, `certfile ${cert}`, `keyfile ${certs.serverKey}`]
+  const main = [...head]
+  const tcpPorts: number[] = []
+  const add = async (name: ListenerName, extra: string[]) => {
+    const port = await freePort()
+    listeners[name] = { host: '127.0.0.1', port }
+    tcpPorts.push(port)
+    main.push(`listener ${port} 127.0.0.1`, ...extra)
+  }
+  await add('tcp', [])
+  await add('tls', tlsLines())
+  await add('mtls', [...tlsLines(), 'require_certificate true'])
+  await add('ws', ['protocol websockets'])
+  await add('wss', ['protocol websockets', ...tlsLines()])
+  await add('expired', tlsLines(certs.expiredCert))
+  await add('wrongName', tlsLines(certs.wrongNameCert))
+  await add('untrusted', tlsLines(certs.untrustedServerCert))
+  const socketPath = path.join(dir, 'mosquitto.sock')
+  main.push(`listener 0 ${socketPath}`)
+  listeners.unix = { host: '127.0.0.1', port: 0, path: socketPath }
+
+  const tls12Port = await freePort()
+  listeners.tls12 = { host: '127.0.0.1', port: tls12Port }
+  const tls12 = [...head, `listener ${tls12Port} 127.0.0.1`, ...tlsLines(), 'tls_version tlsv1.2']
+  const opensslConf = path.join(dir, 'openssl-tls12.cnf')
+  fs.writeFileSync(
+    opensslConf,
+    [
+      'openssl_conf = openssl_init',
+      '[openssl_init]',
+      'ssl_conf = ssl_sect',
+      '[ssl_sect]',
+      'system_default = system_default_sect',
+      '[system_default_sect]',
+      'MinProtocol = TLSv1.2',
+      'MaxProtocol = TLSv1.2',
+      '',
+    ].join('\n'),
+  )
+
+  const children: ChildProcess[] = []
+  const launch = async (confName: string, lines: string[], ports: number[], env?: NodeJS.ProcessEnv, unix?: string) => {
+    const conf = path.join(dir, confName)
+    fs.writeFileSync(conf, lines.join('\n') + '\n')
+    const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } })
+    children.push(child)
+    let stderr = ''
+    child.stderr!.on('data', (d) => (stderr += d))
+    await Promise.race([
+      Promise.all([...ports.map((p) => waitForPort(p, 10000)), ...(unix ? [waitForUnixSocket(unix)] : [])]),
+      exited(child).then(() => {
+        throw new Error(`mosquitto (${confName}) exited: ${stderr}`)
+      }),
+    ])
+  }
+  try {
+    await launch('mosquitto.conf', main, tcpPorts, undefined, socketPath)
+    await launch('mosquitto-tls12.conf', tls12, [tls12Port], { OPENSSL_CONF: opensslConf })
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL')
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+  return {
+    kind: 'mosquitto',
+    listeners,
+    events: [],
+    stop: async () => {
+      await Promise.all(children.map((child) => stopChild(child, () => child.kill('SIGTERM'))))
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * An HTTP (or HTTPS) server that refuses every WebSocket upgrade with
+ * `status` and records the upgrade requests.
+ */
+export async function startRefusingUpgradeServer(
+  status = 401,
+  tlsFiles?: { cert: string; key: string },
+): Promise<{ host: '127.0.0.1'; port: number; requests: Array<{ url: string; headers: Record<string, unknown> }>; stop(): Promise<void> }> {
+  const http = await import('http')
+  const https = await import('https')
+  const requests: Array<{ url: string; headers: Record<string, unknown> }> = []
+  const server = tlsFiles
+    ? https.createServer({ cert: fs.readFileSync(tlsFiles.cert), key: fs.readFileSync(tlsFiles.key) })
+    : http.createServer()
+  const sockets = new Set<import('net').Socket>()
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('request', (_req, res) => {
+    res.writeHead(status, { 'content-length': '0' })
+    res.end()
+  })
+  server.on('upgrade', (req, socket) => {
+    requests.push({ url: req.url ?? '', headers: req.headers })
+    const reason = http.STATUS_CODES[status] ?? 'Refused'
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+  })
+  const port = await freePort()
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()))
+  return {
+    host: '127.0.0.1',
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -60,7 +60,7 @@ export interface Endpoint {
 }
 
 /** Connections made by `newConnection`, so `cleanupConnections` can close what a failed test left open. */
-const tracked = new Set<{ connection: mqtt.MqttClientConnection; connected: boolean }>()
+const tracked = new Set<{ connection: mqtt.MqttClientConnection }>()
 
 /** A connection to `broker` with a fresh client id and clean_session true, unless overridden. */
 export function newConnection(
@@ -74,12 +74,7 @@ export function newConnection(
     clean_session: true,
     ...overrides,
   })
-  const entry = { connection, connected: false }
-  tracked.add(entry)
-  connection.on('connection_success', () => (entry.connected = true))
-  connection.on('closed', () => (entry.connected = false))
-  connection.on('disconnect', () => (entry.connected = false))
-  connection.on('interrupt', () => (entry.connected = false))
+  tracked.add({ connection })
   return connection
 }
 
@@ -102,14 +97,14 @@ export function untrack(connection: mqtt.MqttClientConnection): mqtt.MqttClientC
   return connection
 }
 
-/** Disconnects every connection a test left connected. Call from afterEach. */
+/** Disconnects every connection a test made. Call from afterEach. */
 export async function cleanupConnections(): Promise<void> {
   const entries = [...tracked]
   tracked.clear()
+  // Every one, not only the connected: a connection whose link was lost keeps
+  // reconnecting (and keeps the process alive) until disconnect().
   await Promise.all(
-    entries
-      .filter((e) => e.connected)
-      .map((e) => within(e.connection.disconnect(), 5000, 'disconnect in cleanup').catch(() => undefined)),
+    entries.map((e) => within(e.connection.disconnect(), 5000, 'disconnect in cleanup').catch(() => undefined)),
   )
 }
 
