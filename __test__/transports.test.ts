@@ -371,34 +371,18 @@ describe.each(kinds)('TLS to %s', (kind) => {
     expect(error.error_code).toBe(1181)
   })
 
-  test('a server certificate from an untrusted CA fails: AWS_IO_TLS_UNKNOWN_ROOT_CERTIFICATE', async () => {
+  test.each([
+    ['a server certificate from an untrusted CA', 'AWS_IO_TLS_UNKNOWN_ROOT_CERTIFICATE', 'untrusted', 1181],
+    ['an expired server certificate', 'AWS_IO_TLS_CERTIFICATE_EXPIRED', 'expired', 1183],
+    ['a certificate for another name', 'AWS_IO_TLS_HOST_NAME_MISMATCH', 'wrongName', 1194],
+  ] as const)('%s fails: %s', async (_what, name, listenerName, code) => {
     const { error } = await failedConnect(
-      { host: 'localhost', port: listener(kind, 'untrusted').port },
+      { host: 'localhost', port: listener(kind, listenerName).port },
       { tls_ctx: caContext() },
     )
     expect(error.error_name).toMatch(TLS_ERROR)
-    expect(error.error_name).toBe('AWS_IO_TLS_UNKNOWN_ROOT_CERTIFICATE')
-    expect(error.error_code).toBe(1181)
-  })
-
-  test('an expired server certificate fails: AWS_IO_TLS_CERTIFICATE_EXPIRED', async () => {
-    const { error } = await failedConnect(
-      { host: 'localhost', port: listener(kind, 'expired').port },
-      { tls_ctx: caContext() },
-    )
-    expect(error.error_name).toMatch(TLS_ERROR)
-    expect(error.error_name).toBe('AWS_IO_TLS_CERTIFICATE_EXPIRED')
-    expect(error.error_code).toBe(1183)
-  })
-
-  test('a certificate for another name fails: AWS_IO_TLS_HOST_NAME_MISMATCH', async () => {
-    const { error } = await failedConnect(
-      { host: 'localhost', port: listener(kind, 'wrongName').port },
-      { tls_ctx: caContext() },
-    )
-    expect(error.error_name).toMatch(TLS_ERROR)
-    expect(error.error_name).toBe('AWS_IO_TLS_HOST_NAME_MISMATCH')
-    expect(error.error_code).toBe(1194)
+    expect(error.error_name).toBe(name)
+    expect(error.error_code).toBe(code)
   })
 
   test('verify_peer = false also accepts the expired and wrong-name certificates', async () => {

@@ -7,7 +7,7 @@ import { ChildProcess, spawn, execFileSync } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { freePort, waitForPort } from './ports'
+import { freePort, waitForListener, waitForPort } from './ports'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { mosquittoPath } = require('./mosquitto-path') as { mosquittoPath: () => string | undefined }
 
@@ -261,25 +261,8 @@ export async function startAedesTransports(certs: ServerCerts): Promise<Transpor
   }
 }
 
-async function waitForUnixSocket(file: string, timeoutMs = 10000): Promise<void> {
-  const net = await import('net')
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ path: file })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => {
-        socket.destroy()
-        resolve(false)
-      })
-    })
-    if (ok) return
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${file} after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+function waitForUnixSocket(file: string, timeoutMs = 10000): Promise<void> {
+  return waitForListener({ path: file }, file, timeoutMs)
 }
 
 /**

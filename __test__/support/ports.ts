@@ -19,12 +19,12 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
+/** Resolves once something accepts connections at `target` (a TCP port or a Unix socket). */
+export async function waitForListener(target: net.NetConnectOpts, label: string, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port })
+      const socket = net.connect(target)
       socket.once('connect', () => {
         socket.destroy()
         resolve(true)
@@ -35,7 +35,12 @@ export async function waitForPort(port: number, timeoutMs = 10000): Promise<void
       })
     })
     if (ok) return
-    if (Date.now() > deadline) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`)
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${label} after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+export function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
+  return waitForListener({ host: '127.0.0.1', port }, `127.0.0.1:${port}`, timeoutMs)
 }
