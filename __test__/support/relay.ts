@@ -1,6 +1,10 @@
 /**
- * A TCP relay 127.0.0.1:<port> -> broker. `cut()` kills every piped pair at
- * once, like a network failure, and keeps listening so a later connect works.
+ * A TCP relay 127.0.0.1:<port> -> broker that injects faults:
+ * - `cut()` kills every piped pair at once, like a network failure, and keeps
+ *   listening so a later connect works;
+ * - `blackhole()` keeps the sockets open but silently drops every byte in
+ *   both directions (a dead link that nothing reports), until `restore()`,
+ *   which also lets new connections through again.
  */
 import net from 'net'
 import { freePort } from './ports'
@@ -11,12 +15,24 @@ export interface Relay {
   /** Number of client connections currently piped. */
   readonly active: number
   cut(): void
+  blackhole(): void
+  restore(): void
   close(): Promise<void>
 }
 
 export async function startRelay(target: { host: string; port: number }): Promise<Relay> {
   const port = await freePort()
   const pairs = new Set<[net.Socket, net.Socket]>()
+  let dropping = false
+  const forward = (from: net.Socket, to: net.Socket) => {
+    from.on('data', (chunk) => {
+      if (dropping) return
+      if (!to.write(chunk)) {
+        from.pause()
+        to.once('drain', () => from.resume())
+      }
+    })
+  }
   const server = net.createServer((inbound) => {
     const outbound = net.connect({ host: target.host, port: target.port })
     const pair: [net.Socket, net.Socket] = [inbound, outbound]
@@ -30,8 +46,8 @@ export async function startRelay(target: { host: string; port: number }): Promis
     outbound.on('error', drop)
     inbound.on('close', drop)
     outbound.on('close', drop)
-    inbound.pipe(outbound)
-    outbound.pipe(inbound)
+    forward(inbound, outbound)
+    forward(outbound, inbound)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -51,6 +67,12 @@ export async function startRelay(target: { host: string; port: number }): Promis
       return pairs.size
     },
     cut,
+    blackhole: () => {
+      dropping = true
+    },
+    restore: () => {
+      dropping = false
+    },
     close: () =>
       new Promise<void>((resolve) => {
         cut()

@@ -1,0 +1,121 @@
+/**
+ * Fault injection through a relay between client and broker: dead links are
+ * detected, and no acknowledged message is lost when the link is cut again
+ * and again.
+ */
+import { CrtError, mqtt } from '../index'
+import { availableBrokers, Broker, startBroker } from './support/brokers'
+import { startRelay } from './support/relay'
+import { cleanupConnections, connected, newConnection, once, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
+
+const { QoS } = mqtt
+
+afterEach(cleanupConnections)
+
+describe.each(availableBrokers())('faults with %s', (kind) => {
+  let broker: Broker
+  beforeAll(async () => {
+    broker = await startBroker(kind)
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+
+  test('a black-holed link is declared lost within keep_alive plus the ping timeout, then the link comes back', async () => {
+    const relay = await startRelay(broker)
+    try {
+      const connection = newConnection(relay, { keep_alive: 1, ping_timeout: 500, reconnect_min_sec: 0.2, reconnect_max_sec: 1 })
+      await connection.connect()
+      const interrupted = once<[CrtError]>(connection, 'interrupt', 10000)
+      const started = Date.now()
+      relay.blackhole()
+      const [error] = await interrupted
+      // PINGREQ at most 1 s after the last packet, PINGRESP 0.5 s late: well under 3 s.
+      expect(Date.now() - started).toBeLessThan(3000)
+      expect(error.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+      const resumed = once(connection, 'resume', 10000)
+      relay.restore()
+      await resumed
+    } finally {
+      await relay.close()
+    }
+  })
+
+  test('protocol_operation_timeout fails a QoS 1 publish whose PUBACK is black-holed', async () => {
+    const relay = await startRelay(broker)
+    try {
+      const connection = newConnection(relay, { protocol_operation_timeout: 400, keep_alive: 60 })
+      await connection.connect()
+      relay.blackhole()
+      const failed = connection.publish(uniqueTopic('bh'), 'lost in the void', QoS.AtLeastOnce).then(
+        () => undefined,
+        (error: CrtError) => error,
+      )
+      const error = await within(failed, 5000, 'the timed-out publish')
+      expect(error).toBeInstanceOf(CrtError)
+      expect(error!.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
+      expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(0)
+    } finally {
+      await relay.close()
+    }
+  })
+
+  test.each([
+    [QoS.AtLeastOnce, 'at least once'],
+    [QoS.ExactlyOnce, 'exactly once'],
+  ])('QoS %s: 5,000 messages, the link cut five times at random moments, persistent sessions: every message arrives %s and every publish resolves', async (qos) => {
+    const count = 5000
+    const topic = uniqueTopic('no-loss')
+    const subscriber = await connected(broker, { clean_session: false, client_id: uniqueId() })
+    await subscriber.subscribe(topic, qos)
+    const seen = new Map<number, number>()
+    subscriber.on('message', (t: string, payload: ArrayBuffer) => {
+      if (t !== topic) return
+      const index = Number(Buffer.from(payload).toString())
+      seen.set(index, (seen.get(index) ?? 0) + 1)
+    })
+
+    const relay = await startRelay(broker)
+    try {
+      const publisher = await connected(relay, {
+        clean_session: false,
+        client_id: uniqueId(),
+        reconnect_min_sec: 0.05,
+        reconnect_max_sec: 0.2,
+      })
+      const interrupts: string[] = []
+      let live = true
+      publisher.on('interrupt', (error: CrtError) => {
+        live = false
+        interrupts.push(`${error.error_name}: ${error.message}`)
+      })
+      publisher.on('connection_success', () => (live = true))
+      // Five cuts at random points of the stream, each of a live link.
+      const cutAt = new Set<number>()
+      while (cutAt.size < 5) cutAt.add(1 + Math.floor(Math.random() * (count - 1)))
+      const publishes: Promise<unknown>[] = []
+      for (let i = 0; i < count; i++) {
+        if (cutAt.has(i)) {
+          await waitFor(() => live && relay.active === 1 && publisher.getOperationalStatistics().unackedOperationCount > 0, 10000, 'a live link with messages in flight')
+          relay.cut()
+        }
+        publishes.push(publisher.publish(topic, String(i), qos))
+        if (i % 250 === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      await within(Promise.all(publishes), 60000, 'every publish to resolve')
+      // Each cut interrupts a live link (aedes may add a hang-up of its own
+      // when a session is taken over; that is the broker's, and harmless).
+      expect(interrupts.length).toBeGreaterThanOrEqual(5)
+      await waitFor(() => seen.size === count, 30000, `all ${count} messages (have ${seen.size})`)
+      for (let i = 0; i < count; i++) {
+        const times = seen.get(i) ?? 0
+        if (qos === QoS.ExactlyOnce) expect(times).toBe(1)
+        else expect(times).toBeGreaterThanOrEqual(1)
+      }
+      await publisher.disconnect()
+    } finally {
+      await relay.close()
+      await subscriber.disconnect()
+    }
+  }, 120000)
+})
