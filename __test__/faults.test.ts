@@ -5,7 +5,7 @@
  */
 import { CrtError, mqtt } from '../index'
 import { availableBrokers, Broker, startBroker } from './support/brokers'
-import { startRelay } from './support/relay'
+import { startRelay, startRelayOn } from './support/relay'
 import { cleanupConnections, connected, newConnection, once, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
 
 const { QoS } = mqtt
@@ -58,6 +58,61 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     } finally {
       await relay.close()
     }
+  })
+
+  test('operations issued while the link is down wait and resolve, in order, once it is back', async () => {
+    const relay = await startRelay(broker)
+    try {
+      const topic = uniqueTopic('outage')
+      const subscriber = await connected(broker)
+      const received: string[] = []
+      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, p) => received.push(Buffer.from(p).toString()))
+      const connection = newConnection(relay, { reconnect_min_sec: 0.3, reconnect_max_sec: 0.5 })
+      await connection.connect()
+      await relay.close()
+      await once(connection, 'interrupt', 5000)
+      const during = [1, 2, 3].map((i) => connection.publish(topic, `during outage ${i}`, QoS.AtLeastOnce))
+      const unsubscribed = connection.unsubscribe('nothing/here')
+      expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(4)
+      // The same port again: the next attempt gets through.
+      const back = await startRelayOn(relay.port)
+      try {
+        await within(Promise.all([...during, unsubscribed]), 10000, 'the queued operations')
+        await waitFor(() => received.length === 3, 5000, 'the queued messages')
+        expect(received).toEqual(['during outage 1', 'during outage 2', 'during outage 3'])
+        expect(connection.getOperationalStatistics()).toEqual({
+          incompleteOperationCount: 0,
+          incompleteOperationSize: 0,
+          unackedOperationCount: 0,
+          unackedOperationSize: 0,
+        })
+      } finally {
+        await connection.disconnect()
+        await subscriber.disconnect()
+        await back.close()
+      }
+    } finally {
+      await relay.close().catch(() => undefined)
+    }
+  })
+
+  test('a client id taken over by another client: interrupt, then reconnects with backoff, not a tight loop', async () => {
+    const clientId = uniqueId()
+    const options = { client_id: clientId, reconnect_min_sec: 0.5, reconnect_max_sec: 1 }
+    const first = await connected(broker, options)
+    const interrupts: CrtError[] = []
+    first.on('interrupt', (error: CrtError) => interrupts.push(error))
+    const second = await connected(broker, options)
+    second.on('interrupt', (error: CrtError) => interrupts.push(error))
+    await waitFor(() => interrupts.length >= 1, 5000, 'the takeover')
+    expect(interrupts[0]).toBeInstanceOf(CrtError)
+    expect(interrupts[0].error_name).toBe('AWS_ERROR_MQTT_UNEXPECTED_HANGUP')
+    // The two keep taking the id from each other, but each waits 0.25 to 1 s
+    // before trying again: over 3 s that is a handful of takeovers, not hundreds.
+    const before = interrupts.length
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(interrupts.length - before).toBeLessThanOrEqual(16)
+    await Promise.all([first.disconnect(), second.disconnect()])
   })
 
   test.each([

@@ -9,6 +9,9 @@
 import net from 'net'
 import { freePort } from './ports'
 
+/** Where each relay port forwards to, so a relay can be started again on it. */
+const relayTargets = new Map<number, { host: string; port: number }>()
+
 export interface Relay {
   host: '127.0.0.1'
   port: number
@@ -21,7 +24,14 @@ export interface Relay {
 }
 
 export async function startRelay(target: { host: string; port: number }): Promise<Relay> {
-  const port = await freePort()
+  return startRelayOn(await freePort(), target)
+}
+
+/** A relay on a given port (e.g. one a closed relay used, to bring a link back). */
+export async function startRelayOn(port: number, target?: { host: string; port: number }): Promise<Relay> {
+  target ??= relayTargets.get(port)
+  if (!target) throw new Error(`no target known for relay port ${port}`)
+  relayTargets.set(port, target)
   const pairs = new Set<[net.Socket, net.Socket]>()
   let dropping = false
   const forward = (from: net.Socket, to: net.Socket) => {
@@ -34,7 +44,7 @@ export async function startRelay(target: { host: string; port: number }): Promis
     })
   }
   const server = net.createServer((inbound) => {
-    const outbound = net.connect({ host: target.host, port: target.port })
+    const outbound = net.connect({ host: target!.host, port: target!.port })
     const pair: [net.Socket, net.Socket] = [inbound, outbound]
     pairs.add(pair)
     const drop = () => {
