@@ -9,9 +9,4 @@ module.exports = {
   // Brokers and child processes per file: one file at a time keeps a 2-core
   // machine from timing out on CPU starvation.
   maxWorkers: 1,
-  // A defect under investigation: after a full run something keeps the jest
-  // process alive although every suite passes and every file alone exits by
-  // itself. Until it is found, end the process when the run is complete so
-  // CI reports the result instead of timing out.
-  forceExit: true,
 }

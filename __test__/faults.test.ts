@@ -60,6 +60,49 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     }
   })
 
+  test('getOperationalStatistics() is exact at every moment, while the native side takes operations in', async () => {
+    const relay = await startRelay(broker)
+    try {
+      // A persistent session, so what is in flight survives the cut at the end.
+      const connection = newConnection(relay, { keep_alive: 60, clean_session: false, reconnect_min_sec: 0.2 })
+      await connection.connect()
+      // No ack comes back, so every operation stays incomplete; the count must
+      // follow each publish exactly while the engine moves them to the wire.
+      relay.blackhole()
+      const topic = uniqueTopic('stats')
+      const publishes: Promise<unknown>[] = []
+      let size = 0
+      for (let i = 0; i < 2000; i++) {
+        const payload = 'x'.repeat(i % 50)
+        publishes.push(connection.publish(topic, payload, QoS.AtLeastOnce))
+        size += 4 + topic.length + payload.length
+        const now = connection.getOperationalStatistics()
+        if (now.incompleteOperationCount !== i + 1 || now.incompleteOperationSize !== size || now.unackedOperationCount > i + 1) {
+          throw new Error(`after publish ${i + 1} (${size} bytes): ${JSON.stringify(now)}`)
+        }
+        if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve))
+      }
+      await waitFor(() => connection.getOperationalStatistics().unackedOperationCount === 2000, 5000, 'all on the wire')
+      expect(connection.getOperationalStatistics()).toEqual({
+        incompleteOperationCount: 2000,
+        incompleteOperationSize: size,
+        unackedOperationCount: 2000,
+        unackedOperationSize: size,
+      })
+      relay.restore()
+      relay.cut()
+      await within(Promise.all(publishes), 15000, 'the publishes after the link is back')
+      expect(connection.getOperationalStatistics()).toEqual({
+        incompleteOperationCount: 0,
+        incompleteOperationSize: 0,
+        unackedOperationCount: 0,
+        unackedOperationSize: 0,
+      })
+    } finally {
+      await relay.close()
+    }
+  })
+
   test('operations issued while the link is down wait and resolve, in order, once it is back', async () => {
     const relay = await startRelay(broker)
     try {
@@ -94,6 +137,25 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     } finally {
       await relay.close().catch(() => undefined)
     }
+  })
+
+  test('a client id taken over by another client: interrupt, then reconnects with backoff, not a tight loop', async () => {
+    const clientId = uniqueId()
+    const options = { client_id: clientId, reconnect_min_sec: 0.5, reconnect_max_sec: 1 }
+    const first = await connected(broker, options)
+    const interrupts: CrtError[] = []
+    first.on('interrupt', (error: CrtError) => interrupts.push(error))
+    const second = await connected(broker, options)
+    second.on('interrupt', (error: CrtError) => interrupts.push(error))
+    await waitFor(() => interrupts.length >= 1, 5000, 'the takeover')
+    expect(interrupts[0]).toBeInstanceOf(CrtError)
+    expect(interrupts[0].error_name).toBe('AWS_ERROR_MQTT_UNEXPECTED_HANGUP')
+    // The two keep taking the id from each other, but each waits 0.25 to 1 s
+    // before trying again: over 3 s that is a handful of takeovers, not hundreds.
+    const before = interrupts.length
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(interrupts.length - before).toBeLessThanOrEqual(16)
+    await Promise.all([first.disconnect(), second.disconnect()])
   })
 
   test.each([

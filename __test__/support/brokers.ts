@@ -108,18 +108,10 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   }
   const conf = path.join(dir, 'mosquitto.conf')
   fs.writeFileSync(conf, lines.join('\n') + '\n')
-  const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr!.on('data', (d) => (stderr += d))
+  let child: ChildProcess
   try {
-    await Promise.race([
-      waitForPort(port, 10000),
-      exited(child).then(() => {
-        throw new Error(`mosquitto exited: ${stderr}`)
-      }),
-    ])
+    child = await launchMosquitto(bin, conf, [port])
   } catch (error) {
-    child.kill('SIGKILL')
     fs.rmSync(dir, { recursive: true, force: true })
     throw error
   }
@@ -129,6 +121,90 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     port,
     stop: async () => {
       await stopChild(child, () => child.kill('SIGTERM'))
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * Starts mosquitto on `conf` and resolves once every listener accepts; a
+ * mosquitto that exits first rejects with what it wrote to stderr.
+ */
+async function launchMosquitto(
+  bin: string,
+  conf: string,
+  ports: number[],
+  opts: { env?: NodeJS.ProcessEnv; unixSocket?: string } = {},
+): Promise<ChildProcess> {
+  const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } })
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  try {
+    await Promise.race([
+      Promise.all([...ports.map((p) => waitForPort(p, 10000)), ...(opts.unixSocket ? [waitForUnixSocket(opts.unixSocket)] : [])]),
+      exited(child).then(() => {
+        throw new Error(`mosquitto (${path.basename(conf)}) exited: ${stderr}`)
+      }),
+    ])
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
+  return child
+}
+
+/** A broker that can be killed and come back with what it stored. */
+export interface RestartableBroker extends Broker {
+  /**
+   * Kills the broker (SIGTERM, so it saves what it holds: mosquitto sends a
+   * PUBACK before it writes the message to disk, so a SIGKILL can lose the
+   * last message it acknowledged).
+   */
+  kill(): Promise<void>
+  /** Starts it again on the same port and storage. */
+  start(): Promise<void>
+}
+
+/** mosquitto with persistence: sessions, subscriptions and queued messages survive a restart. */
+export async function startPersistentMosquitto(): Promise<RestartableBroker> {
+  const bin = mosquittoPath()
+  if (!bin) throw new Error('mosquitto is not installed')
+  const port = await freePort()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
+  const conf = path.join(dir, 'mosquitto.conf')
+  const lines = [
+    `user ${os.userInfo().username}`,
+    'persistence true',
+    `persistence_location ${dir}/`,
+    'max_queued_messages 0',
+    'log_dest stderr',
+    'log_type error',
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+  ]
+  fs.writeFileSync(conf, lines.join('\n') + '\n')
+  let child: ChildProcess | undefined
+  const start = async () => {
+    child = await launchMosquitto(bin, conf, [port])
+  }
+  const kill = async () => {
+    if (child) await stopChild(child, () => child!.kill('SIGTERM'))
+    child = undefined
+  }
+  try {
+    await start()
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+  return {
+    kind: 'mosquitto',
+    host: '127.0.0.1',
+    port,
+    kill,
+    start,
+    stop: async () => {
+      await kill()
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }
@@ -326,19 +402,10 @@ export async function startMosquittoTransports(certs: ServerCerts): Promise<Tran
   )
 
   const children: ChildProcess[] = []
-  const launch = async (confName: string, lines: string[], ports: number[], env?: NodeJS.ProcessEnv, unix?: string) => {
+  const launch = async (confName: string, lines: string[], ports: number[], env?: NodeJS.ProcessEnv, unixSocket?: string) => {
     const conf = path.join(dir, confName)
     fs.writeFileSync(conf, lines.join('\n') + '\n')
-    const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } })
-    children.push(child)
-    let stderr = ''
-    child.stderr!.on('data', (d) => (stderr += d))
-    await Promise.race([
-      Promise.all([...ports.map((p) => waitForPort(p, 10000)), ...(unix ? [waitForUnixSocket(unix)] : [])]),
-      exited(child).then(() => {
-        throw new Error(`mosquitto (${confName}) exited: ${stderr}`)
-      }),
-    ])
+    children.push(await launchMosquitto(bin, conf, ports, { env, unixSocket }))
   }
   try {
     await launch('mosquitto.conf', main, tcpPorts, undefined, socketPath)

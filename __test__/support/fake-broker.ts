@@ -3,7 +3,9 @@
  * broker will not hold still for:
  * - 'silent': accepts TCP and never answers (a CONNACK that never comes);
  * - 'connack-only': accepts the CONNECT, answers PINGREQ, never acknowledges anything else;
- * - 'no-pingresp': accepts the CONNECT, then answers nothing, not even PINGREQ.
+ * - 'no-pingresp': accepts the CONNECT, then answers nothing, not even PINGREQ;
+ * - 'stops-reading': accepts the CONNECT, then reads nothing more, so what the
+ *   client writes piles up once the socket buffers are full.
  */
 import net from 'net'
 import { freePort } from './ports'
@@ -22,7 +24,9 @@ export interface FakeBroker {
 const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
 const PINGRESP = Buffer.from([0xd0, 0x00])
 
-export async function startFakeBroker(mode: 'silent' | 'connack-only' | 'no-pingresp'): Promise<FakeBroker> {
+export type FakeBrokerMode = 'silent' | 'connack-only' | 'no-pingresp' | 'stops-reading'
+
+export async function startFakeBroker(mode: FakeBrokerMode): Promise<FakeBroker> {
   const port = await freePort()
   const sockets = new Set<net.Socket>()
   const received: Buffer[] = []
@@ -38,6 +42,7 @@ export async function startFakeBroker(mode: 'silent' | 'connack-only' | 'no-ping
         if (!answered && received[index][0] === 0x10) {
           answered = true
           socket.write(CONNACK_ACCEPTED)
+          if (mode === 'stops-reading') socket.pause()
         } else if (mode === 'connack-only' && chunk.length === 2 && chunk[0] === 0xc0) {
           socket.write(PINGRESP)
         }

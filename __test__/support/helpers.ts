@@ -102,10 +102,13 @@ export async function cleanupConnections(): Promise<void> {
   const entries = [...tracked]
   tracked.clear()
   // Every one, not only the connected: a connection whose link was lost keeps
-  // reconnecting (and keeps the process alive) until disconnect().
-  await Promise.all(
-    entries.map((e) => within(e.connection.disconnect(), 5000, 'disconnect in cleanup').catch(() => undefined)),
+  // reconnecting (and keeps the process alive) until disconnect(). One that
+  // does not finish disconnecting is a defect, and fails the test.
+  const results = await Promise.allSettled(
+    entries.map((e) => within(e.connection.disconnect(), 5000, 'disconnect in cleanup')),
   )
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed.length > 0) throw new Error(`${failed.length} connection(s) did not disconnect: ${failed[0].reason}`)
 }
 
 /** The bytes of an ArrayBuffer or view, as a Buffer for exact comparison. */

@@ -4,7 +4,6 @@
 
 use std::future::Future;
 use std::io;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,9 +18,10 @@ use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
 use super::outgoing::Outgoing;
+use super::statistics::{SharedStatistics, Taken};
 use super::{
     ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
-    ReconnectDelays, SharedStatistics, WebsocketOptions,
+    ReconnectDelays, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read; many packets arrive in one read.
@@ -30,7 +30,8 @@ const READ_CHUNK: usize = 64 * 1024;
 const COMMAND_BATCH: usize = 1024;
 /// A link up this long counts as stable: the reconnect delay starts over.
 const STABLE_LINK: Duration = Duration::from_secs(10);
-/// How long DISCONNECT may take to leave before the socket is closed anyway.
+/// How long the queued packets and DISCONNECT may take to leave before the
+/// socket is closed anyway.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// Why a link ended.
@@ -58,6 +59,8 @@ pub(super) struct Driver {
     commands: UnboundedReceiver<Command>,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
+    /// Operations taken from the channel that `statistics` still counts there.
+    taken: Taken,
     events: Vec<ClientEvent>,
 }
 
@@ -79,6 +82,7 @@ impl Driver {
             commands,
             sink,
             statistics,
+            taken: Taken::default(),
             events: Vec::new(),
         }
     }
@@ -106,14 +110,8 @@ impl Driver {
     }
 
     fn submit(&mut self, id: OperationId, request: Request) {
-        let size = request.statistics_size();
+        self.taken.add(&request);
         self.session.submit(id, request, Instant::now().into_std());
-        self.statistics
-            .submitted_size
-            .fetch_sub(size, Ordering::Relaxed);
-        self.statistics
-            .submitted_count
-            .fetch_sub(1, Ordering::Relaxed);
     }
 
     /// Attempts a link and serves it; when an established link is lost,
@@ -292,6 +290,8 @@ impl Driver {
         let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
         let timer = sleep_until(far_future);
         tokio::pin!(timer);
+        let close_by = sleep_until(far_future);
+        tokio::pin!(close_by);
         let mut armed = None;
         self.session.connection_opened(Instant::now().into_std());
 
@@ -326,12 +326,18 @@ impl Driver {
             tokio::select! {
                 command = self.commands.recv() => {
                     let Some(command) = command else { break LinkEnd::Abandoned };
+                    let was_closing = closing;
                     closing |= self.handle_live_command(command);
                     for _ in 0..COMMAND_BATCH {
                         let Ok(command) = self.commands.try_recv() else { break };
                         closing |= self.handle_live_command(command);
                     }
+                    if closing && !was_closing {
+                        close_by.as_mut().reset(Instant::now() + CLOSE_GRACE);
+                    }
                 }
+                // A peer that reads nothing must not hold up a disconnect.
+                () = &mut close_by, if closing => break LinkEnd::Disconnected,
                 read = reader.read_buf(&mut incoming) => match read {
                     Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
                     Ok(_) => {
@@ -354,6 +360,13 @@ impl Driver {
                     self.session.handle_timeout(Instant::now().into_std());
                 }
             }
+        };
+        // Once the user asked to disconnect, however the link ends, it ends
+        // as asked: never as an interruption that would reconnect.
+        let end = match end {
+            LinkEnd::Abandoned => LinkEnd::Abandoned,
+            _ if closing => LinkEnd::Disconnected,
+            end => end,
         };
         (end, established)
     }
@@ -419,7 +432,8 @@ impl Driver {
 
     /// Hands the batch to the sink and publishes the statistics.
     fn report(&mut self) {
-        self.statistics.store_session(self.session.statistics());
+        self.statistics
+            .report(self.session.statistics(), &mut self.taken);
         if !self.events.is_empty() {
             self.sink.deliver(&mut self.events);
         }

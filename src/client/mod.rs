@@ -7,8 +7,8 @@ mod error;
 mod outgoing;
 mod request;
 mod runtime;
+mod statistics;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use crate::protocol::Publish;
 use crate::session::{OperationId, Request, SessionOptions, Statistics};
 use crate::transport::{Route, UpgradeRequest};
+use statistics::SharedStatistics;
 
 pub use error::{ClientError, ErrorCode};
 pub use request::InvalidRequest;
@@ -106,40 +107,6 @@ enum Command {
     },
 }
 
-/// Operation counts shared between the handle and its driver: what is still
-/// in the command channel plus what the session reports.
-#[derive(Default)]
-struct SharedStatistics {
-    submitted_count: AtomicU64,
-    submitted_size: AtomicU64,
-    session: [AtomicU64; 4],
-}
-
-impl SharedStatistics {
-    fn store_session(&self, statistics: Statistics) {
-        let values = [
-            statistics.incomplete_count,
-            statistics.incomplete_size,
-            statistics.unacked_count,
-            statistics.unacked_size,
-        ];
-        for (slot, value) in self.session.iter().zip(values) {
-            slot.store(value, Ordering::Relaxed);
-        }
-    }
-
-    fn snapshot(&self) -> Statistics {
-        let [incomplete_count, incomplete_size, unacked_count, unacked_size] =
-            self.session.each_ref().map(|v| v.load(Ordering::Relaxed));
-        Statistics {
-            incomplete_count: incomplete_count + self.submitted_count.load(Ordering::Relaxed),
-            incomplete_size: incomplete_size + self.submitted_size.load(Ordering::Relaxed),
-            unacked_count,
-            unacked_size,
-        }
-    }
-}
-
 /// A handle on one connection's driver task. Dropping it ends the task and
 /// closes any link.
 pub struct Connection {
@@ -170,12 +137,7 @@ impl Connection {
     /// `Completed { id, .. }`.
     pub fn submit(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
         request::validate(&request)?;
-        self.statistics
-            .submitted_size
-            .fetch_add(request.statistics_size(), Ordering::Relaxed);
-        self.statistics
-            .submitted_count
-            .fetch_add(1, Ordering::Relaxed);
+        self.statistics.submitted(&request);
         let _ = self.commands.send(Command::Submit(id, request));
         Ok(())
     }
