@@ -41,13 +41,17 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     }
   })
 
-  test('protocol_operation_timeout fails a QoS 1 publish whose PUBACK is black-holed', async () => {
+  test('protocol_operation_timeout fails a QoS 1 publish whose PUBLISH reached the broker but whose PUBACK is black-holed', async () => {
     const relay = await startRelay(broker)
     try {
+      const topic = uniqueTopic('bh')
+      const subscriber = await connected(broker)
+      const received: string[] = []
+      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, p) => received.push(Buffer.from(p).toString()))
       const connection = newConnection(relay, { protocol_operation_timeout: 400, keep_alive: 60 })
       await connection.connect()
-      relay.blackhole()
-      const failed = connection.publish(uniqueTopic('bh'), 'lost in the void', QoS.AtLeastOnce).then(
+      relay.blackhole('to-client')
+      const failed = connection.publish(topic, 'acked into the void', QoS.AtLeastOnce).then(
         () => undefined,
         (error: CrtError) => error,
       )
@@ -55,6 +59,9 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
       expect(error).toBeInstanceOf(CrtError)
       expect(error!.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
       expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(0)
+      // The broker did take it: the PUBLISH left, only its PUBACK was lost.
+      await waitFor(() => received.length === 1, 5000, 'the message at the subscriber')
+      expect(received).toEqual(['acked into the void'])
     } finally {
       await relay.close()
     }

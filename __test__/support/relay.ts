@@ -3,7 +3,7 @@
  * - `cut()` kills every piped pair at once, like a network failure, and keeps
  *   listening so a later connect works;
  * - `blackhole()` keeps the sockets open but silently drops every byte in
- *   both directions (a dead link that nothing reports), until `restore()`,
+ *   both directions, or in one (a dead link that nothing reports), until `restore()`,
  *   which also lets new connections through again;
  * - `delay(ms)` holds every chunk for `ms` in each direction (a long path),
  *   and `throttle(bytesPerSecond)` lets each direction pass at most that rate
@@ -21,7 +21,7 @@ export interface Relay {
   /** Number of client connections currently piped. */
   readonly active: number
   cut(): void
-  blackhole(): void
+  blackhole(direction?: Direction): void
   delay(ms: number): void
   throttle(bytesPerSecond: number): void
   restore(): void
@@ -38,9 +38,9 @@ export async function startRelayOn(port: number, target?: { host: string; port: 
   if (!target) throw new Error(`no target known for relay port ${port}`)
   relayTargets.set(port, target)
   const pairs = new Set<[net.Socket, net.Socket]>()
-  const shaping = { dropping: false, delayMs: 0, bytesPerSecond: 0 }
-  const forward = (from: net.Socket, to: net.Socket) => {
-    const pipe = new ShapedPipe(from, to, shaping)
+  const shaping: Shaping = { dropping: new Set(), delayMs: 0, bytesPerSecond: 0 }
+  const forward = (from: net.Socket, to: net.Socket, direction: Exclude<Direction, 'both'>) => {
+    const pipe = new ShapedPipe(from, to, direction, shaping)
     from.on('data', (chunk) => pipe.push(chunk))
   }
   const server = net.createServer((inbound) => {
@@ -56,8 +56,8 @@ export async function startRelayOn(port: number, target?: { host: string; port: 
     outbound.on('error', drop)
     inbound.on('close', drop)
     outbound.on('close', drop)
-    forward(inbound, outbound)
-    forward(outbound, inbound)
+    forward(inbound, outbound, 'to-broker')
+    forward(outbound, inbound, 'to-client')
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -77,8 +77,9 @@ export async function startRelayOn(port: number, target?: { host: string; port: 
       return pairs.size
     },
     cut,
-    blackhole: () => {
-      shaping.dropping = true
+    blackhole: (direction = 'both') => {
+      if (direction !== 'to-client') shaping.dropping.add('to-broker')
+      if (direction !== 'to-broker') shaping.dropping.add('to-client')
     },
     delay: (ms) => {
       shaping.delayMs = ms
@@ -87,7 +88,7 @@ export async function startRelayOn(port: number, target?: { host: string; port: 
       shaping.bytesPerSecond = bytesPerSecond
     },
     restore: () => {
-      Object.assign(shaping, { dropping: false, delayMs: 0, bytesPerSecond: 0 })
+      Object.assign(shaping, { dropping: new Set(), delayMs: 0, bytesPerSecond: 0 })
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -97,8 +98,10 @@ export async function startRelayOn(port: number, target?: { host: string; port: 
   }
 }
 
+export type Direction = 'both' | 'to-broker' | 'to-client'
+
 interface Shaping {
-  dropping: boolean
+  dropping: Set<Direction>
   delayMs: number
   bytesPerSecond: number
 }
@@ -122,13 +125,14 @@ class ShapedPipe {
   constructor(
     private readonly from: net.Socket,
     private readonly to: net.Socket,
+    private readonly direction: Direction,
     private readonly shaping: Shaping,
   ) {
     to.on('close', () => clearTimeout(this.timer))
   }
 
   push(chunk: Buffer): void {
-    if (this.shaping.dropping) return
+    if (this.shaping.dropping.has(this.direction)) return
     this.queue.push({ chunk, due: Date.now() + this.shaping.delayMs })
     this.held += chunk.length
     this.flowControl()
