@@ -6,7 +6,7 @@
 import { CrtError, mqtt } from '../index'
 import { availableBrokers, Broker, startBroker } from './support/brokers'
 import { startRelay, startRelayOn } from './support/relay'
-import { cleanupConnections, connected, newConnection, once, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
+import { cleanupConnections, connected, newConnection, once, receiverOf, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
 
 const { QoS } = mqtt
 
@@ -45,9 +45,7 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     const relay = await startRelay(broker)
     try {
       const topic = uniqueTopic('bh')
-      const subscriber = await connected(broker)
-      const received: string[] = []
-      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, p) => received.push(Buffer.from(p).toString()))
+      const receiver = await receiverOf(broker, topic)
       const connection = newConnection(relay, { protocol_operation_timeout: 400, keep_alive: 60 })
       await connection.connect()
       relay.blackhole('to-client')
@@ -60,8 +58,8 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
       expect(error!.error_name).toBe('AWS_ERROR_MQTT_TIMEOUT')
       expect(connection.getOperationalStatistics().incompleteOperationCount).toBe(0)
       // The broker did take it: the PUBLISH left, only its PUBACK was lost.
-      await waitFor(() => received.length === 1, 5000, 'the message at the subscriber')
-      expect(received).toEqual(['acked into the void'])
+      await waitFor(() => receiver.payloads.length === 1, 5000, 'the message at the subscriber')
+      expect(receiver.texts()).toEqual(['acked into the void'])
     } finally {
       await relay.close()
     }
@@ -114,9 +112,7 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
     const relay = await startRelay(broker)
     try {
       const topic = uniqueTopic('outage')
-      const subscriber = await connected(broker)
-      const received: string[] = []
-      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, p) => received.push(Buffer.from(p).toString()))
+      const receiver = await receiverOf(broker, topic)
       const connection = newConnection(relay, { reconnect_min_sec: 0.3, reconnect_max_sec: 0.5 })
       await connection.connect()
       await relay.close()
@@ -128,8 +124,8 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
       const back = await startRelayOn(relay.port)
       try {
         await within(Promise.all([...during, unsubscribed]), 10000, 'the queued operations')
-        await waitFor(() => received.length === 3, 5000, 'the queued messages')
-        expect(received).toEqual(['during outage 1', 'during outage 2', 'during outage 3'])
+        await waitFor(() => receiver.payloads.length === 3, 5000, 'the queued messages')
+        expect(receiver.texts()).toEqual(['during outage 1', 'during outage 2', 'during outage 3'])
         expect(connection.getOperationalStatistics()).toEqual({
           incompleteOperationCount: 0,
           incompleteOperationSize: 0,
@@ -138,7 +134,6 @@ describe.each(availableBrokers())('faults with %s', (kind) => {
         })
       } finally {
         await connection.disconnect()
-        await subscriber.disconnect()
         await back.close()
       }
     } finally {

@@ -7,7 +7,7 @@
 import { CrtError, mqtt } from '../index'
 import { availableBrokers, Broker, startBroker } from './support/brokers'
 import { startRelay } from './support/relay'
-import { cleanupConnections, connected, newConnection, once, sleep, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
+import { cleanupConnections, connected, newConnection, once, receiverOf, sleep, uniqueId, uniqueTopic, waitFor, within } from './support/helpers'
 
 const { QoS } = mqtt
 
@@ -67,9 +67,7 @@ describe.each(availableBrokers())('slow links with %s', (kind) => {
     const relay = await startRelay(broker)
     try {
       const topic = uniqueTopic('narrow')
-      const subscriber = await connected(broker)
-      const received: Buffer[] = []
-      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, payload) => received.push(Buffer.from(payload)))
+      const { payloads: received } = await receiverOf(broker, topic)
       const publisher = await connected(relay)
       relay.throttle(48 * 1024)
       const payloads = Array.from({ length: 150 }, (_, i) => Buffer.alloc(1024, i % 256))
@@ -86,9 +84,7 @@ describe.each(availableBrokers())('slow links with %s', (kind) => {
     const relay = await startRelay(broker)
     try {
       const topic = uniqueTopic('torn')
-      const subscriber = await connected(broker)
-      const received: Buffer[] = []
-      await subscriber.subscribe(topic, QoS.AtLeastOnce, (_t, payload) => received.push(Buffer.from(payload)))
+      const { payloads: received } = await receiverOf(broker, topic)
       const publisher = await connected(relay, { clean_session: false, client_id: uniqueId(), reconnect_min_sec: 0.2 })
       relay.throttle(64 * 1024)
       const payload = Buffer.alloc(192 * 1024)

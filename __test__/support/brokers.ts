@@ -106,24 +106,7 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     execFileSync(passwd, ['-b', '-c', passwordFile, opts.username, opts.password ?? ''], { stdio: 'ignore' })
     lines.push(`password_file ${passwordFile}`)
   }
-  const conf = path.join(dir, 'mosquitto.conf')
-  fs.writeFileSync(conf, lines.join('\n') + '\n')
-  let child: ChildProcess
-  try {
-    child = await launchMosquitto(bin, conf, [port])
-  } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true })
-    throw error
-  }
-  return {
-    kind: 'mosquitto',
-    host: '127.0.0.1',
-    port,
-    stop: async () => {
-      await stopChild(child, () => child.kill('SIGTERM'))
-      fs.rmSync(dir, { recursive: true, force: true })
-    },
-  }
+  return runMosquitto(bin, dir, port, lines)
 }
 
 /**
@@ -171,7 +154,6 @@ export async function startPersistentMosquitto(): Promise<RestartableBroker> {
   if (!bin) throw new Error('mosquitto is not installed')
   const port = await freePort()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
-  const conf = path.join(dir, 'mosquitto.conf')
   const lines = [
     `user ${os.userInfo().username}`,
     'persistence true',
@@ -182,6 +164,12 @@ export async function startPersistentMosquitto(): Promise<RestartableBroker> {
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
   ]
+  return runMosquitto(bin, dir, port, lines)
+}
+
+/** Runs mosquitto with `lines` as its config; `dir` is its own and goes when it stops. */
+async function runMosquitto(bin: string, dir: string, port: number, lines: string[]): Promise<RestartableBroker> {
+  const conf = path.join(dir, 'mosquitto.conf')
   fs.writeFileSync(conf, lines.join('\n') + '\n')
   let child: ChildProcess | undefined
   const start = async () => {

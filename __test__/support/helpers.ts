@@ -89,6 +89,21 @@ export async function connected(
 }
 
 /**
+ * A connection to `broker` subscribed to `topic` (QoS 1 unless given) that
+ * keeps every payload it receives there, in order of arrival.
+ */
+export async function receiverOf(
+  broker: Endpoint,
+  topic: string,
+  qos: mqtt.QoS = mqtt.QoS.AtLeastOnce,
+): Promise<{ connection: mqtt.MqttClientConnection; payloads: Buffer[]; texts(): string[] }> {
+  const connection = await connected(broker)
+  const payloads: Buffer[] = []
+  await connection.subscribe(topic, qos, (_topic, payload) => payloads.push(Buffer.from(payload)))
+  return { connection, payloads, texts: () => payloads.map((p) => p.toString()) }
+}
+
+/**
  * Takes a connection out of `cleanupConnections`' hands: for connections
  * shared by several tests (made in beforeAll, closed in afterAll).
  */
