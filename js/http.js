@@ -1,9 +1,9 @@
 'use strict'
 
-const HttpProxyAuthenticationType = Object.freeze({ None: 0, Basic: 1, 0: 'None', 1: 'Basic' })
-const HttpProxyConnectionType = Object.freeze({
-  Legacy: 0, Forwarding: 1, Tunneling: 2, 0: 'Legacy', 1: 'Forwarding', 2: 'Tunneling',
-})
+const { numericEnum } = require('./enum')
+
+const HttpProxyAuthenticationType = numericEnum({ None: 0, Basic: 1 })
+const HttpProxyConnectionType = numericEnum({ Legacy: 0, Forwarding: 1, Tunneling: 2 })
 
 class HttpProxyOptions {
   constructor(

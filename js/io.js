@@ -1,16 +1,11 @@
 'use strict'
 const native = require('./native')
+const { numericEnum } = require('./enum')
 
-const SocketType = Object.freeze({ STREAM: 0, DGRAM: 1, 0: 'STREAM', 1: 'DGRAM' })
-const SocketDomain = Object.freeze({ IPV4: 0, IPV6: 1, LOCAL: 2, 0: 'IPV4', 1: 'IPV6', 2: 'LOCAL' })
-const LogLevel = Object.freeze({
-  NONE: 0, FATAL: 1, ERROR: 2, WARN: 3, INFO: 4, DEBUG: 5, TRACE: 6,
-  0: 'NONE', 1: 'FATAL', 2: 'ERROR', 3: 'WARN', 4: 'INFO', 5: 'DEBUG', 6: 'TRACE',
-})
-const TlsVersion = Object.freeze({
-  SSLv3: 0, TLSv1: 1, TLSv1_1: 2, TLSv1_2: 3, TLSv1_3: 4, Default: 128,
-  0: 'SSLv3', 1: 'TLSv1', 2: 'TLSv1_1', 3: 'TLSv1_2', 4: 'TLSv1_3', 128: 'Default',
-})
+const SocketType = numericEnum({ STREAM: 0, DGRAM: 1 })
+const SocketDomain = numericEnum({ IPV4: 0, IPV6: 1, LOCAL: 2 })
+const LogLevel = numericEnum({ NONE: 0, FATAL: 1, ERROR: 2, WARN: 3, INFO: 4, DEBUG: 5, TRACE: 6 })
+const TlsVersion = numericEnum({ SSLv3: 0, TLSv1: 1, TLSv1_1: 2, TLSv1_2: 3, TLSv1_3: 4, Default: 128 })
 
 /** Socket options; the connection validates them and names a bad field. */
 class SocketOptions {

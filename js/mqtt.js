@@ -5,11 +5,9 @@ const { CrtError } = require('./error')
 const { toBytes } = require('./payload')
 const { Subscriptions } = require('./dispatch')
 const http = require('./http')
+const { numericEnum } = require('./enum')
 
-const QoS = Object.freeze({
-  AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2,
-  0: 'AtMostOnce', 1: 'AtLeastOnce', 2: 'ExactlyOnce',
-})
+const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
 /** Error codes the wrapper itself produces (names in the native table). */
 const MQTT_ALREADY_CONNECTED = 5132
