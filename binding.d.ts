@@ -16,10 +16,16 @@ export declare class NativeConnection {
    */
   constructor(config: object, onEvents: (arg: EventBatch) => void)
   connect(): void
-  /** Copies the payload into the command queue and returns at once. */
+  /**
+   * Copies the payload into the command queue and returns at once. Like
+   * `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
+   * `flush`, which the JS wrapper calls once per turn.
+   */
   publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean): void
   subscribe(id: number, filters: Array<string>, qosValues: Array<number>): void
   unsubscribe(id: number, filters: Array<string>): void
+  /** Hands the operations queued since the last flush to the I/O thread. */
+  flush(): void
   disconnect(): void
   /**
    * The JS transform's answer for `attempt`: `error_code` 0 sends the

@@ -77,6 +77,7 @@ class MqttClientConnection extends EventEmitter {
     this._disconnecting = []
     this._connected = false
     this._keepAlive = undefined
+    this._flushScheduled = false
     // aws-crt installs a no-op listener so an unhandled 'error' never throws.
     this.on('error', () => {})
   }
@@ -163,6 +164,20 @@ class MqttClientConnection extends EventEmitter {
         return
       }
       this._pending.set(id, { kind, details, resolve, reject })
+      this._flushSoon()
+    })
+  }
+
+  /**
+   * Wakes the I/O thread once for every operation issued in this turn: a
+   * wake costs more than a small publish, so a burst pays for one.
+   */
+  _flushSoon() {
+    if (this._flushScheduled) return
+    this._flushScheduled = true
+    queueMicrotask(() => {
+      this._flushScheduled = false
+      this._native.flush()
     })
   }
 

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::protocol;
@@ -17,6 +16,7 @@ use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
+use super::inbox::Inbox;
 use super::outgoing::Outgoing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
@@ -56,7 +56,7 @@ pub(super) struct Driver {
     /// taken for a later attempt's.
     attempt: u32,
     max_incoming_packet_size: usize,
-    commands: UnboundedReceiver<Command>,
+    commands: Inbox,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
     /// Operations taken from the channel that `statistics` still counts there.
@@ -67,7 +67,7 @@ pub(super) struct Driver {
 impl Driver {
     pub fn new(
         options: ConnectionOptions,
-        commands: UnboundedReceiver<Command>,
+        commands: Inbox,
         sink: Arc<dyn EventSink>,
         statistics: Arc<SharedStatistics>,
     ) -> Driver {
@@ -329,7 +329,7 @@ impl Driver {
                     let was_closing = closing;
                     closing |= self.handle_live_command(command);
                     for _ in 0..COMMAND_BATCH {
-                        let Ok(command) = self.commands.try_recv() else { break };
+                        let Some(command) = self.commands.try_recv() else { break };
                         closing |= self.handle_live_command(command);
                     }
                     if closing && !was_closing {

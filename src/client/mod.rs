@@ -4,14 +4,13 @@
 mod backoff;
 mod driver;
 mod error;
+mod inbox;
 mod outgoing;
 mod request;
 mod runtime;
 mod statistics;
 
 use std::sync::Arc;
-
-use tokio::sync::mpsc;
 
 use crate::protocol::Publish;
 use crate::session::{OperationId, Request, SessionOptions, Statistics};
@@ -110,14 +109,14 @@ enum Command {
 /// A handle on one connection's driver task. Dropping it ends the task and
 /// closes any link.
 pub struct Connection {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: inbox::Outbox,
     statistics: Arc<SharedStatistics>,
 }
 
 impl Connection {
     /// Starts the driver task; nothing goes on the network until `connect`.
     pub fn new(options: ConnectionOptions, sink: Arc<dyn EventSink>) -> Connection {
-        let (commands, receiver) = mpsc::unbounded_channel();
+        let (commands, receiver) = inbox::inbox();
         let statistics = Arc::new(SharedStatistics::default());
         let driver = driver::Driver::new(options, receiver, sink, statistics.clone());
         runtime::spawn(driver.run());
@@ -130,27 +129,40 @@ impl Connection {
     /// Opens a link; the outcome arrives as `ConnectionSuccess` or
     /// `ConnectionFailure`.
     pub fn connect(&self) {
-        let _ = self.commands.send(Command::Connect);
+        self.commands.send(Command::Connect);
     }
 
-    /// Queues an operation after checking it; its outcome arrives as
-    /// `Completed { id, .. }`.
+    /// Queues an operation after checking it and hands it to the driver; its
+    /// outcome arrives as `Completed { id, .. }`.
     pub fn submit(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
+        self.submit_deferred(id, request)?;
+        self.flush();
+        Ok(())
+    }
+
+    /// Like `submit`, but the driver is not woken: `flush` (or any other
+    /// command) hands over everything deferred so far, in order, at once.
+    pub fn submit_deferred(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
         request::validate(&request)?;
         self.statistics.submitted(&request);
-        let _ = self.commands.send(Command::Submit(id, request));
+        self.commands.queue(Command::Submit(id, request));
         Ok(())
+    }
+
+    /// Hands deferred operations to the driver.
+    pub fn flush(&self) {
+        self.commands.wake();
     }
 
     /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
     pub fn disconnect(&self) {
-        let _ = self.commands.send(Command::Disconnect);
+        self.commands.send(Command::Disconnect);
     }
 
     /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:
     /// the request to send, or the error that fails the attempt.
     pub fn websocket_transformed(&self, attempt: u32, result: Result<UpgradeRequest, ClientError>) {
-        let _ = self.commands.send(Command::Transformed { attempt, result });
+        self.commands.send(Command::Transformed { attempt, result });
     }
 
     pub fn statistics(&self) -> Statistics {

@@ -64,7 +64,9 @@ impl NativeConnection {
         self.connection.connect();
     }
 
-    /// Copies the payload into the command queue and returns at once.
+    /// Copies the payload into the command queue and returns at once. Like
+    /// `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
+    /// `flush`, which the JS wrapper calls once per turn.
     #[napi]
     pub fn publish(
         &self,
@@ -82,7 +84,7 @@ impl NativeConnection {
             retain,
         };
         self.connection
-            .submit(id, request)
+            .submit_deferred(id, request)
             .map_err(|invalid| rejected(&env, invalid))
     }
 
@@ -100,15 +102,21 @@ impl NativeConnection {
             .map(|(filter, value)| Ok((filter, qos(&env, "qos", value)?)))
             .collect::<napi::Result<Vec<_>>>()?;
         self.connection
-            .submit(id, Request::Subscribe { filters })
+            .submit_deferred(id, Request::Subscribe { filters })
             .map_err(|invalid| rejected(&env, invalid))
     }
 
     #[napi]
     pub fn unsubscribe(&self, env: Env, id: u32, filters: Vec<String>) -> napi::Result<()> {
         self.connection
-            .submit(id, Request::Unsubscribe { filters })
+            .submit_deferred(id, Request::Unsubscribe { filters })
             .map_err(|invalid| rejected(&env, invalid))
+    }
+
+    /// Hands the operations queued since the last flush to the I/O thread.
+    #[napi]
+    pub fn flush(&self) {
+        self.connection.flush();
     }
 
     #[napi]
