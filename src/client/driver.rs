@@ -18,6 +18,7 @@ use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 use super::backoff::Backoff;
 use super::inbox::Inbox;
 use super::outgoing::Outgoing;
+use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
     ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
@@ -292,6 +293,10 @@ impl Driver {
         tokio::pin!(timer);
         let close_by = sleep_until(far_future);
         tokio::pin!(close_by);
+        let mut pacing = ReadPacing::default();
+        let read_pause = sleep_until(far_future);
+        tokio::pin!(read_pause);
+        let mut read_paused = false;
         let mut armed = None;
         self.session.connection_opened(Instant::now().into_std());
 
@@ -338,15 +343,22 @@ impl Driver {
                 }
                 // A peer that reads nothing must not hold up a disconnect.
                 () = &mut close_by, if closing => break LinkEnd::Disconnected,
-                read = reader.read_buf(&mut incoming) => match read {
+                read = reader.read_buf(&mut incoming), if !read_paused => match read {
                     Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
                     Ok(_) => {
-                        if let Err(failure) = self.decode_all(&mut incoming) {
-                            break LinkEnd::Failed(failure);
+                        let filled = incoming.capacity() == incoming.len();
+                        let packets = match self.decode_all(&mut incoming) {
+                            Ok(packets) => packets,
+                            Err(failure) => break LinkEnd::Failed(failure),
+                        };
+                        if let Some(until) = pacing.pause_after_read(Instant::now(), packets, filled) {
+                            read_pause.as_mut().reset(until);
+                            read_paused = true;
                         }
                     }
                     Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
                 },
+                () = &mut read_pause, if read_paused => read_paused = false,
                 written = outgoing.write_to(&mut writer), if !outgoing.is_empty() => match written {
                     Ok(()) => {
                         if outgoing.is_empty() {
@@ -386,12 +398,17 @@ impl Driver {
         }
     }
 
-    fn decode_all(&mut self, incoming: &mut BytesMut) -> Result<(), Failure> {
+    /// Hands every whole packet in `incoming` to the session; returns how many.
+    fn decode_all(&mut self, incoming: &mut BytesMut) -> Result<usize, Failure> {
         let now = Instant::now().into_std();
+        let mut packets = 0;
         loop {
             match protocol::decode(incoming, self.max_incoming_packet_size) {
-                Ok(Some(packet)) => self.session.handle_packet(packet, now),
-                Ok(None) => return Ok(()),
+                Ok(Some(packet)) => {
+                    self.session.handle_packet(packet, now);
+                    packets += 1;
+                }
+                Ok(None) => return Ok(packets),
                 Err(error) => return Err(Failure::ProtocolViolation(error.to_string())),
             }
         }

@@ -6,6 +6,7 @@ mod driver;
 mod error;
 mod inbox;
 mod outgoing;
+mod pacing;
 mod request;
 mod runtime;
 mod statistics;
