@@ -36,12 +36,22 @@ function check(condition, ErrorClass, message) {
   if (!condition) throw new ErrorClass(message)
 }
 
+// The checks on the publish path build their message only when they fail.
 function checkTopic(topic) {
-  check(typeof topic === 'string', TypeError, `topic must be a string (got ${typeof topic})`)
+  if (typeof topic !== 'string') throw new TypeError(`topic must be a string (got ${typeof topic})`)
 }
 
 function checkQos(qos) {
-  check(typeof qos === 'number', TypeError, `qos must be a QoS number 0, 1 or 2 (got ${typeof qos})`)
+  if (typeof qos !== 'number') throw new TypeError(`qos must be a QoS number 0, 1 or 2 (got ${typeof qos})`)
+}
+
+/** Calls a message callback; what it throws is kept for later. */
+function deliver(failures, callback, topic, bytes, dup, qos, retain) {
+  try {
+    callback(topic, bytes, dup, qos, retain)
+  } catch (error) {
+    failures.push(error)
+  }
 }
 
 /** The config as the native side reads it: the will's payload as bytes. */
@@ -71,6 +81,7 @@ class MqttClientConnection extends EventEmitter {
     this._native = new NativeConnection(nativeConfig(config), (batch) => self.deref()?._drain(batch))
     this._pending = new Map()
     this._nextId = 0
+    this._idsWrapped = false
     this._subscriptions = new Subscriptions()
     this._catchAll = undefined
     this._connecting = undefined
@@ -102,16 +113,21 @@ class MqttClientConnection extends EventEmitter {
   }
 
   publish(topic, payload, qos, retain = false) {
-    return this._submit(PUBLISH, undefined, (id) => {
+    const id = this._freeId()
+    try {
       checkTopic(topic)
       checkQos(qos)
-      check(typeof retain === 'boolean', TypeError, `retain must be a boolean (got ${typeof retain})`)
+      if (typeof retain !== 'boolean') throw new TypeError(`retain must be a boolean (got ${typeof retain})`)
       this._native.publish(id, topic, toBytes(payload, 'payload'), qos, retain)
-    })
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this._pendingOn(id, PUBLISH, undefined)
   }
 
   subscribe(topic, qos, on_message) {
-    return this._submit(SUBSCRIBE, { topic, callback: on_message }, (id) => {
+    const id = this._freeId()
+    try {
       checkTopic(topic)
       checkQos(qos)
       check(
@@ -120,15 +136,22 @@ class MqttClientConnection extends EventEmitter {
         `on_message must be a function (got ${typeof on_message})`,
       )
       this._native.subscribe(id, [topic], [qos])
-      if (on_message) this._subscriptions.set(topic, on_message)
-    })
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (on_message) this._subscriptions.set(topic, on_message)
+    return this._pendingOn(id, SUBSCRIBE, { topic, callback: on_message })
   }
 
   unsubscribe(topic) {
-    return this._submit(UNSUBSCRIBE, { topic }, (id) => {
+    const id = this._freeId()
+    try {
       checkTopic(topic)
       this._native.unsubscribe(id, [topic])
-    })
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this._pendingOn(id, UNSUBSCRIBE, { topic })
   }
 
   on_message(callback) {
@@ -151,20 +174,21 @@ class MqttClientConnection extends EventEmitter {
     return this.getOperationalStatistics()
   }
 
-  /** Registers an operation's promise under a fresh id and hands it to `send`. */
-  _submit(kind, details, send) {
+  /** An operation id no pending operation holds. */
+  _freeId() {
+    let id = this._nextId
+    // Ids only repeat after 2^32 operations; skip any still pending then.
+    while (this._idsWrapped && this._pending.has(id)) id = (id + 1) >>> 0
+    this._nextId = (id + 1) >>> 0
+    if (this._nextId === 0) this._idsWrapped = true
+    return id
+  }
+
+  /** The promise of operation `id`, just handed to the native side. */
+  _pendingOn(id, kind, details) {
+    this._flushSoon()
     return new Promise((resolve, reject) => {
-      let id = this._nextId
-      while (this._pending.has(id)) id = (id + 1) >>> 0
-      this._nextId = (id + 1) >>> 0
-      try {
-        send(id)
-      } catch (error) {
-        reject(error)
-        return
-      }
       this._pending.set(id, { kind, details, resolve, reject })
-      this._flushSoon()
     })
   }
 
@@ -239,11 +263,11 @@ class MqttClientConnection extends EventEmitter {
     const records = batch.completions
     while (replay.completion < completionCount && replay.record < records.length) {
       const at = replay.record
+      // A record: id, error code, packet id, code count, then the codes.
       const codeCount = records[at + 3]
-      const granted = records.subarray(at + 4, at + 4 + codeCount)
       replay.record = at + 4 + codeCount
       replay.completion++
-      this._guard(failures, () => this._onCompletion(records[at], records[at + 1], records[at + 2], granted))
+      this._onCompletion(records[at], records[at + 1], records[at + 2], codeCount > 0 ? records[at + 4] : undefined)
     }
   }
 
@@ -255,17 +279,22 @@ class MqttClientConnection extends EventEmitter {
     const qos = flags & 3
     const dup = (flags & 4) !== 0
     const retain = (flags & 8) !== 0
-    if (wantsEvent) this._guard(failures, () => this.emit('message', topic, bytes, dup, qos, retain))
-    if (callbacks.length === 0) {
-      if (this._catchAll) this._guard(failures, () => this._catchAll(topic, bytes, dup, qos, retain))
-      return
+    // Inline try/catch rather than _guard: no closure per message.
+    if (wantsEvent) {
+      try {
+        this.emit('message', topic, bytes, dup, qos, retain)
+      } catch (error) {
+        failures.push(error)
+      }
     }
-    for (const callback of callbacks) {
-      this._guard(failures, () => callback(topic, bytes, dup, qos, retain))
+    if (callbacks.length === 0 && this._catchAll) {
+      deliver(failures, this._catchAll, topic, bytes, dup, qos, retain)
     }
+    for (const callback of callbacks) deliver(failures, callback, topic, bytes, dup, qos, retain)
   }
 
-  _onCompletion(id, errorCode, packetId, granted) {
+  /** `grantedQos` is a SUBACK's first return code (undefined for others). */
+  _onCompletion(id, errorCode, packetId, grantedQos) {
     const operation = this._pending.get(id)
     if (!operation) return
     this._pending.delete(id)
@@ -277,7 +306,7 @@ class MqttClientConnection extends EventEmitter {
     }
     const packet_id = packetId === 0 ? undefined : packetId
     if (kind === SUBSCRIBE) {
-      const qos = granted[0]
+      const qos = grantedQos
       if (qos === 0x80) this._subscriptions.delete(details.topic, details.callback)
       operation.resolve({ packet_id, topic: details.topic, qos, error_code: 0 })
       return
