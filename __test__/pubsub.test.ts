@@ -293,4 +293,18 @@ describe.each(availableBrokers())('pub/sub with %s', (kind) => {
     await publisher.disconnect()
     await subscriber.disconnect()
   })
+
+  test('a fast stream over several topics keeps each message with its own topic, in order', async () => {
+    const subscriber = await connected(broker)
+    const publisher = await connected(broker)
+    const base = uniqueTopic('mixed')
+    // Runs of one topic and single changes, so batches hold both.
+    const pattern = ['a', 'a', 'a', 'b', 'a', 'c', 'c', 'b', 'b', 'a']
+    const sent = Array.from({ length: 3000 }, (_, i) => [`${base}/${pattern[i % pattern.length]}`, String(i)])
+    const received: string[][] = []
+    await subscriber.subscribe(`${base}/#`, QoS.AtLeastOnce, (topic, payload) => received.push([topic, text_(payload)]))
+    await within(Promise.all(sent.map(([topic, body]) => publisher.publish(topic, body, QoS.AtLeastOnce))), 25000, 'the PUBACKs')
+    await waitFor(() => received.length >= sent.length, 25000, `${sent.length} messages`)
+    expect(received).toEqual(sent)
+  })
 })

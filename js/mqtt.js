@@ -225,7 +225,7 @@ class MqttClientConnection extends EventEmitter {
    */
   _drain(batch) {
     const failures = []
-    const replay = { batch, failures, message: 0, record: 0, completion: 0, topics: undefined }
+    const replay = { batch, failures, message: 0, record: 0, completion: 0, topics: undefined, topicAt: 0, topic: '' }
     try {
       for (const event of batch.connectionEvents) {
         this._replayUntil(replay, event.messagesBefore, event.completionsBefore)
@@ -258,7 +258,10 @@ class MqttClientConnection extends EventEmitter {
     for (; replay.message < messageCount; replay.message++) {
       const i = replay.message
       const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
-      this._onMessage(failures, replay.topics[i], batch.payload, start, batch.payloadEnds[i], batch.flags[i])
+      const flags = batch.flags[i]
+      // The same-topic bit: the topic of the message before (see EventBatch).
+      if ((flags & 16) === 0) replay.topic = replay.topics[replay.topicAt++]
+      this._onMessage(failures, replay.topic, batch.payload, start, batch.payloadEnds[i], flags)
     }
     const records = batch.completions
     while (replay.completion < completionCount && replay.record < records.length) {

@@ -13,9 +13,12 @@ use crate::client::{ClientError, ClientEvent, Completion, EventSink};
 
 /// Everything that happened since the last drain, as JS receives it.
 ///
-/// Messages are columns: `topics` joined by U+0000 (which no topic may
-/// contain), payloads back to back in `payload` ending at `payloadEnds[i]`,
-/// and `flags[i]` = qos | dup << 2 | retain << 3. Completions are records in
+/// Messages are columns: payloads back to back in `payload` ending at
+/// `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
+/// same-topic << 4. `topics` holds, joined by U+0000 (which no topic may
+/// contain), the topic of each message whose same-topic bit is clear; a
+/// message with the bit set has the topic of the one before it. A stream on
+/// one topic thus crosses as one string, and JS looks it up once. Completions are records in
 /// `completions`: operation id, error code (0 = success), packet id, count
 /// of SUBACK codes, the codes. Connection events are rare and carry the
 /// message and completion counts at the moment they happened, so JS replays
@@ -58,6 +61,8 @@ struct Batch {
     payload: Vec<u8>,
     payload_ends: Vec<u32>,
     flags: Vec<u32>,
+    /// Where the last message's topic starts in `topics`.
+    last_topic_at: usize,
     completions: Vec<u32>,
     completion_count: u32,
     connection_events: Vec<ConnectionEvent>,
@@ -69,15 +74,21 @@ impl Batch {
     fn push(&mut self, event: ClientEvent) {
         match event {
             ClientEvent::Message(publish) => {
-                if self.message_count > 0 {
-                    self.topics.push('\0');
+                let same_topic =
+                    self.message_count > 0 && self.topics[self.last_topic_at..] == *publish.topic;
+                if !same_topic {
+                    if self.message_count > 0 {
+                        self.topics.push('\0');
+                    }
+                    self.last_topic_at = self.topics.len();
+                    self.topics.push_str(&publish.topic);
                 }
-                self.topics.push_str(&publish.topic);
                 self.payload.extend_from_slice(&publish.payload);
                 self.payload_ends.push(self.payload.len() as u32);
                 let flags = publish.qos as u32
                     | u32::from(publish.dup) << 2
-                    | u32::from(publish.retain) << 3;
+                    | u32::from(publish.retain) << 3
+                    | u32::from(same_topic) << 4;
                 self.flags.push(flags);
                 self.message_count += 1;
             }
