@@ -79,9 +79,10 @@ class MqttClientConnection extends EventEmitter {
     // unreferenced connection be collected (which closes its native half).
     const self = new WeakRef(this)
     this._native = new NativeConnection(nativeConfig(config), (batch) => self.deref()?._drain(batch))
-    this._pending = new Map()
-    this._nextId = 0
-    this._idsWrapped = false
+    // Pending operations by id; ids of finished ones are reused, so the
+    // table stays a small dense array.
+    this._operations = []
+    this._freeIds = []
     this._subscriptions = new Subscriptions()
     this._catchAll = undefined
     this._connecting = undefined
@@ -113,20 +114,21 @@ class MqttClientConnection extends EventEmitter {
   }
 
   publish(topic, payload, qos, retain = false) {
-    const id = this._freeId()
+    const id = this._takeId()
     try {
       checkTopic(topic)
       checkQos(qos)
       if (typeof retain !== 'boolean') throw new TypeError(`retain must be a boolean (got ${typeof retain})`)
       this._native.publish(id, topic, toBytes(payload, 'payload'), qos, retain)
     } catch (error) {
+      this._returnId(id)
       return Promise.reject(error)
     }
     return this._pendingOn(id, PUBLISH, undefined)
   }
 
   subscribe(topic, qos, on_message) {
-    const id = this._freeId()
+    const id = this._takeId()
     try {
       checkTopic(topic)
       checkQos(qos)
@@ -137,6 +139,7 @@ class MqttClientConnection extends EventEmitter {
       )
       this._native.subscribe(id, [topic], [qos])
     } catch (error) {
+      this._returnId(id)
       return Promise.reject(error)
     }
     if (on_message) this._subscriptions.set(topic, on_message)
@@ -144,11 +147,12 @@ class MqttClientConnection extends EventEmitter {
   }
 
   unsubscribe(topic) {
-    const id = this._freeId()
+    const id = this._takeId()
     try {
       checkTopic(topic)
       this._native.unsubscribe(id, [topic])
     } catch (error) {
+      this._returnId(id)
       return Promise.reject(error)
     }
     return this._pendingOn(id, UNSUBSCRIBE, { topic })
@@ -175,20 +179,20 @@ class MqttClientConnection extends EventEmitter {
   }
 
   /** An operation id no pending operation holds. */
-  _freeId() {
-    let id = this._nextId
-    // Ids only repeat after 2^32 operations; skip any still pending then.
-    while (this._idsWrapped && this._pending.has(id)) id = (id + 1) >>> 0
-    this._nextId = (id + 1) >>> 0
-    if (this._nextId === 0) this._idsWrapped = true
-    return id
+  _takeId() {
+    return this._freeIds.length > 0 ? this._freeIds.pop() : this._operations.length
+  }
+
+  /** Gives back an id `_takeId` returned that no operation took. */
+  _returnId(id) {
+    if (id < this._operations.length) this._freeIds.push(id)
   }
 
   /** The promise of operation `id`, just handed to the native side. */
   _pendingOn(id, kind, details) {
     this._flushSoon()
     return new Promise((resolve, reject) => {
-      this._pending.set(id, { kind, details, resolve, reject })
+      this._operations[id] = { kind, details, resolve, reject }
     })
   }
 
@@ -298,9 +302,10 @@ class MqttClientConnection extends EventEmitter {
 
   /** `grantedQos` is a SUBACK's first return code (undefined for others). */
   _onCompletion(id, errorCode, packetId, grantedQos) {
-    const operation = this._pending.get(id)
+    const operation = this._operations[id]
     if (!operation) return
-    this._pending.delete(id)
+    this._operations[id] = undefined
+    this._freeIds.push(id)
     const { kind, details } = operation
     if (errorCode !== 0) {
       if (kind === SUBSCRIBE) this._subscriptions.delete(details.topic, details.callback)
