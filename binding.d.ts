@@ -69,9 +69,12 @@ export declare function errorCodeToString(code: number): string
 /**
  * Everything that happened since the last drain, as JS receives it.
  *
- * Messages are columns: `topics` joined by U+0000 (which no topic may
- * contain), payloads back to back in `payload` ending at `payloadEnds[i]`,
- * and `flags[i]` = qos | dup << 2 | retain << 3. Completions are records in
+ * Messages are columns: payloads back to back in `payload` ending at
+ * `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
+ * same-topic << 4. `topics` holds, joined by U+0000 (which no topic may
+ * contain), the topic of each message whose same-topic bit is clear; a
+ * message with the bit set has the topic of the one before it. A stream on
+ * one topic thus crosses as one string, and JS looks it up once. Completions are records in
  * `completions`: operation id, error code (0 = success), packet id, count
  * of SUBACK codes, the codes. Connection events are rare and carry the
  * message and completion counts at the moment they happened, so JS replays
