@@ -25,7 +25,9 @@ use super::{
     ReconnectDelays, WebsocketOptions,
 };
 
-/// Bytes asked of the socket per read; many packets arrive in one read.
+/// Bytes asked of the socket per read at first: an idle link holds little.
+const FIRST_READ: usize = 4 * 1024;
+/// Bytes asked per read once reads fill the buffer: many packets per read.
 const READ_CHUNK: usize = 64 * 1024;
 /// Commands taken in one go before the link is serviced again.
 const COMMAND_BATCH: usize = 1024;
@@ -284,7 +286,8 @@ impl Driver {
     /// Runs one link until it ends. Also says whether CONNACK accepted it.
     async fn serve(&mut self, stream: BoxedStream) -> (LinkEnd, bool) {
         let (mut reader, mut writer) = tokio::io::split(stream);
-        let mut incoming = BytesMut::with_capacity(READ_CHUNK);
+        let mut read_size = FIRST_READ;
+        let mut incoming = BytesMut::with_capacity(read_size);
         let mut outgoing = Outgoing::default();
         let mut established = false;
         let mut closing = false;
@@ -324,8 +327,8 @@ impl Driver {
                 timer.as_mut().reset(deadline.unwrap_or(far_future));
                 armed = deadline;
             }
-            if incoming.capacity() - incoming.len() < READ_CHUNK / 4 {
-                incoming.reserve(READ_CHUNK);
+            if incoming.capacity() - incoming.len() < read_size / 4 {
+                incoming.reserve(read_size);
             }
 
             tokio::select! {
@@ -347,6 +350,9 @@ impl Driver {
                     Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
                     Ok(_) => {
                         let filled = incoming.capacity() == incoming.len();
+                        if filled {
+                            read_size = (read_size * 2).min(READ_CHUNK);
+                        }
                         let packets = match self.decode_all(&mut incoming) {
                             Ok(packets) => packets,
                             Err(failure) => break LinkEnd::Failed(failure),

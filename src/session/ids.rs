@@ -1,8 +1,9 @@
 //! Packet identifier allocation: never hands out an id that is still in use.
 
-/// 65,535 usable ids (1..=65535), one bit each.
+/// 65,535 usable ids (1..=65535), one bit each. The bits grow with the
+/// highest id handed out: an idle connection holds a word, not 8 KiB.
 pub struct PacketIds {
-    in_use: Box<[u64; 1024]>,
+    in_use: Vec<u64>,
     next: u16,
     count: u32,
 }
@@ -10,7 +11,7 @@ pub struct PacketIds {
 impl Default for PacketIds {
     fn default() -> Self {
         PacketIds {
-            in_use: Box::new([0; 1024]),
+            in_use: Vec::new(),
             next: 1,
             count: 0,
         }
@@ -41,11 +42,17 @@ impl PacketIds {
     }
 
     pub fn is_used(&self, id: u16) -> bool {
-        self.in_use[usize::from(id / 64)] & (1 << (id % 64)) != 0
+        self.in_use
+            .get(usize::from(id / 64))
+            .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
 
     fn set(&mut self, id: u16, used: bool) {
-        let word = &mut self.in_use[usize::from(id / 64)];
+        let index = usize::from(id / 64);
+        if index >= self.in_use.len() {
+            self.in_use.resize(index + 1, 0);
+        }
+        let word = &mut self.in_use[index];
         if used {
             *word |= 1 << (id % 64);
             self.count += 1;
