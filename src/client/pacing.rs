@@ -1,9 +1,11 @@
 //! Read pacing. Every read costs the I/O thread a wake-up, system calls and
 //! a context switch, and every batch costs JavaScript a call: when packets
-//! stream in one or two at a time, that overhead is most of the cost. So when
-//! they arrive faster than one per `FAST_GAP`, the driver waits `LINGER`
-//! before it reads again and then takes many at once. Slower traffic is read
-//! as soon as it arrives: its latency is untouched.
+//! stream in one or two at a time, that overhead is most of the cost. So
+//! while packets have been arriving at more than `FAST_RATE` a second, the
+//! driver waits `LINGER` after each read and then takes many at once. The
+//! rate is judged over `WINDOW`, so a short burst in slower traffic does not
+//! count as a fast stream: that traffic is read as soon as it arrives, and
+//! its latency is untouched.
 
 use std::time::Duration;
 
@@ -11,12 +13,16 @@ use tokio::time::Instant;
 
 /// The pause before the next read of a fast stream.
 pub const LINGER: Duration = Duration::from_millis(1);
-/// Packets closer together than this (20,000 a second) make a fast stream.
-const FAST_GAP: Duration = Duration::from_micros(50);
+/// The span over which the arrival rate is judged.
+const WINDOW: Duration = Duration::from_millis(5);
+/// Packets a second above which a stream is fast.
+const FAST_RATE: u64 = 20_000;
 
 #[derive(Default)]
 pub struct ReadPacing {
-    last_read: Option<Instant>,
+    window_start: Option<Instant>,
+    window_packets: u64,
+    fast: bool,
 }
 
 impl ReadPacing {
@@ -29,12 +35,15 @@ impl ReadPacing {
         packets: usize,
         filled: bool,
     ) -> Option<Instant> {
-        let previous = self.last_read.replace(now)?;
-        if filled || packets == 0 {
-            return None;
+        let start = *self.window_start.get_or_insert(now);
+        self.window_packets += packets as u64;
+        let elapsed = now.duration_since(start);
+        if elapsed >= WINDOW {
+            self.fast = self.window_packets * 1_000_000 > FAST_RATE * elapsed.as_micros() as u64;
+            self.window_start = Some(now);
+            self.window_packets = 0;
         }
-        let gap = now.duration_since(previous) / u32::try_from(packets).unwrap_or(u32::MAX);
-        (gap < FAST_GAP).then_some(now + LINGER)
+        (self.fast && !filled).then_some(now + LINGER)
     }
 }
 
@@ -42,30 +51,87 @@ impl ReadPacing {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_fast_stream_pauses_reads_and_a_slow_one_does_not() {
-        let start = Instant::now();
-        let mut pacing = ReadPacing::default();
-        assert_eq!(
-            pacing.pause_after_read(start, 1, false),
-            None,
-            "a first read never waits"
-        );
-        // 10 packets 100 us after the last read: 10 us apart, a fast stream.
-        let at = start + Duration::from_micros(100);
-        assert_eq!(pacing.pause_after_read(at, 10, false), Some(at + LINGER));
-        // One packet 200 us later: 5,000 a second, read at once.
-        let at = at + Duration::from_micros(200);
-        assert_eq!(pacing.pause_after_read(at, 1, false), None);
+    /// Feeds reads of `packets` every `every`, for `span`; the last pause.
+    fn stream(
+        pacing: &mut ReadPacing,
+        start: Instant,
+        every: Duration,
+        packets: usize,
+        span: Duration,
+    ) -> Option<Instant> {
+        let mut at = start;
+        let mut pause = None;
+        while at < start + span {
+            pause = pacing.pause_after_read(at, packets, false);
+            at += every;
+        }
+        pause
     }
 
     #[test]
-    fn a_full_buffer_or_a_partial_packet_is_read_on_at_once() {
-        let start = Instant::now();
+    fn a_sustained_fast_stream_is_read_every_linger() {
         let mut pacing = ReadPacing::default();
-        pacing.pause_after_read(start, 1, false);
-        let at = start + Duration::from_micros(10);
+        let start = Instant::now();
+        // 5 packets every 100 us: 50,000 a second.
+        let pause = stream(
+            &mut pacing,
+            start,
+            Duration::from_micros(100),
+            5,
+            Duration::from_millis(20),
+        );
+        assert!(pause.is_some());
+    }
+
+    #[test]
+    fn bursts_of_a_slow_stream_are_read_at_once() {
+        let mut pacing = ReadPacing::default();
+        let start = Instant::now();
+        // 5 packets at once every 1 ms: 5,000 a second in bursts.
+        let pause = stream(
+            &mut pacing,
+            start,
+            Duration::from_millis(1),
+            5,
+            Duration::from_millis(20),
+        );
+        assert_eq!(pause, None);
+    }
+
+    #[test]
+    fn a_stream_that_slows_down_is_read_at_once_again() {
+        let mut pacing = ReadPacing::default();
+        let start = Instant::now();
+        stream(
+            &mut pacing,
+            start,
+            Duration::from_micros(100),
+            5,
+            Duration::from_millis(20),
+        );
+        let later = start + Duration::from_millis(20);
+        let pause = stream(
+            &mut pacing,
+            later,
+            Duration::from_millis(1),
+            1,
+            Duration::from_millis(20),
+        );
+        assert_eq!(pause, None);
+    }
+
+    #[test]
+    fn a_read_that_filled_the_buffer_is_followed_at_once() {
+        let mut pacing = ReadPacing::default();
+        let start = Instant::now();
+        stream(
+            &mut pacing,
+            start,
+            Duration::from_micros(100),
+            5,
+            Duration::from_millis(20),
+        );
+        let at = start + Duration::from_millis(21);
         assert_eq!(pacing.pause_after_read(at, 100, true), None);
-        assert_eq!(pacing.pause_after_read(at, 0, false), None);
     }
 }
