@@ -125,7 +125,10 @@ impl Driver {
         let mut backoff = Backoff::new(self.reconnect_delays);
         let mut reconnecting = false;
         loop {
-            let (end, established, lasted) = match self.open_stream().await {
+            // Opening (TLS, proxy, WebSocket handshakes) takes a large future;
+            // boxed, an idle or connected driver does not carry its space.
+            let opened = Box::pin(self.open_stream()).await;
+            let (end, established, lasted) = match opened {
                 Err(end) => (end, false, Duration::ZERO),
                 Ok(stream) => {
                     let started = Instant::now();
