@@ -51,50 +51,41 @@ impl ReadPacing {
 mod tests {
     use super::*;
 
-    /// Feeds reads of `packets` every `every`, for `span`; the last pause.
+    const SPAN: Duration = Duration::from_millis(20);
+
+    /// Feeds `SPAN` of reads of `packets` every `every` from `start`; the
+    /// pause after the last.
     fn stream(
         pacing: &mut ReadPacing,
         start: Instant,
         every: Duration,
         packets: usize,
-        span: Duration,
     ) -> Option<Instant> {
         let mut at = start;
         let mut pause = None;
-        while at < start + span {
+        while at < start + SPAN {
             pause = pacing.pause_after_read(at, packets, false);
             at += every;
         }
         pause
     }
 
+    /// 5 packets every 100 us: 50,000 a second.
+    fn fast_stream(pacing: &mut ReadPacing, start: Instant) -> Option<Instant> {
+        stream(pacing, start, Duration::from_micros(100), 5)
+    }
+
     #[test]
     fn a_sustained_fast_stream_is_read_every_linger() {
         let mut pacing = ReadPacing::default();
-        let start = Instant::now();
-        // 5 packets every 100 us: 50,000 a second.
-        let pause = stream(
-            &mut pacing,
-            start,
-            Duration::from_micros(100),
-            5,
-            Duration::from_millis(20),
-        );
-        assert!(pause.is_some());
+        assert!(fast_stream(&mut pacing, Instant::now()).is_some());
     }
 
     #[test]
     fn bursts_of_a_slow_stream_are_read_at_once() {
         let mut pacing = ReadPacing::default();
-        let start = Instant::now();
         // 5 packets at once every 1 ms: 5,000 a second in bursts.
-        let pause = stream(
-            &mut pacing,
-            start,
-            Duration::from_millis(1),
-            5,
-            Duration::from_millis(20),
-        );
+        let pause = stream(&mut pacing, Instant::now(), Duration::from_millis(1), 5);
         assert_eq!(pause, None);
     }
 
@@ -102,21 +93,8 @@ mod tests {
     fn a_stream_that_slows_down_is_read_at_once_again() {
         let mut pacing = ReadPacing::default();
         let start = Instant::now();
-        stream(
-            &mut pacing,
-            start,
-            Duration::from_micros(100),
-            5,
-            Duration::from_millis(20),
-        );
-        let later = start + Duration::from_millis(20);
-        let pause = stream(
-            &mut pacing,
-            later,
-            Duration::from_millis(1),
-            1,
-            Duration::from_millis(20),
-        );
+        fast_stream(&mut pacing, start);
+        let pause = stream(&mut pacing, start + SPAN, Duration::from_millis(1), 1);
         assert_eq!(pause, None);
     }
 
@@ -124,14 +102,8 @@ mod tests {
     fn a_read_that_filled_the_buffer_is_followed_at_once() {
         let mut pacing = ReadPacing::default();
         let start = Instant::now();
-        stream(
-            &mut pacing,
-            start,
-            Duration::from_micros(100),
-            5,
-            Duration::from_millis(20),
-        );
-        let at = start + Duration::from_millis(21);
+        fast_stream(&mut pacing, start);
+        let at = start + SPAN + Duration::from_millis(1);
         assert_eq!(pacing.pause_after_read(at, 100, true), None);
     }
 }
