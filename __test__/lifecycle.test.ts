@@ -15,6 +15,7 @@ import {
   cleanupConnections,
   connected,
   newConnection,
+  NO_OPERATIONS,
   once,
   sleep,
   uniqueId,
@@ -536,14 +537,8 @@ describe.each(availableBrokers())('with %s', (kind) => {
 
   test('operational statistics: zero when idle, count a QoS 1 publish queued before connect, zero after it completes', async () => {
     const connection = newConnection(broker)
-    const zero = {
-      incompleteOperationCount: 0,
-      incompleteOperationSize: 0,
-      unackedOperationCount: 0,
-      unackedOperationSize: 0,
-    }
-    expect(connection.getOperationalStatistics()).toEqual(zero)
-    expect(connection.getQueueStatistics()).toEqual(zero)
+    expect(connection.getOperationalStatistics()).toEqual(NO_OPERATIONS)
+    expect(connection.getQueueStatistics()).toEqual(NO_OPERATIONS)
 
     const topic = uniqueTopic('stats')
     const payload = 'twelve bytes'
@@ -559,7 +554,7 @@ describe.each(availableBrokers())('with %s', (kind) => {
     await connection.connect()
     const result = await within(published, 10000, 'the queued publish')
     expect(typeof result.packet_id).toBe('number')
-    expect(connection.getOperationalStatistics()).toEqual(zero)
+    expect(connection.getOperationalStatistics()).toEqual(NO_OPERATIONS)
     await connection.disconnect()
   })
 

@@ -4,6 +4,14 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
+/** `getOperationalStatistics()` of a connection with no operation pending. */
+export const NO_OPERATIONS = Object.freeze({
+  incompleteOperationCount: 0,
+  incompleteOperationSize: 0,
+  unackedOperationCount: 0,
+  unackedOperationSize: 0,
+})
+
 /** Resolves when `predicate()` is true; rejects after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 10000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs
