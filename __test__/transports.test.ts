@@ -19,7 +19,7 @@ import {
   startTransportBroker,
   TransportBroker,
 } from './support/brokers'
-import { Proxy, startConnectProxy, startTinyproxy, tinyproxyPath } from './support/proxies'
+import { Proxy, startConnectProxy, startTinyproxy, tinyproxyPath, withConnectProxy } from './support/proxies'
 import { startRelay } from './support/relay'
 import {
   bytesOf,
@@ -552,8 +552,7 @@ describe('reconnecting after a lost link (aedes)', () => {
   })
 
   test('through a proxy: the reconnect opens a new CONNECT tunnel', async () => {
-    const proxy = await startConnectProxy()
-    try {
+    await withConnectProxy({}, async (proxy) => {
       const tcp = listener('aedes', 'tcp')
       const connection = await connected(tcp, {
         ...fast,
@@ -567,9 +566,7 @@ describe('reconnecting after a lost link (aedes)', () => {
         `CONNECT 127.0.0.1:${tcp.port} HTTP/1.1`,
       ])
       await connection.disconnect()
-    } finally {
-      await proxy.stop()
-    }
+    })
   })
 })
 
@@ -811,8 +808,7 @@ describe('HTTP proxies', () => {
 
   describe('the Node proxy', () => {
     test('Basic auth with the right credentials connects and sends Proxy-Authorization', async () => {
-      const proxy = await startConnectProxy({ auth: { user: 'user', pass: 'pass' } })
-      try {
+      await withConnectProxy({ auth: { user: 'user', pass: 'pass' } }, async (proxy) => {
         await connectRoundTrip(target(), {
           proxy_options: new http.HttpProxyOptions(
             proxy.host,
@@ -824,14 +820,11 @@ describe('HTTP proxies', () => {
         })
         const request = proxy.requests[proxy.requests.length - 1]
         expect(request.headers['proxy-authorization']).toBe('Basic ' + Buffer.from('user:pass').toString('base64'))
-      } finally {
-        await proxy.stop()
-      }
+      })
     })
 
     test('a wrong password fails: AWS_ERROR_HTTP_PROXY_CONNECT_FAILED, http_status 407', async () => {
-      const proxy = await startConnectProxy({ auth: { user: 'user', pass: 'pass' } })
-      try {
+      await withConnectProxy({ auth: { user: 'user', pass: 'pass' } }, async (proxy) => {
         const { error, failures } = await failedConnect(target(), {
           proxy_options: new http.HttpProxyOptions(
             proxy.host,
@@ -844,40 +837,31 @@ describe('HTTP proxies', () => {
         expect(error.error_name).toBe('AWS_ERROR_HTTP_PROXY_CONNECT_FAILED')
         expect(error.http_status).toBe(407)
         expect((failures[0].error as CrtErrorWithStatus).http_status).toBe(407)
-      } finally {
-        await proxy.stop()
-      }
+      })
     })
 
     test('no credentials for a proxy that wants them fails with http_status 407', async () => {
-      const proxy = await startConnectProxy({ auth: { user: 'user', pass: 'pass' } })
-      try {
+      await withConnectProxy({ auth: { user: 'user', pass: 'pass' } }, async (proxy) => {
         const { error } = await failedConnect(target(), {
           proxy_options: new http.HttpProxyOptions(proxy.host, proxy.port),
         })
         expect(error.error_name).toBe('AWS_ERROR_HTTP_PROXY_CONNECT_FAILED')
         expect(error.http_status).toBe(407)
-      } finally {
-        await proxy.stop()
-      }
+      })
     })
 
     test.each([403, 502] as const)('a proxy answering %i fails with that http_status', async (status) => {
-      const proxy = await startConnectProxy({ refuse: status })
-      try {
+      await withConnectProxy({ refuse: status }, async (proxy) => {
         const { error } = await failedConnect(target(), {
           proxy_options: new http.HttpProxyOptions(proxy.host, proxy.port),
         })
         expect(error.error_name).toBe('AWS_ERROR_HTTP_PROXY_CONNECT_FAILED')
         expect(error.http_status).toBe(status)
-      } finally {
-        await proxy.stop()
-      }
+      })
     })
 
     test('a WebSocket transform through the proxy: the broker sees the changed request', async () => {
-      const proxy = await startConnectProxy()
-      try {
+      await withConnectProxy({}, async (proxy) => {
         const ws = listener('aedes', 'ws')
         const before = brokers.aedes.events.filter((e) => e.listener === 'ws' && e.type === 'upgrade').length
         await connectRoundTrip(ws, {
@@ -893,9 +877,7 @@ describe('HTTP proxies', () => {
         expect(upgrade.url).toBe('/mqtt?via=proxy')
         expect(upgrade.headers!['x-signature']).toBe('through-proxy')
         expect(proxy.requests.map((r) => r.line)).toEqual([`CONNECT 127.0.0.1:${ws.port} HTTP/1.1`])
-      } finally {
-        await proxy.stop()
-      }
+      })
     })
 
     test('a closed proxy port fails with AWS_IO_SOCKET_CONNECTION_REFUSED', async () => {

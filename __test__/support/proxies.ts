@@ -67,6 +67,16 @@ function answer(socket: net.Socket, status: number, extra: string[] = []): void 
   socket.end([`HTTP/1.1 ${status} ${reason}`, ...extra, 'Content-Length: 0', 'Connection: close', '', ''].join('\r\n'))
 }
 
+/** Runs `use` with a fresh CONNECT proxy, and stops the proxy however `use` ends. */
+export async function withConnectProxy<T>(options: ConnectProxyOptions, use: (proxy: Proxy) => Promise<T>): Promise<T> {
+  const proxy = await startConnectProxy(options)
+  try {
+    return await use(proxy)
+  } finally {
+    await proxy.stop()
+  }
+}
+
 export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<Proxy> {
   const requests: ProxyRequest[] = []
   const sockets = new Set<net.Socket>()
