@@ -387,22 +387,8 @@ fn suback_with_the_wrong_count_is_a_violation() {
 fn unsubscribe_completes_on_unsuback() {
     let now = Instant::now();
     let mut session = connected(options(), now);
-    session.submit(
-        4,
-        Request::Unsubscribe {
-            filters: vec!["a".into()],
-        },
-        now,
-    );
-    let packet_id = match drain_transmit(&mut session, now).as_slice() {
-        [Packet::Unsubscribe(u)] => u.packet_id,
-        other => panic!("expected UNSUBSCRIBE, got {other:?}"),
-    };
-    session.handle_packet(Packet::UnsubAck { packet_id }, now);
-    assert_eq!(
-        drain_events(&mut session),
-        vec![completed(4, packet_id, Outcome::Unsubscribed)]
-    );
+    let (packet_id, events) = unsubscribe_and_ack(&mut session, 4, "a", now);
+    assert_eq!(events, vec![completed(4, packet_id, Outcome::Unsubscribed)]);
 }
 
 #[test]
@@ -556,6 +542,24 @@ fn subscribe_and_ack(
     drain_events(session);
 }
 
+/// Unsubscribes `filter` as operation `id` and acknowledges it; the packet
+/// id used and the events that followed.
+fn unsubscribe_and_ack(
+    session: &mut Session,
+    id: OperationId,
+    filter: &str,
+    now: Instant,
+) -> (u16, Vec<Event>) {
+    let filters = vec![filter.to_string()];
+    session.submit(id, Request::Unsubscribe { filters }, now);
+    let packet_id = match drain_transmit(session, now).as_slice() {
+        [Packet::Unsubscribe(u)] => u.packet_id,
+        other => panic!("expected UNSUBSCRIBE, got {other:?}"),
+    };
+    session.handle_packet(Packet::UnsubAck { packet_id }, now);
+    (packet_id, drain_events(session))
+}
+
 fn reconnect(session: &mut Session, session_present: bool, now: Instant) -> Vec<Packet> {
     session.connection_lost();
     drain_events(session);
@@ -577,18 +581,7 @@ fn granted_subscriptions_are_restored_after_a_connection_without_a_session() {
         now,
     );
     subscribe_and_ack(&mut session, 2, &[("b", QoS::ExactlyOnce)], vec![2], now);
-    session.submit(
-        3,
-        Request::Unsubscribe {
-            filters: vec!["b".into()],
-        },
-        now,
-    );
-    let packet_id = match drain_transmit(&mut session, now).as_slice() {
-        [Packet::Unsubscribe(u)] => u.packet_id,
-        other => panic!("{other:?}"),
-    };
-    session.handle_packet(Packet::UnsubAck { packet_id }, now);
+    unsubscribe_and_ack(&mut session, 3, "b", now);
     session.submit(4, publish_request(QoS::AtLeastOnce), now);
     drain_transmit(&mut session, now);
     drain_events(&mut session);
