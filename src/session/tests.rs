@@ -658,41 +658,41 @@ fn qos0_waits_offline_when_asked_and_goes_out_after_connack() {
     assert!(drain_events(&mut session).contains(&completed(1, 0, Outcome::Published)));
 }
 
+/// An offline session whose queue holds `operations` and `bytes`, offered
+/// `count` QoS 1 publishes (ids 0..count); the events that followed.
+fn offered_to_a_bounded_queue(
+    operations: usize,
+    bytes: u64,
+    count: OperationId,
+    now: Instant,
+) -> (Session, Vec<Event>) {
+    let queue_limit = QueueLimit { operations, bytes };
+    let mut session = Session::new(SessionOptions {
+        queue_limit,
+        ..options()
+    });
+    for id in 0..count {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    let events = drain_events(&mut session);
+    (session, events)
+}
+
 #[test]
 fn the_offline_queue_is_bounded_in_operations_and_bytes() {
     let now = Instant::now();
-    let limit = QueueLimit {
-        operations: 3,
-        bytes: 1 << 20,
-    };
-    let mut session = Session::new(SessionOptions {
-        queue_limit: limit,
-        ..options()
-    });
-    for id in 0..4 {
-        session.submit(id, publish_request(QoS::AtLeastOnce), now);
-    }
+    let (session, events) = offered_to_a_bounded_queue(3, 1 << 20, 4, now);
     // The newest is refused; the three before it wait.
     assert_eq!(
-        drain_events(&mut session),
+        events,
         vec![completed(3, 0, Outcome::Failed(Failure::QueueFull))]
     );
     assert_eq!(session.statistics().incomplete_count, 3);
 
     let size = publish_request(QoS::AtLeastOnce).statistics_size();
-    let limit = QueueLimit {
-        operations: 100,
-        bytes: 2 * size,
-    };
-    let mut session = Session::new(SessionOptions {
-        queue_limit: limit,
-        ..options()
-    });
-    for id in 0..3 {
-        session.submit(id, publish_request(QoS::AtLeastOnce), now);
-    }
+    let (mut session, events) = offered_to_a_bounded_queue(100, 2 * size, 3, now);
     assert_eq!(
-        drain_events(&mut session),
+        events,
         vec![completed(2, 0, Outcome::Failed(Failure::QueueFull))]
     );
     // Once the queue drains, there is room again.
