@@ -30,6 +30,18 @@ fn drain_transmit(session: &mut Session, now: Instant) -> Vec<Packet> {
     std::iter::from_fn(|| session.poll_transmit(now)).collect()
 }
 
+/// The session's only event is a fatal protocol violation.
+fn assert_violation(session: &mut Session) {
+    let events = drain_events(session);
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Fatal(Failure::ProtocolViolation(_))]
+        ),
+        "expected a protocol violation, got {events:?}"
+    );
+}
+
 fn drain_events(session: &mut Session) -> Vec<Event> {
     std::iter::from_fn(|| session.poll_event()).collect()
 }
@@ -156,17 +168,11 @@ fn packets_before_connack_and_a_second_connack_are_violations() {
     let mut session = Session::new(options());
     session.connection_opened(now);
     session.handle_packet(Packet::PingResp, now);
-    assert!(matches!(
-        drain_events(&mut session).as_slice(),
-        [Event::Fatal(Failure::ProtocolViolation(_))]
-    ));
+    assert_violation(&mut session);
 
     let mut session = connected(options(), now);
     session.handle_packet(connack(false, 0), now);
-    assert!(matches!(
-        drain_events(&mut session).as_slice(),
-        [Event::Fatal(Failure::ProtocolViolation(_))]
-    ));
+    assert_violation(&mut session);
 }
 
 #[test]
@@ -377,10 +383,7 @@ fn suback_with_the_wrong_count_is_a_violation() {
         }),
         now,
     );
-    assert!(matches!(
-        drain_events(&mut session).as_slice(),
-        [Event::Fatal(Failure::ProtocolViolation(_))]
-    ));
+    assert_violation(&mut session);
 }
 
 #[test]
@@ -513,10 +516,7 @@ fn broker_sending_client_packets_is_a_violation() {
     let now = Instant::now();
     let mut session = connected(options(), now);
     session.handle_packet(Packet::PingReq, now);
-    assert!(matches!(
-        drain_events(&mut session).as_slice(),
-        [Event::Fatal(Failure::ProtocolViolation(_))]
-    ));
+    assert_violation(&mut session);
 }
 
 fn subscribe_and_ack(
