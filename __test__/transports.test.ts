@@ -896,15 +896,9 @@ describe('HTTP proxies', () => {
       })
       afterAll(() => proxy.stop())
 
-      const proxyOptions = () =>
-        new http.HttpProxyOptions(
-          proxy.host,
-          proxy.port,
-          http.HttpProxyAuthenticationType.None,
-          undefined,
-          undefined,
-          new io.TlsConnectionOptions(caContext()),
-        )
+      /** The proxy, reached over TLS with `tls` (trusting the test CA by default). */
+      const proxyOptions = (tls = new io.TlsConnectionOptions(caContext())) =>
+        new http.HttpProxyOptions(proxy.host, proxy.port, http.HttpProxyAuthenticationType.None, undefined, undefined, tls)
 
       test('plain MQTT inside a TLS connection to the proxy', async () => {
         await connectRoundTrip(target(), { proxy_options: proxyOptions() })
@@ -925,41 +919,20 @@ describe('HTTP proxies', () => {
 
       test("server_name 'localhost' is the name checked on the proxy's certificate", async () => {
         await connectRoundTrip(target(), {
-          proxy_options: new http.HttpProxyOptions(
-            proxy.host,
-            proxy.port,
-            http.HttpProxyAuthenticationType.None,
-            undefined,
-            undefined,
-            new io.TlsConnectionOptions(caContext(), 'localhost'),
-          ),
+          proxy_options: proxyOptions(new io.TlsConnectionOptions(caContext(), 'localhost')),
         })
       })
 
       test("server_name 'wrong.example' fails: AWS_IO_TLS_HOST_NAME_MISMATCH", async () => {
         const { error } = await failedConnect(target(), {
-          proxy_options: new http.HttpProxyOptions(
-            proxy.host,
-            proxy.port,
-            http.HttpProxyAuthenticationType.None,
-            undefined,
-            undefined,
-            new io.TlsConnectionOptions(caContext(), 'wrong.example'),
-          ),
+          proxy_options: proxyOptions(new io.TlsConnectionOptions(caContext(), 'wrong.example')),
         })
         expect(error.error_name).toBe('AWS_IO_TLS_HOST_NAME_MISMATCH')
       })
 
       test('a proxy certificate the context does not trust fails with AWS_IO_TLS_*', async () => {
         const { error } = await failedConnect(target(), {
-          proxy_options: new http.HttpProxyOptions(
-            proxy.host,
-            proxy.port,
-            http.HttpProxyAuthenticationType.None,
-            undefined,
-            undefined,
-            new io.TlsConnectionOptions(new io.ClientTlsContext()),
-          ),
+          proxy_options: proxyOptions(new io.TlsConnectionOptions(new io.ClientTlsContext())),
         })
         expect(error.error_name).toMatch(TLS_ERROR)
       })

@@ -81,6 +81,24 @@ export async function startAedes(opts: BrokerOptions = {}): Promise<Broker> {
   }
 }
 
+/**
+ * The config lines every test mosquitto starts with: it runs as this user
+ * (else it cannot read files the run made), never drops queued messages, and
+ * logs errors and warnings to stderr. `persistIn` turns persistence on there.
+ */
+function mosquittoHead(opts: { persistIn?: string } = {}): string[] {
+  const persistence = opts.persistIn ? ['persistence true', `persistence_location ${opts.persistIn}/`] : ['persistence false']
+  return [
+    `user ${os.userInfo().username}`,
+    ...persistence,
+    'max_queued_messages 0',
+    'max_inflight_messages 0',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+  ]
+}
+
 export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
   const bin = mosquittoPath()
   if (!bin) throw new Error('mosquitto is not installed')
@@ -88,17 +106,7 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
   const lines: string[] = []
   if (opts.username !== undefined) lines.push('per_listener_settings true')
-  lines.push(
-    `user ${os.userInfo().username}`,
-    'persistence false',
-    'max_queued_messages 0',
-    'max_inflight_messages 0',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
-  )
+  lines.push(...mosquittoHead(), `listener ${port} 127.0.0.1`, 'allow_anonymous true')
   if (opts.username !== undefined) {
     const passwordFile = path.join(dir, 'passwords')
     const mosquittoPasswd = path.join(path.dirname(bin), '..', 'bin', 'mosquitto_passwd')
@@ -155,12 +163,7 @@ export async function startPersistentMosquitto(): Promise<RestartableBroker> {
   const port = await freePort()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
   const lines = [
-    `user ${os.userInfo().username}`,
-    'persistence true',
-    `persistence_location ${dir}/`,
-    'max_queued_messages 0',
-    'log_dest stderr',
-    'log_type error',
+    ...mosquittoHead({ persistIn: dir }),
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
   ]
@@ -338,16 +341,7 @@ export async function startMosquittoTransports(certs: ServerCerts): Promise<Tran
   const bin = mosquittoPath()
   if (!bin) throw new Error('mosquitto is not installed')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
-  const head = [
-    `user ${os.userInfo().username}`,
-    'persistence false',
-    'max_queued_messages 0',
-    'max_inflight_messages 0',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    'allow_anonymous true',
-  ]
+  const head = [...mosquittoHead(), 'allow_anonymous true']
   const listeners: Partial<Record<ListenerName, Listener>> = {}
   const tlsLines = (cert = certs.serverCert) => [`cafile ${certs.caPath}`, `certfile ${cert}`, `keyfile ${certs.serverKey}`]
   const main = [...head]
