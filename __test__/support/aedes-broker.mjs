@@ -4,6 +4,7 @@
 // clients without a user name are still let in. Prints "listening <port>" when
 // ready and exits when its stdin closes.
 import net from 'node:net'
+import { stopWhenStdinCloses } from './aedes-lifetime.mjs'
 
 const [portArg, user, password] = process.argv.slice(2)
 const isPath = portArg !== undefined && portArg.includes('/')
@@ -39,17 +40,4 @@ const ready = () => process.stdout.write(`listening ${port}\n`)
 if (isPath) server.listen(port, ready)
 else server.listen(port, '127.0.0.1', ready)
 
-let stopping = false
-function stop() {
-  if (stopping) return
-  stopping = true
-  for (const socket of sockets) socket.destroy()
-  server.close()
-  broker.close(() => process.exit(0))
-  setTimeout(() => process.exit(0), 2000).unref()
-}
-
-process.stdin.on('end', stop)
-process.stdin.on('close', stop)
-process.stdin.resume()
-process.on('SIGTERM', stop)
+stopWhenStdinCloses(broker, [server], sockets)

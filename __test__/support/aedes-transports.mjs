@@ -10,6 +10,7 @@
 // Exits when its stdin closes.
 import fs from 'node:fs'
 import net from 'node:net'
+import { stopWhenStdinCloses } from './aedes-lifetime.mjs'
 import tls from 'node:tls'
 import { createRequire } from 'node:module'
 
@@ -72,17 +73,4 @@ for (const l of spec.listeners) {
 }
 process.stdout.write('listening\n')
 
-let stopping = false
-function stop() {
-  if (stopping) return
-  stopping = true
-  for (const socket of sockets) socket.destroy()
-  for (const server of servers) server.close()
-  broker.close(() => process.exit(0))
-  setTimeout(() => process.exit(0), 2000).unref()
-}
-
-process.stdin.on('end', stop)
-process.stdin.on('close', stop)
-process.stdin.resume()
-process.on('SIGTERM', stop)
+stopWhenStdinCloses(broker, servers, sockets)
