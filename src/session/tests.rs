@@ -26,6 +26,14 @@ fn options() -> SessionOptions {
     }
 }
 
+/// `options()` with a persistent session (`clean_session: false`).
+fn persistent_options() -> SessionOptions {
+    SessionOptions {
+        clean_session: false,
+        ..options()
+    }
+}
+
 fn drain_transmit(session: &mut Session, now: Instant) -> Vec<Packet> {
     std::iter::from_fn(|| session.poll_transmit(now)).collect()
 }
@@ -445,13 +453,7 @@ fn clean_session_fails_in_flight_operations_when_the_link_is_lost() {
 #[test]
 fn persistent_session_resends_in_flight_with_dup_after_reconnect() {
     let now = Instant::now();
-    let mut session = connected(
-        SessionOptions {
-            clean_session: false,
-            ..options()
-        },
-        now,
-    );
+    let mut session = connected(persistent_options(), now);
     session.submit(1, publish_request(QoS::AtLeastOnce), now);
     session.submit(2, publish_request(QoS::ExactlyOnce), now);
     let sent = drain_transmit(&mut session, now);
@@ -620,13 +622,7 @@ fn granted_subscriptions_are_restored_after_a_connection_without_a_session() {
 #[test]
 fn nothing_is_restored_when_the_session_is_present_or_resubscribe_is_off() {
     let now = Instant::now();
-    let mut session = connected(
-        SessionOptions {
-            clean_session: false,
-            ..options()
-        },
-        now,
-    );
+    let mut session = connected(persistent_options(), now);
     subscribe_and_ack(&mut session, 1, &[("a", QoS::AtLeastOnce)], vec![1], now);
     assert!(reconnect(&mut session, true, now).is_empty());
 
