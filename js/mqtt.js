@@ -113,6 +113,7 @@ class MqttClientConnection extends EventEmitter {
     return this.connect()
   }
 
+  // The hot path: _submit's work written out, without a closure per call.
   publish(topic, payload, qos, retain = false) {
     const id = this._takeId()
     try {
@@ -128,8 +129,7 @@ class MqttClientConnection extends EventEmitter {
   }
 
   subscribe(topic, qos, on_message) {
-    const id = this._takeId()
-    try {
+    return this._submit(SUBSCRIBE, { topic, callback: on_message }, (id) => {
       checkTopic(topic)
       checkQos(qos)
       check(
@@ -138,24 +138,15 @@ class MqttClientConnection extends EventEmitter {
         `on_message must be a function (got ${typeof on_message})`,
       )
       this._native.subscribe(id, [topic], [qos])
-    } catch (error) {
-      this._returnId(id)
-      return Promise.reject(error)
-    }
-    if (on_message) this._subscriptions.set(topic, on_message)
-    return this._pendingOn(id, SUBSCRIBE, { topic, callback: on_message })
+      if (on_message) this._subscriptions.set(topic, on_message)
+    })
   }
 
   unsubscribe(topic) {
-    const id = this._takeId()
-    try {
+    return this._submit(UNSUBSCRIBE, { topic }, (id) => {
       checkTopic(topic)
       this._native.unsubscribe(id, [topic])
-    } catch (error) {
-      this._returnId(id)
-      return Promise.reject(error)
-    }
-    return this._pendingOn(id, UNSUBSCRIBE, { topic })
+    })
   }
 
   on_message(callback) {
@@ -176,6 +167,21 @@ class MqttClientConnection extends EventEmitter {
 
   getQueueStatistics() {
     return this.getOperationalStatistics()
+  }
+
+  /**
+   * Hands operation `kind` to the native side through `send(id)`; a throw
+   * from `send` rejects the promise and frees the id.
+   */
+  _submit(kind, details, send) {
+    const id = this._takeId()
+    try {
+      send(id)
+    } catch (error) {
+      this._returnId(id)
+      return Promise.reject(error)
+    }
+    return this._pendingOn(id, kind, details)
   }
 
   /** An operation id no pending operation holds. */
