@@ -28,6 +28,11 @@ export declare class NativeConnection {
   flush(): void
   disconnect(): void
   /**
+   * Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
+   * the broker publishes the will.
+   */
+  abort(): void
+  /**
    * The JS transform's answer for `attempt`: `error_code` 0 sends the
    * request (headers as name, value, ...); any other code fails the
    * attempt with it and `error_message`.
@@ -41,7 +46,10 @@ export declare class NativeTlsContext {
 }
 
 export interface ConnectionEvent {
-  /** connection_success, connection_failure, interrupt, disconnect, closed */
+  /**
+   * connection_success, connection_failure, interrupt, reconnecting,
+   * disconnect, closed, websocket_handshake
+   */
   kind: string
   /** Messages of this batch that happened before this event. */
   messagesBefore: number
@@ -71,7 +79,9 @@ export declare function errorCodeToString(code: number): string
  *
  * Messages are columns: payloads back to back in `payload` ending at
  * `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
- * same-topic << 4. `topics` holds, joined by U+0000 (which no topic may
+ * same-topic << 4 | packet id << 16 (0 for QoS 0). Each batch has a
+ * `payload` of its own that is never reused, so JS may hand out views of
+ * it. `topics` holds, joined by U+0000 (which no topic may
  * contain), the topic of each message whose same-topic bit is clear; a
  * message with the bit set has the topic of the one before it. A stream on
  * one topic thus crosses as one string, and JS looks it up once. Completions are records in

@@ -1,4 +1,4 @@
 import mqttNapi from './index.js'
 
-export const { mqtt, io, http, CrtError } = mqttNapi
+export const { mqtt, io, http, CrtError, connect, connectAsync, MqttClient, Client, ErrorWithReasonCode } = mqttNapi
 export default mqttNapi

@@ -83,8 +83,10 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
             clean_session: true,
             keep_alive: Duration::from_secs(60),
             ping_timeout: Duration::from_millis(3000),
+            connack_timeout: Duration::from_millis(3000),
             operation_timeout: None,
             resubscribe: true,
+            resend_in_flight_when_clean: false,
             queue_qos0_offline: false,
             queue_limit: QueueLimit {
                 operations: 10_000,
@@ -103,6 +105,7 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
                 keepalive: None,
             },
             tls: None,
+            server_name: None,
             proxy: None,
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
@@ -111,6 +114,7 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
             max: Duration::from_secs(128),
         },
         websocket: None,
+        servers: Vec::new(),
         retry_first_connect: false,
     }
 }

@@ -25,4 +25,9 @@ class CrtError extends Error {
   }
 }
 
-module.exports = { CrtError }
+/** Error codes the JS wrappers produce themselves (names in the native table). */
+const MQTT_ALREADY_CONNECTED = 5132
+const HTTP_WEBSOCKET_UPGRADE_FAILURE = 2065
+const MQTT_CONNECTION_DISCONNECTING = 5137
+
+module.exports = { CrtError, MQTT_ALREADY_CONNECTED, HTTP_WEBSOCKET_UPGRADE_FAILURE, MQTT_CONNECTION_DISCONNECTING }

@@ -1,7 +1,6 @@
 'use strict'
-const { EventEmitter } = require('events')
-const { NativeConnection } = require('./native')
-const { CrtError } = require('./error')
+const { NativeClient } = require('./native-client')
+const { CrtError, MQTT_ALREADY_CONNECTED, HTTP_WEBSOCKET_UPGRADE_FAILURE, MQTT_CONNECTION_DISCONNECTING } = require('./error')
 const { toBytes } = require('./payload')
 const { Subscriptions } = require('./dispatch')
 const http = require('./http')
@@ -9,17 +8,9 @@ const { numericEnum } = require('./enum')
 
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
-/** Error codes the wrapper itself produces (names in the native table). */
-const MQTT_ALREADY_CONNECTED = 5132
-const HTTP_WEBSOCKET_UPGRADE_FAILURE = 2065
-const MQTT_CONNECTION_DISCONNECTING = 5137
-
 const PUBLISH = 0
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
-
-/** Period of the timer that holds a wanted connection (it never needs to fire). */
-const KEEP_ALIVE_MS = 2 ** 30
 
 class MqttWill {
   constructor(topic, qos, payload, retain = false) {
@@ -70,26 +61,16 @@ function nativeConfig(config) {
   }
 }
 
-class MqttClientConnection extends EventEmitter {
+class MqttClientConnection extends NativeClient {
   constructor(client, config) {
-    super()
+    super(nativeConfig(config))
     this.client = client
     this.config = config
-    // The native side holds this callback for good; a weak link lets an idle,
-    // unreferenced connection be collected (which closes its native half).
-    const self = new WeakRef(this)
-    this._native = new NativeConnection(nativeConfig(config), (batch) => self.deref()?._drain(batch))
-    // Pending operations by id; ids of finished ones are reused, so the
-    // table stays a small dense array.
-    this._operations = []
-    this._freeIds = []
     this._subscriptions = new Subscriptions()
     this._catchAll = undefined
     this._connecting = undefined
     this._disconnecting = []
     this._connected = false
-    this._keepAlive = undefined
-    this._flushScheduled = false
     // aws-crt installs a no-op listener so an unhandled 'error' never throws.
     this.on('error', () => {})
   }
@@ -125,7 +106,7 @@ class MqttClientConnection extends EventEmitter {
       this._returnId(id)
       return Promise.reject(error)
     }
-    return this._pendingOn(id, PUBLISH, undefined)
+    return this._promiseOf(id, PUBLISH, undefined)
   }
 
   subscribe(topic, qos, on_message) {
@@ -181,111 +162,23 @@ class MqttClientConnection extends EventEmitter {
       this._returnId(id)
       return Promise.reject(error)
     }
-    return this._pendingOn(id, kind, details)
-  }
-
-  /** An operation id no pending operation holds. */
-  _takeId() {
-    return this._freeIds.length > 0 ? this._freeIds.pop() : this._operations.length
-  }
-
-  /** Gives back an id `_takeId` returned that no operation took. */
-  _returnId(id) {
-    if (id < this._operations.length) this._freeIds.push(id)
+    return this._promiseOf(id, kind, details)
   }
 
   /** The promise of operation `id`, just handed to the native side. */
-  _pendingOn(id, kind, details) {
-    this._flushSoon()
+  _promiseOf(id, kind, details) {
     return new Promise((resolve, reject) => {
-      this._operations[id] = { kind, details, resolve, reject }
+      this._pending(id, { kind, details, resolve, reject })
     })
   }
 
   /**
-   * Wakes the I/O thread once for every operation issued in this turn: a
-   * wake costs more than a small publish, so a burst pays for one.
+   * A plain Uint8Array view of the batch: its slice() makes each message's
+   * own ArrayBuffer at half the cost of ArrayBuffer.prototype.slice.
    */
-  _flushSoon() {
-    if (this._flushScheduled) return
-    this._flushScheduled = true
-    queueMicrotask(() => {
-      this._flushScheduled = false
-      this._native.flush()
-    })
-  }
-
-  /**
-   * While a connection is wanted, a timer keeps Node running and keeps this
-   * object reachable even if the application dropped its reference.
-   */
-  _holdProcess(hold) {
-    if (hold && !this._keepAlive) {
-      this._keepAlive = setInterval(() => this, KEEP_ALIVE_MS)
-    } else if (!hold && this._keepAlive) {
-      clearInterval(this._keepAlive)
-      this._keepAlive = undefined
-    }
-  }
-
-  /**
-   * Replays one native batch in the order things happened. Listener errors
-   * are collected and rethrown on a later tick: they become ordinary uncaught
-   * exceptions and never unwind into the native caller.
-   */
-  _drain(batch) {
-    const failures = []
-    const replay = { batch, failures, message: 0, record: 0, completion: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
-    try {
-      for (const event of batch.connectionEvents) {
-        this._replayUntil(replay, event.messagesBefore, event.completionsBefore)
-        this._guard(failures, () => this._onConnectionEvent(event))
-      }
-      this._replayUntil(replay, batch.payloadEnds.length, Infinity)
-    } catch (error) {
-      failures.push(error)
-    }
-    for (const error of failures) {
-      process.nextTick(() => {
-        throw error
-      })
-    }
-  }
-
-  _guard(failures, action) {
-    try {
-      action()
-    } catch (error) {
-      failures.push(error)
-    }
-  }
-
-  _replayUntil(replay, messageCount, completionCount) {
-    const { batch, failures } = replay
-    if (replay.message < messageCount && replay.topics === undefined) {
-      replay.topics = batch.topics.split('\0')
-      // A plain Uint8Array view: its slice() makes each message's own
-      // ArrayBuffer at half the cost of ArrayBuffer.prototype.slice.
-      const { buffer, byteOffset, byteLength } = batch.payload
-      replay.payload = new Uint8Array(buffer, byteOffset, byteLength)
-    }
-    for (; replay.message < messageCount; replay.message++) {
-      const i = replay.message
-      const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
-      const flags = batch.flags[i]
-      // The same-topic bit: the topic of the message before (see EventBatch).
-      if ((flags & 16) === 0) replay.topic = replay.topics[replay.topicAt++]
-      this._onMessage(failures, replay.topic, replay.payload, start, batch.payloadEnds[i], flags)
-    }
-    const records = batch.completions
-    while (replay.completion < completionCount && replay.record < records.length) {
-      const at = replay.record
-      // A record: id, error code, packet id, code count, then the codes.
-      const codeCount = records[at + 3]
-      replay.record = at + 4 + codeCount
-      replay.completion++
-      this._onCompletion(records[at], records[at + 1], records[at + 2], codeCount > 0 ? records[at + 4] : undefined)
-    }
+  _payloadOf(batch) {
+    const { buffer, byteOffset, byteLength } = batch.payload
+    return new Uint8Array(buffer, byteOffset, byteLength)
   }
 
   _onMessage(failures, topic, payload, start, end, flags) {
@@ -296,7 +189,7 @@ class MqttClientConnection extends EventEmitter {
     const qos = flags & 3
     const dup = (flags & 4) !== 0
     const retain = (flags & 8) !== 0
-    // Inline try/catch rather than _guard: no closure per message.
+    // Inline try/catch: no closure per message.
     if (wantsEvent) {
       try {
         this.emit('message', topic, bytes, dup, qos, retain)
@@ -310,12 +203,10 @@ class MqttClientConnection extends EventEmitter {
     for (const callback of callbacks) deliver(failures, callback, topic, bytes, dup, qos, retain)
   }
 
-  /** `grantedQos` is a SUBACK's first return code (undefined for others). */
-  _onCompletion(id, errorCode, packetId, grantedQos) {
-    const operation = this._operations[id]
+  /** aws-crt subscribes one filter at a time: its SUBACK has one code. */
+  _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount) {
+    const operation = this._settle(id)
     if (!operation) return
-    this._operations[id] = undefined
-    this._freeIds.push(id)
     const { kind, details } = operation
     if (errorCode !== 0) {
       if (kind === SUBSCRIBE) this._subscriptions.delete(details.topic, details.callback)
@@ -324,7 +215,7 @@ class MqttClientConnection extends EventEmitter {
     }
     const packet_id = packetId === 0 ? undefined : packetId
     if (kind === SUBSCRIBE) {
-      const qos = grantedQos
+      const qos = codeCount > 0 ? records[codesAt] : undefined
       if (qos === 0x80) this._subscriptions.delete(details.topic, details.callback)
       operation.resolve({ packet_id, topic: details.topic, qos, error_code: 0 })
       return

@@ -49,12 +49,23 @@ enum LinkEnd {
     Abandoned,
 }
 
+/// How a command asks a live link to close, in rising order of haste.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Closing {
+    No,
+    /// DISCONNECT goes out, then the stream closes.
+    Gracefully,
+    /// The stream closes now, without DISCONNECT.
+    AtOnce,
+}
+
 pub(super) struct Driver {
     session: Session,
     route: Route,
     websocket: Option<WebsocketOptions>,
     reconnect_delays: ReconnectDelays,
     retry_first_connect: bool,
+    servers: Vec<(String, u16)>,
     /// Counts attempts, so a late answer from a websocket transform is not
     /// taken for a later attempt's.
     attempt: u32,
@@ -80,6 +91,7 @@ impl Driver {
             websocket: options.websocket,
             reconnect_delays: options.reconnect_delays,
             retry_first_connect: options.retry_first_connect,
+            servers: options.servers,
             attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
             commands,
@@ -98,7 +110,7 @@ impl Driver {
                     self.submit(id, request);
                     true
                 }
-                Command::Disconnect => {
+                Command::Disconnect | Command::Abort => {
                     self.events.push(ClientEvent::Disconnected);
                     true
                 }
@@ -170,7 +182,10 @@ impl Driver {
             }
             self.report();
             match self.wait_before_reconnect(backoff.next_delay()).await {
-                Ok(()) => {}
+                Ok(()) => {
+                    self.events.push(ClientEvent::Reconnecting);
+                    self.report();
+                }
                 Err(LinkEnd::Abandoned) => return false,
                 Err(_) => {
                     self.events
@@ -195,7 +210,11 @@ impl Driver {
     /// taking commands.
     async fn open_stream(&mut self) -> Result<BoxedStream, LinkEnd> {
         self.attempt = self.attempt.wrapping_add(1);
-        let route = self.route.clone();
+        let mut route = self.route.clone();
+        if !self.servers.is_empty() {
+            let turn = self.attempt.wrapping_sub(1) as usize % self.servers.len();
+            (route.endpoint.host, route.endpoint.port) = self.servers[turn].clone();
+        }
         let stream = self.while_taking_commands(transport::open(&route)).await?;
         let Some(websocket) = self.websocket else {
             return Ok(stream);
@@ -274,7 +293,7 @@ impl Driver {
     ) -> Result<Option<Result<UpgradeRequest, ClientError>>, LinkEnd> {
         match command {
             None => Err(LinkEnd::Abandoned),
-            Some(Command::Disconnect) => Err(LinkEnd::Disconnected),
+            Some(Command::Disconnect | Command::Abort) => Err(LinkEnd::Disconnected),
             Some(Command::Submit(id, request)) => {
                 self.submit(id, request);
                 Ok(None)
@@ -337,14 +356,18 @@ impl Driver {
             tokio::select! {
                 command = self.commands.recv() => {
                     let Some(command) = command else { break LinkEnd::Abandoned };
-                    let was_closing = closing;
-                    closing |= self.handle_live_command(command);
+                    let mut close = self.handle_live_command(command);
                     for _ in 0..COMMAND_BATCH {
                         let Some(command) = self.commands.try_recv() else { break };
-                        closing |= self.handle_live_command(command);
+                        close = close.max(self.handle_live_command(command));
                     }
-                    if closing && !was_closing {
-                        close_by.as_mut().reset(Instant::now() + CLOSE_GRACE);
+                    match close {
+                        Closing::AtOnce => break LinkEnd::Disconnected,
+                        Closing::Gracefully if !closing => {
+                            closing = true;
+                            close_by.as_mut().reset(Instant::now() + CLOSE_GRACE);
+                        }
+                        _ => {}
                     }
                 }
                 // A peer that reads nothing must not hold up a disconnect.
@@ -392,18 +415,19 @@ impl Driver {
         (end, established)
     }
 
-    /// Returns true when the command asks the link to close.
-    fn handle_live_command(&mut self, command: Command) -> bool {
+    /// Says whether, and how, the command asks the link to close.
+    fn handle_live_command(&mut self, command: Command) -> Closing {
         match command {
-            Command::Connect | Command::Transformed { .. } => false,
+            Command::Connect | Command::Transformed { .. } => Closing::No,
             Command::Submit(id, request) => {
                 self.submit(id, request);
-                false
+                Closing::No
             }
             Command::Disconnect => {
                 self.session.disconnect();
-                true
+                Closing::Gracefully
             }
+            Command::Abort => Closing::AtOnce,
         }
     }
 

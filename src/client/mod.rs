@@ -36,6 +36,9 @@ pub struct ConnectionOptions {
     pub websocket: Option<WebsocketOptions>,
     /// A failed first attempt is retried with backoff like a reconnect.
     pub retry_first_connect: bool,
+    /// Host and port of each attempt in turn, in place of the route's
+    /// (MQTT.js's `servers`); empty keeps the route's.
+    pub servers: Vec<(String, u16)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,9 @@ pub enum ClientEvent {
     ConnectionFailure(ClientError),
     /// An established link was lost.
     Interrupted(ClientError),
+    /// The wait after a failed attempt or a lost link is over: the next
+    /// attempt starts.
+    Reconnecting,
     /// `disconnect()` finished.
     Disconnected,
     /// A link that had been established is closed for good.
@@ -101,6 +107,8 @@ enum Command {
     Connect,
     Submit(OperationId, Request),
     Disconnect,
+    /// Closes the link without DISCONNECT, so the broker publishes the will.
+    Abort,
     Transformed {
         attempt: u32,
         result: Result<UpgradeRequest, ClientError>,
@@ -158,6 +166,12 @@ impl Connection {
     /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
     pub fn disconnect(&self) {
         self.commands.send(Command::Disconnect);
+    }
+
+    /// Closes the link at once without DISCONNECT, as a network failure
+    /// would (the broker publishes the will); `Disconnected` reports the end.
+    pub fn abort(&self) {
+        self.commands.send(Command::Abort);
     }
 
     /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:

@@ -1,10 +1,15 @@
 //! `MqttConnectionConfig` (a JS object) into `ConnectionOptions`, with
 //! aws-crt's defaults and rules, and errors that name the field.
+//!
+//! The MQTT.js dialect (js/compat) builds the same config and sets a few
+//! fields aws-crt has no word for: `keep_alive_off`, `connack_timeout_ms`,
+//! `resend_in_flight_when_clean`, `tls_server_name` and `servers`.
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use napi::bindgen_prelude::{ClassInstance, Object};
+use napi::bindgen_prelude::{ClassInstance, Object, Unknown};
+use napi::{JsValue, ValueType};
 
 use crate::client::{ConnectionOptions, ReconnectDelays, WebsocketOptions, MAX_PACKET_SIZE};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
@@ -35,7 +40,9 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
     let port = fields.integer("port", 0.0, 65535.0)? as u16;
     let endpoint = endpoint(&fields, host, port)?;
 
+    let keep_alive_off = fields.optional_bool("keep_alive_off")?.unwrap_or(false);
     let keep_alive = match fields.optional_integer("keep_alive", 0.0, 65535.0)? {
+        _ if keep_alive_off => 0.0,
         None | Some(0.0) => DEFAULT_KEEP_ALIVE_SECS,
         Some(secs) => secs,
     };
@@ -46,12 +53,15 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         },
         Some(ms) => ms,
     };
-    if keep_alive * 1000.0 <= ping_timeout {
+    if !keep_alive_off && keep_alive * 1000.0 <= ping_timeout {
         return Err(Invalid::Range(format!(
             "config.keep_alive ({keep_alive} s) must be greater than the ping timeout \
              ({ping_timeout} ms): the broker would drop the link before a late PINGRESP is noticed"
         )));
     }
+    let connack_timeout = fields
+        .optional_integer("connack_timeout_ms", 1.0, MAX_MILLIS)?
+        .unwrap_or(ping_timeout);
     let operation_timeout =
         match fields.optional_integer("protocol_operation_timeout", 0.0, MAX_MILLIS)? {
             None | Some(0.0) => None,
@@ -70,8 +80,12 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         clean_session: fields.optional_bool("clean_session")?.unwrap_or(false),
         keep_alive: Duration::from_secs(keep_alive as u64),
         ping_timeout: millis(ping_timeout),
+        connack_timeout: millis(connack_timeout),
         operation_timeout,
         resubscribe: fields.optional_bool("resubscribe")?.unwrap_or(true),
+        resend_in_flight_when_clean: fields
+            .optional_bool("resend_in_flight_when_clean")?
+            .unwrap_or(false),
         queue_qos0_offline: fields.optional_bool("queue_qos0_offline")?.unwrap_or(false),
         queue_limit: QueueLimit {
             operations: fields
@@ -90,6 +104,7 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         route: Route {
             endpoint,
             tls: tls_context(&fields, "tls_ctx")?,
+            server_name: fields.optional_string("tls_server_name")?,
             proxy: proxy(&fields)?,
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
@@ -98,6 +113,7 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
         retry_first_connect: fields
             .optional_bool("retry_first_connect")?
             .unwrap_or(false),
+        servers: servers(&fields)?,
     })
 }
 
@@ -161,7 +177,7 @@ fn websocket(fields: &Fields<'_, '_>) -> Checked<Option<WebsocketOptions>> {
     let transform =
         match fields.get("websocket_handshake_transform")? {
             None => false,
-            Some(value) if value.get_type()? == napi::ValueType::Function => true,
+            Some(value) if value.get_type()? == ValueType::Function => true,
             Some(_) => return Err(Invalid::Type(
                 "config.websocket_handshake_transform must be a function (request, done) => void"
                     .into(),
@@ -183,6 +199,30 @@ fn tls_context(fields: &Fields<'_, '_>, field: &str) -> Checked<Option<TlsContex
             fields.name(field)
         ))),
     }
+}
+
+/// `[{ host_name, port }]`: the endpoint of each attempt in turn.
+fn servers(fields: &Fields<'_, '_>) -> Checked<Vec<(String, u16)>> {
+    let Some(value) = fields.get("servers")? else {
+        return Ok(Vec::new());
+    };
+    let name = fields.name("servers");
+    let not_a_list = || Invalid::Type(format!("{name} must be an array of {{ host_name, port }}"));
+    if !value.is_array()? {
+        return Err(not_a_list());
+    }
+    let items: Vec<Unknown<'_>> = unsafe { value.cast() }?;
+    let mut servers = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        if item.get_type()? != ValueType::Object {
+            return Err(not_a_list());
+        }
+        let server: Object<'_> = unsafe { item.cast() }?;
+        let server = Fields::new(&server, format!("{name}[{i}]"));
+        let host = server.string("host_name")?;
+        servers.push((host, server.integer("port", 0.0, 65535.0)? as u16));
+    }
+    Ok(servers)
 }
 
 /// `http.HttpProxyOptions`: always a CONNECT tunnel, as aws-crt does for MQTT.

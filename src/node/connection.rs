@@ -124,6 +124,13 @@ impl NativeConnection {
         self.connection.disconnect();
     }
 
+    /// Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
+    /// the broker publishes the will.
+    #[napi]
+    pub fn abort(&self) {
+        self.connection.abort();
+    }
+
     /// The JS transform's answer for `attempt`: `error_code` 0 sends the
     /// request (headers as name, value, ...); any other code fails the
     /// attempt with it and `error_message`.

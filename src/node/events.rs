@@ -15,7 +15,9 @@ use crate::client::{ClientError, ClientEvent, Completion, EventSink};
 ///
 /// Messages are columns: payloads back to back in `payload` ending at
 /// `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
-/// same-topic << 4. `topics` holds, joined by U+0000 (which no topic may
+/// same-topic << 4 | packet id << 16 (0 for QoS 0). Each batch has a
+/// `payload` of its own that is never reused, so JS may hand out views of
+/// it. `topics` holds, joined by U+0000 (which no topic may
 /// contain), the topic of each message whose same-topic bit is clear; a
 /// message with the bit set has the topic of the one before it. A stream on
 /// one topic thus crosses as one string, and JS looks it up once. Completions are records in
@@ -35,7 +37,8 @@ pub struct EventBatch {
 
 #[napi(object)]
 pub struct ConnectionEvent {
-    /// connection_success, connection_failure, interrupt, disconnect, closed
+    /// connection_success, connection_failure, interrupt, reconnecting,
+    /// disconnect, closed, websocket_handshake
     pub kind: String,
     /// Messages of this batch that happened before this event.
     pub messages_before: u32,
@@ -88,7 +91,8 @@ impl Batch {
                 let flags = publish.qos as u32
                     | u32::from(publish.dup) << 2
                     | u32::from(publish.retain) << 3
-                    | u32::from(same_topic) << 4;
+                    | u32::from(same_topic) << 4
+                    | u32::from(publish.packet_id) << 16;
                 self.flags.push(flags);
                 self.message_count += 1;
             }
@@ -117,6 +121,7 @@ impl Batch {
             ClientEvent::Interrupted(error) => {
                 self.connection_event("interrupt", Some(error), None)
             }
+            ClientEvent::Reconnecting => self.connection_event("reconnecting", None, None),
             ClientEvent::Disconnected => self.connection_event("disconnect", None, None),
             ClientEvent::Closed => self.connection_event("closed", None, None),
             ClientEvent::WebsocketHandshake { attempt, request } => {

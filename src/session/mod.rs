@@ -96,7 +96,7 @@ impl Session {
     pub fn connection_opened(&mut self, now: Instant) {
         self.transmit.clear();
         self.link = Link::AwaitingConnAck;
-        self.connack_deadline = Some(now + self.options.ping_timeout);
+        self.connack_deadline = Some(now + self.options.connack_timeout);
         self.pingresp_deadline = None;
         let options = &self.options;
         self.transmit.push_back(Packet::Connect(Connect {
@@ -111,8 +111,9 @@ impl Session {
     }
 
     /// The byte stream is gone (lost, refused, or closed after DISCONNECT).
-    /// A clean session fails what it had in flight; a persistent one keeps it
-    /// to resend on the next link. Queued operations wait either way.
+    /// A clean session fails what it had in flight (unless asked to resend
+    /// it); a persistent one keeps it to resend on the next link. Queued
+    /// operations wait either way.
     pub fn connection_lost(&mut self) {
         self.link = Link::Down;
         self.transmit.clear();
@@ -129,7 +130,9 @@ impl Session {
         }
         if self.options.clean_session {
             self.inbound_qos2.clear();
-            self.fail_in_flight(Failure::CancelledForCleanSession);
+            if !self.options.resend_in_flight_when_clean {
+                self.fail_in_flight(Failure::CancelledForCleanSession);
+            }
         }
     }
 

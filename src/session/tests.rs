@@ -13,8 +13,10 @@ fn options() -> SessionOptions {
         clean_session: true,
         keep_alive: Duration::from_secs(10),
         ping_timeout: Duration::from_secs(3),
+        connack_timeout: Duration::from_secs(3),
         operation_timeout: None,
         resubscribe: true,
+        resend_in_flight_when_clean: false,
         queue_qos0_offline: false,
         queue_limit: QueueLimit {
             operations: 100,
@@ -156,7 +158,7 @@ fn connack_refusal_codes_are_fatal_with_the_code() {
 }
 
 #[test]
-fn connack_that_never_comes_times_out_after_the_ping_timeout() {
+fn connack_that_never_comes_times_out_after_the_connack_timeout() {
     let now = Instant::now();
     let mut session = Session::new(options());
     session.connection_opened(now);
@@ -448,6 +450,30 @@ fn clean_session_fails_in_flight_operations_when_the_link_is_lost() {
         )]
     );
     assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
+fn clean_session_can_resend_in_flight_operations_on_the_next_link() {
+    let now = Instant::now();
+    let options = SessionOptions {
+        resend_in_flight_when_clean: true,
+        ..options()
+    };
+    let mut session = connected(options, now);
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    session.connection_lost();
+    assert!(drain_events(&mut session).is_empty());
+    let resent = reconnect(&mut session, false, now);
+    assert!(
+        matches!(&resent[..], [Packet::Publish(p)] if p.packet_id == packet_id && p.dup),
+        "{resent:?}"
+    );
+    session.handle_packet(Packet::PubAck { packet_id }, now);
+    assert_eq!(
+        drain_events(&mut session).last(),
+        Some(&completed(1, packet_id, Outcome::Published))
+    );
 }
 
 #[test]

@@ -18,14 +18,19 @@ pub struct SessionOptions {
     /// Sent in CONNECT; a PINGREQ goes out after this long without sending.
     /// Zero turns keepalive off.
     pub keep_alive: Duration,
-    /// How long to wait for PINGRESP, and for CONNACK.
+    /// How long to wait for PINGRESP.
     pub ping_timeout: Duration,
+    /// How long to wait for CONNACK once the stream is open.
+    pub connack_timeout: Duration,
     /// How long a QoS 1/2 publish, subscribe or unsubscribe may wait for its
     /// acknowledgement once sent; `None` waits forever.
     pub operation_timeout: Option<Duration>,
     /// Subscribe again to every granted filter after a CONNACK without a
     /// session.
     pub resubscribe: bool,
+    /// With a clean session, what was in flight when a link was lost is sent
+    /// again on the next one (as MQTT.js does) instead of failing.
+    pub resend_in_flight_when_clean: bool,
     /// Queue QoS 0 publishes made while not connected (else they fail).
     pub queue_qos0_offline: bool,
     /// Bounds of the queue of operations not yet sent; past them the newest

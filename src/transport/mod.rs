@@ -54,8 +54,10 @@ pub struct Endpoint {
 #[derive(Debug, Clone)]
 pub struct Route {
     pub endpoint: Endpoint,
-    /// TLS to the broker; SNI and the name checked are `endpoint.host`.
+    /// TLS to the broker.
     pub tls: Option<TlsContext>,
+    /// The TLS server name sent as SNI and checked; `endpoint.host` if None.
+    pub server_name: Option<String>,
     /// An HTTP proxy that tunnels to `endpoint`.
     pub proxy: Option<Proxy>,
 }
@@ -86,7 +88,10 @@ pub async fn open(route: &Route) -> io::Result<BoxedStream> {
             }
         };
         match &route.tls {
-            Some(tls) => tls.connect(stream, &route.endpoint.host).await,
+            Some(tls) => {
+                let name = route.server_name.as_deref().unwrap_or(&endpoint.host);
+                tls.connect(stream, name).await
+            }
             None => Ok(stream),
         }
     };

@@ -167,6 +167,7 @@ mod tests {
                 ..endpoint("127.0.0.1", address.port())
             },
             tls: None,
+            server_name: None,
             proxy: None,
         };
         let error = crate::transport::open(&route).await.err().unwrap();

@@ -1,0 +1,432 @@
+'use strict'
+const { NativeClient } = require('../native-client')
+const { toBytes } = require('../payload')
+const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
+const { nativeConfig, websocketUrl } = require('./options')
+const { connectionRefused, errorOf, isHangup } = require('./errors')
+const { invalidTopicIn } = require('./topics')
+
+const PUBLISH = 0
+const SUBSCRIBE = 1
+const UNSUBSCRIBE = 2
+
+/** How a wrong argument reads: numbers show themselves. */
+function describe(value) {
+  return typeof value === 'number' ? String(value) : typeof value
+}
+
+function checkQos(qos, name) {
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${name} must be 0, 1 or 2 (got ${describe(qos)})`)
+}
+
+/** MQTT.js's `(topic | topic[] | { [topic]: { qos } }, { qos })` as filters. */
+function filtersOf(topicObject, opts) {
+  const qos = opts?.qos ?? 0
+  checkQos(qos, 'options.qos')
+  let filters
+  if (typeof topicObject === 'string') filters = [{ topic: topicObject, qos }]
+  else if (Array.isArray(topicObject)) filters = topicObject.map((topic) => ({ topic, qos }))
+  else if (topicObject !== null && typeof topicObject === 'object') {
+    filters = Object.keys(topicObject)
+      .filter((topic) => topic !== 'resubscribe')
+      .map((topic) => ({ topic, qos: topicObject[topic]?.qos ?? qos }))
+  } else {
+    throw new TypeError(`topic must be a string, an array of strings or { [topic]: { qos } } (got ${describe(topicObject)})`)
+  }
+  filters.forEach(({ topic, qos }, i) => {
+    if (typeof topic !== 'string') throw new TypeError(`topic[${i}] must be a string (got ${describe(topic)})`)
+    checkQos(qos, `the qos of ${topic}`)
+  })
+  return filters
+}
+
+/**
+ * MQTT.js's MqttClient on the native engine. Events and callbacks follow
+ * MQTT.js 5; where mqtt-napi differs on purpose, README says so.
+ */
+class MqttClient extends NativeClient {
+  /** `options` as `resolveOptions` made them; use `connect()` to make one. */
+  constructor(options) {
+    if (typeof options === 'function') {
+      throw new TypeError('mqtt-napi opens its own streams: create clients with connect(url, options)')
+    }
+    let client
+    super(nativeConfig(options, (event) => client._transformHandshake(event)))
+    client = this
+    this.options = options
+    this.connected = false
+    this.reconnecting = false
+    this.disconnecting = false
+    this.disconnected = false
+    this._inFlight = 0
+    this._lastMessageId = undefined
+    this._ending = undefined
+    this._endWhenIdle = false
+    this._afterEnd = undefined
+    if (!options.manualConnect) this.connect()
+  }
+
+  /** Opens the connection (needed only with `manualConnect`). */
+  connect() {
+    if (this.disconnected && !this.reconnecting) {
+      this.disconnecting = false
+      this.disconnected = false
+    }
+    this._holdProcess(true)
+    this._native.connect()
+    return this
+  }
+
+  publish(topic, message, opts, callback) {
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    const qos = opts?.qos ?? 0
+    const retain = opts?.retain ?? false
+    if (typeof topic !== 'string') throw new TypeError(`topic must be a string (got ${describe(topic)})`)
+    if (typeof message !== 'string' && !ArrayBuffer.isView(message)) {
+      throw new TypeError(`message must be a string or a Buffer (got ${describe(message)})`)
+    }
+    checkQos(qos, 'options.qos')
+    if (typeof retain !== 'boolean') throw new TypeError(`options.retain must be a boolean (got ${describe(retain)})`)
+    if (this._refuseWhileEnding(callback)) return this
+    const id = this._takeId()
+    try {
+      this._native.publish(id, topic, toBytes(message, 'message'), qos, retain)
+    } catch (error) {
+      this._returnId(id)
+      this._failLater(callback, error)
+      return this
+    }
+    if (qos > 0) this._inFlight++
+    this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain })
+    return this
+  }
+
+  publishAsync(topic, message, opts) {
+    return new Promise((resolve, reject) => {
+      this.publish(topic, message, opts, (error, packet) => (error ? reject(error) : resolve(packet)))
+    })
+  }
+
+  subscribe(topicObject, opts, callback) {
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    const filters = filtersOf(topicObject, opts)
+    const invalid = invalidTopicIn(filters.map((filter) => filter.topic))
+    if (invalid !== undefined) {
+      this._failLater(callback, new Error(`Invalid topic ${invalid}`))
+      return this
+    }
+    if (this._refuseWhileEnding(callback)) return this
+    const topics = filters.map((filter) => filter.topic)
+    this._submit(SUBSCRIBE, callback, filters, (id) =>
+      this._native.subscribe(id, topics, filters.map((filter) => filter.qos)),
+    )
+    return this
+  }
+
+  subscribeAsync(topicObject, opts) {
+    return new Promise((resolve, reject) => {
+      this.subscribe(topicObject, opts, (error, granted) => (error ? reject(error) : resolve(granted)))
+    })
+  }
+
+  unsubscribe(topic, opts, callback) {
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    const topics = typeof topic === 'string' ? [topic] : topic
+    if (!Array.isArray(topics) || topics.some((t) => typeof t !== 'string')) {
+      throw new TypeError(`topic must be a string or an array of strings (got ${describe(topic)})`)
+    }
+    const invalid = invalidTopicIn(topics)
+    if (invalid !== undefined) {
+      this._failLater(callback, new Error(`Invalid topic ${invalid}`))
+      return this
+    }
+    if (this._refuseWhileEnding(callback)) return this
+    this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._native.unsubscribe(id, topics))
+    return this
+  }
+
+  unsubscribeAsync(topic, opts) {
+    return new Promise((resolve, reject) => {
+      this.unsubscribe(topic, opts, (error, packet) => (error ? reject(error) : resolve(packet)))
+    })
+  }
+
+  /**
+   * Ends the connection. Without `force`, what is in flight on a live link is
+   * acknowledged first and DISCONNECT goes out; with it, the link closes at
+   * once without DISCONNECT, so the broker publishes the will.
+   */
+  end(force, opts, callback) {
+    if (typeof force !== 'boolean') {
+      callback = callback || opts
+      opts = force
+      force = false
+    }
+    if (typeof opts !== 'object') callback = callback || opts
+    if (typeof callback !== 'function') callback = undefined
+    if (this.disconnecting) {
+      if (this._ending && callback) this._ending.callbacks.push(callback)
+      else if (callback) callback()
+      return this
+    }
+    this.disconnecting = true
+    this._ending = { force, callbacks: callback ? [callback] : [] }
+    if (!force && this.connected && this._inFlight > 0) this._endWhenIdle = true
+    else this._closeForEnd()
+    return this
+  }
+
+  endAsync(force, opts) {
+    return new Promise((resolve, reject) => {
+      this.end(force, opts, (error) => (error ? reject(error) : resolve()))
+    })
+  }
+
+  /** Connects again: at once when idle, after the end under way otherwise. */
+  reconnect() {
+    const restart = () => {
+      this.disconnecting = false
+      this.disconnected = false
+      this._afterEnd = undefined
+      this.emit('reconnect')
+      if (this.connected) this.end(() => this.connect())
+      else this.connect()
+    }
+    if (this.disconnecting && !this.disconnected) this._afterEnd = restart
+    else restart()
+    return this
+  }
+
+  /** The packet id of the latest acknowledged operation. */
+  getLastMessageId() {
+    return this._lastMessageId
+  }
+
+  removeOutgoingMessage() {
+    throw new Error('removeOutgoingMessage is not supported by mqtt-napi: the native engine owns the outgoing queue')
+  }
+
+  /** Hands an operation to the native side; what it rejects goes to `callback`. */
+  _submit(kind, callback, filters, send) {
+    const id = this._takeId()
+    try {
+      send(id)
+    } catch (error) {
+      this._returnId(id)
+      this._failLater(callback, error)
+      return
+    }
+    this._inFlight++
+    this._pending(id, { kind, callback, filters })
+  }
+
+  /** MQTT.js's answer to an operation after end(): an error, never a send. */
+  _refuseWhileEnding(callback) {
+    if (!this.disconnecting) return false
+    this._fail(callback, new Error('client disconnecting'))
+    return true
+  }
+
+  _failLater(callback, error) {
+    setImmediate(() => this._fail(callback, error))
+  }
+
+  /** An operation's error goes to its callback, or else to 'error'. */
+  _fail(callback, error) {
+    if (callback) callback(error)
+    else this.emit('error', error)
+  }
+
+  _closeForEnd() {
+    this._endWhenIdle = false
+    if (this._ending.force) this._native.abort()
+    else this._native.disconnect()
+  }
+
+  _payloadOf(batch) {
+    return batch.payload
+  }
+
+  _onMessage(failures, topic, payload, start, end, flags) {
+    if (this.listenerCount('message') === 0) return
+    const bytes = payload.subarray(start, end)
+    const messageId = flags >>> 16
+    const packet = {
+      cmd: 'publish',
+      retain: (flags & 8) !== 0,
+      qos: flags & 3,
+      dup: (flags & 4) !== 0,
+      topic,
+      payload: bytes,
+      messageId: messageId === 0 ? undefined : messageId,
+    }
+    // Inline try/catch: no closure per message.
+    try {
+      this.emit('message', topic, bytes, packet)
+    } catch (error) {
+      failures.push(error)
+    }
+  }
+
+  _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount) {
+    const operation = this._settle(id)
+    if (operation === undefined) return
+    const { kind, callback } = operation
+    if (kind !== PUBLISH || operation.qos > 0) this._inFlight--
+    if (packetId !== 0) this._lastMessageId = packetId
+    try {
+      if (errorCode !== 0) this._fail(callback, errorOf(errorCode))
+      else if (callback) callback(null, this._resultOf(operation, packetId, records, codesAt, codeCount))
+    } catch (error) {
+      failures.push(error)
+    }
+    if (this._endWhenIdle && this._inFlight === 0) this._closeForEnd()
+  }
+
+  /** What MQTT.js passes a successful operation's callback. */
+  _resultOf(operation, packetId, records, codesAt, codeCount) {
+    switch (operation.kind) {
+      case PUBLISH: {
+        if (operation.qos === 0) return undefined
+        const { topic, message, qos, retain } = operation
+        return { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId: packetId }
+      }
+      case SUBSCRIBE:
+        return operation.filters.map(({ topic }, i) => ({ topic, qos: i < codeCount ? records[codesAt + i] : 0x80 }))
+      default:
+        return { cmd: 'unsuback', messageId: packetId }
+    }
+  }
+
+  _onConnectionEvent(event) {
+    switch (event.kind) {
+      case 'connection_success':
+        this.connected = true
+        this.reconnecting = false
+        this.emit('connect', {
+          cmd: 'connack',
+          retain: false,
+          qos: 0,
+          dup: false,
+          length: 2,
+          topic: null,
+          payload: null,
+          sessionPresent: event.sessionPresent === true,
+          returnCode: 0,
+        })
+        break
+      case 'connection_failure':
+        this._onAttemptFailed(event)
+        break
+      case 'interrupt':
+        this._onLinkLost(event)
+        break
+      case 'reconnecting':
+        if (!this.disconnecting) this.emit('reconnect')
+        break
+      case 'disconnect':
+        this._onDisconnected()
+        break
+      case 'websocket_handshake':
+        this._transformHandshake(event)
+        break
+    }
+  }
+
+  _onAttemptFailed(event) {
+    // An attempt that end() cut short is no failure to report.
+    if (this.disconnecting) return
+    const refused = connectionRefused(event)
+    this.emit('error', refused ?? errorOf(event.errorCode, event.errorDetail))
+    if ((refused && !this.options.reconnectOnConnackError) || this.options.reconnectPeriod === 0) {
+      this._stopRetrying()
+      return
+    }
+    this._goOffline()
+  }
+
+  _onLinkLost(event) {
+    this.connected = false
+    // A broker hanging up is a close, not an error, in MQTT.js too.
+    if (!isHangup(event)) this.emit('error', errorOf(event.errorCode, event.errorDetail))
+    if (this.disconnecting) {
+      this.emit('close')
+      if (this._endWhenIdle) this._closeForEnd()
+    } else if (this.options.reconnectPeriod === 0) {
+      this._stopRetrying()
+    } else {
+      this._goOffline()
+    }
+  }
+
+  /** MQTT.js's order: 'offline' once per outage, then 'close'. */
+  _goOffline() {
+    if (!this.reconnecting) {
+      this.reconnecting = true
+      this.emit('offline')
+    }
+    this.emit('close')
+  }
+
+  /** No more attempts; the native 'disconnect' then lets the process go. */
+  _stopRetrying() {
+    this._native.disconnect()
+    this.emit('close')
+  }
+
+  _onDisconnected() {
+    const wasConnected = this.connected
+    this.connected = false
+    this.reconnecting = false
+    this._holdProcess(false)
+    const ending = this._ending
+    if (ending === undefined) return
+    if (wasConnected) this.emit('close')
+    this._ending = undefined
+    process.nextTick(() => {
+      this.disconnected = true
+      this.emit('end')
+      for (const callback of ending.callbacks) callback()
+      this._afterEnd?.()
+    })
+  }
+
+  /**
+   * Each WebSocket attempt's upgrade request: the path of the URL (or of
+   * what `transformWsUrl` made of it) and `wsOptions.headers`.
+   */
+  _transformHandshake(event) {
+    const headers = event.requestHeaders.slice()
+    let path = this.options.path || '/'
+    let answer = { code: 0, message: null }
+    try {
+      const transform = this.options.transformWsUrl
+      if (transform) {
+        const original = new URL(websocketUrl(this.options))
+        const url = new URL(transform(original.href, this.options, this))
+        if (url.host !== original.host) {
+          throw new Error(`it may change the path and query only, not the host (${original.host} became ${url.host})`)
+        }
+        path = url.pathname + url.search
+      }
+      for (const [name, value] of Object.entries(this.options.wsOptions?.headers ?? {})) {
+        headers.push(name, String(value))
+      }
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error)
+      answer = { code: HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl threw: ${text}` }
+    }
+    this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
+  }
+}
+
+module.exports = { MqttClient }

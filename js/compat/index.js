@@ -1,0 +1,42 @@
+'use strict'
+const { MqttClient } = require('./client')
+const { ErrorWithReasonCode } = require('./errors')
+const { resolveOptions } = require('./options')
+
+/**
+ * MQTT.js's `connect(brokerUrl?, options?)`: a client that connects at once
+ * (unless `manualConnect`), with a no-op 'error' listener as MQTT.js installs.
+ */
+function connect(brokerUrl, opts) {
+  const client = new MqttClient(resolveOptions(brokerUrl, opts))
+  client.on('error', () => {})
+  return client
+}
+
+/**
+ * Resolves with the client on its first 'connect' (or 'end'); on its first
+ * 'error' ends it and rejects. With `allowRetries` false, the first 'close'
+ * rejects too.
+ */
+function connectAsync(brokerUrl, opts, allowRetries = true) {
+  return new Promise((resolve, reject) => {
+    const client = connect(brokerUrl, opts)
+    const listeners = {
+      connect: () => settle(() => resolve(client)),
+      end: () => settle(() => resolve(client)),
+      error: (error) =>
+        settle(() => {
+          client.end()
+          reject(error)
+        }),
+    }
+    if (allowRetries === false) listeners.close = () => listeners.error(new Error("Couldn't connect to server"))
+    function settle(outcome) {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event, listener)
+      outcome()
+    }
+    for (const [event, listener] of Object.entries(listeners)) client.on(event, listener)
+  })
+}
+
+module.exports = { connect, connectAsync, MqttClient, Client: MqttClient, ErrorWithReasonCode }

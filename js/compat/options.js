@@ -1,0 +1,307 @@
+'use strict'
+const net = require('net')
+const io = require('../io')
+const { toBytes } = require('../payload')
+
+/** The transports of MQTT.js's URL schemes. */
+const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
+const DEFAULT_PORTS = { tcp: 1883, tls: 8883, ws: 80, wss: 443 }
+
+/** MQTT.js's defaults (its client merges them over the options it is given). */
+const DEFAULTS = {
+  keepalive: 60,
+  reschedulePings: true,
+  protocolId: 'MQTT',
+  protocolVersion: 4,
+  reconnectPeriod: 1000,
+  connectTimeout: 30 * 1000,
+  clean: true,
+  resubscribe: true,
+  queueQoSZero: true,
+}
+
+/** mqtt-napi's own: reconnect waits double from reconnectPeriod up to this. */
+const DEFAULT_RECONNECT_PERIOD_MAX = 30 * 1000
+const MAX_TIMER_MS = 2 ** 31 - 1
+/** A PINGRESP may take half the keepalive, at most this long. */
+const MAX_PING_TIMEOUT_MS = 30 * 1000
+
+/** Options that mqtt-napi reads (or MQTT.js itself derives from a URL). */
+const SUPPORTED = new Set([
+  'protocol', 'host', 'hostname', 'port', 'path', 'query', 'auth', 'unixSocket', 'defaultProtocol',
+  'clientId', 'clean', 'keepalive', 'reconnectPeriod', 'reconnectPeriodMax', 'connectTimeout',
+  'username', 'password', 'will', 'ca', 'cert', 'key', 'rejectUnauthorized', 'ALPNProtocols',
+  'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
+  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError',
+  // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
+  'reschedulePings', 'writeCache', 'timerVariant', 'subscribeBatchSize', 'log',
+])
+
+/** Options whose absence would change what the application relies on. */
+const REJECTED = {
+  incomingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
+  outgoingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
+  messageIdProvider: 'packet ids are chosen by the native engine',
+  customHandleAcks: 'acknowledgements are sent by the native engine',
+  createWebsocket: 'the WebSocket is opened by the native engine (use wsOptions.headers or transformWsUrl)',
+  socksProxy: 'SOCKS proxies are not supported',
+  authPacket: 'MQTT 5 AUTH is not supported (MQTT 3.1.1 only)',
+}
+
+const warned = new Set()
+
+/** One warning per ignored option name and process. */
+function warnIgnored(name) {
+  if (warned.has(name)) return
+  warned.add(name)
+  process.emitWarning(`mqtt-napi ignores the MQTT.js option "${name}": it is not supported`, {
+    code: 'MQTT_NAPI_UNSUPPORTED_OPTION',
+  })
+}
+
+function check(condition, ErrorClass, message) {
+  if (!condition) throw new ErrorClass(message)
+}
+
+function checkInteger(options, name, min, max) {
+  const value = options[name]
+  check(typeof value === 'number', TypeError, `options.${name} must be a number (got ${typeof value})`)
+  check(
+    Number.isInteger(value) && value >= min && value <= max,
+    RangeError,
+    `options.${name} must be an integer from ${min} to ${max} (got ${value})`,
+  )
+}
+
+function checkOptional(options, name, type) {
+  const value = options[name]
+  if (value === undefined || value === null) return
+  check(typeof value === type, TypeError, `options.${name} must be a ${type} (got ${typeof value})`)
+}
+
+/** The URL's parts as MQTT.js's connect() merges them under the options. */
+function urlOptions(brokerUrl) {
+  check(typeof brokerUrl === 'string', TypeError, `brokerUrl must be a string (got ${typeof brokerUrl})`)
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(brokerUrl)) throw new Error('Missing protocol')
+  let url
+  try {
+    url = new URL(brokerUrl)
+  } catch {
+    throw new TypeError(`brokerUrl is not a valid URL: ${brokerUrl}`)
+  }
+  const query = Object.fromEntries(url.searchParams)
+  const parsed = {
+    protocol: url.protocol.replace(/:$/, ''),
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || undefined,
+    path: url.pathname + url.search,
+    query,
+  }
+  if (url.port) parsed.port = Number(url.port)
+  if (url.username) {
+    parsed.auth = decodeURIComponent(url.username)
+    if (url.password) parsed.auth += `:${decodeURIComponent(url.password)}`
+  }
+  return parsed
+}
+
+/**
+ * `connect(brokerUrl, opts)`'s arguments as the client's `options`: URL parts
+ * merged under the options, MQTT.js's rules and defaults applied, every
+ * option checked.
+ */
+function resolveOptions(brokerUrl, opts) {
+  if (brokerUrl !== null && typeof brokerUrl === 'object' && opts === undefined) {
+    opts = brokerUrl
+    brokerUrl = undefined
+  }
+  check(
+    opts === undefined || opts === null || typeof opts === 'object',
+    TypeError,
+    `options must be an object (got ${typeof opts})`,
+  )
+  let options = { ...opts }
+  if (brokerUrl) options = { ...urlOptions(brokerUrl), ...options }
+  options.protocol = (options.protocol || 'mqtt').replace(/:$/, '')
+  options.unixSocket = Boolean(options.unixSocket || options.protocol.includes('+unix'))
+  options.protocol = options.protocol.replace('+unix', '')
+  if (options.auth) {
+    const [, username, password] = /^(.+?):(.+)$/.exec(options.auth) || [undefined, options.auth]
+    options.username = username
+    if (password !== undefined) options.password = password
+  }
+  if (options.query && typeof options.query.clientId === 'string') options.clientId = options.query.clientId
+  if (options.cert && options.key) {
+    if (options.protocol === 'mqtt') options.protocol = 'mqtts'
+    if (options.protocol === 'ws') options.protocol = 'wss'
+  }
+  check(
+    TRANSPORTS[options.protocol] !== undefined,
+    Error,
+    `Unknown protocol "${options.protocol}": expected mqtt, tcp, mqtts, ssl, tls, ws or wss`,
+  )
+  check(
+    !options.unixSocket || TRANSPORTS[options.protocol] === 'tcp',
+    Error,
+    `"+unix" works with mqtt and tcp only (got ${options.protocol}+unix)`,
+  )
+  if (options.clean === false && !options.clientId) throw new Error('Missing clientId for unclean clients')
+  options = { ...DEFAULTS, ...options }
+  options.clientId ??= `mqttjs_${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}`
+  options.queueQoSZero ??= true
+  checkOptions(options)
+  return options
+}
+
+function checkOptions(options) {
+  for (const name of Object.keys(options)) {
+    if (REJECTED[name] !== undefined && options[name] !== undefined && options[name] !== null) {
+      throw new Error(`options.${name} is not supported by mqtt-napi: ${REJECTED[name]}`)
+    }
+    if (!SUPPORTED.has(name) && options[name] !== undefined) warnIgnored(name)
+  }
+  check(
+    options.protocolVersion === 4,
+    RangeError,
+    `options.protocolVersion must be 4 (MQTT 3.1.1), the one mqtt-napi speaks (got ${options.protocolVersion})`,
+  )
+  check(options.protocolId === 'MQTT', RangeError, `options.protocolId must be 'MQTT' (got ${options.protocolId})`)
+  check(typeof options.clientId === 'string', TypeError, `options.clientId must be a string (got ${typeof options.clientId})`)
+  checkInteger(options, 'keepalive', 0, 65535)
+  checkInteger(options, 'reconnectPeriod', 0, MAX_TIMER_MS)
+  checkInteger(options, 'connectTimeout', 1, MAX_TIMER_MS)
+  if (options.reconnectPeriodMax !== undefined) checkInteger(options, 'reconnectPeriodMax', 0, MAX_TIMER_MS)
+  if (options.port !== undefined) checkInteger(options, 'port', 0, 65535)
+  for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
+    checkOptional(options, name, 'boolean')
+  }
+  for (const name of ['host', 'hostname', 'servername', 'username']) checkOptional(options, name, 'string')
+  checkOptional(options, 'transformWsUrl', 'function')
+  checkOptional(options, 'wsOptions', 'object')
+  if (options.password !== undefined && options.password !== null) {
+    check(
+      typeof options.username === 'string',
+      TypeError,
+      'options.password needs options.username: MQTT 3.1.1 does not allow a password alone',
+    )
+    check(
+      typeof options.password === 'string' || Buffer.isBuffer(options.password),
+      TypeError,
+      `options.password must be a string or a Buffer (got ${typeof options.password})`,
+    )
+  }
+  for (const name of Object.keys(options.wsOptions ?? {})) {
+    if (name !== 'headers') warnIgnored(`wsOptions.${name}`)
+  }
+}
+
+function transportOf(options) {
+  return TRANSPORTS[options.protocol]
+}
+
+/** PEM text from MQTT.js's string | Buffer | array forms. */
+function pem(value, name) {
+  if (value === undefined || value === null) return undefined
+  const parts = Array.isArray(value) ? value : [value]
+  return parts
+    .map((part, i) => {
+      check(
+        typeof part === 'string' || Buffer.isBuffer(part),
+        TypeError,
+        `options.${name}${Array.isArray(value) ? `[${i}]` : ''} must be a string or a Buffer of PEM text`,
+      )
+      return part.toString()
+    })
+    .join('\n')
+}
+
+function tlsContext(options) {
+  const tls = new io.TlsContextOptions()
+  tls.certificate_authority = pem(options.ca, 'ca')
+  tls.certificate = pem(options.cert, 'cert')
+  tls.private_key = pem(options.key, 'key')
+  tls.verify_peer = options.rejectUnauthorized !== false
+  if (options.ALPNProtocols !== undefined) {
+    check(Array.isArray(options.ALPNProtocols), TypeError, 'options.ALPNProtocols must be an array of strings or Buffers')
+    tls.alpn_list = options.ALPNProtocols.map((protocol) => Buffer.from(protocol).toString())
+  }
+  return new io.ClientTlsContext(tls)
+}
+
+function will(options) {
+  const { will } = options
+  if (will === undefined || will === null) return undefined
+  check(typeof will === 'object', TypeError, `options.will must be an object (got ${typeof will})`)
+  check(typeof will.topic === 'string', TypeError, `options.will.topic must be a string (got ${typeof will.topic})`)
+  const qos = will.qos ?? 0
+  check([0, 1, 2].includes(qos), RangeError, `options.will.qos must be 0, 1 or 2 (got ${qos})`)
+  return {
+    topic: will.topic,
+    qos,
+    payload: toBytes(will.payload ?? '', 'options.will.payload'),
+    retain: Boolean(will.retain),
+  }
+}
+
+/** `options.servers` as host and port pairs; each on the options' transport. */
+function servers(options, port) {
+  if (options.servers === undefined || options.servers === null) return undefined
+  check(Array.isArray(options.servers), TypeError, 'options.servers must be an array of { host, port }')
+  return options.servers.map((server, i) => {
+    check(server !== null && typeof server === 'object', TypeError, `options.servers[${i}] must be { host, port }`)
+    check(typeof server.host === 'string', TypeError, `options.servers[${i}].host must be a string`)
+    check(
+      server.protocol === undefined || TRANSPORTS[server.protocol] === transportOf(options),
+      Error,
+      `options.servers[${i}].protocol must use the same transport as options.protocol (${options.protocol})`,
+    )
+    return { host_name: server.host, port: server.port ?? port }
+  })
+}
+
+/**
+ * The native connection's config for `options`. `transformHandshake` is the
+ * client's rewrite of each WebSocket upgrade request.
+ */
+function nativeConfig(options, transformHandshake) {
+  const transport = transportOf(options)
+  const port = options.port || DEFAULT_PORTS[transport]
+  const keepAliveMs = options.keepalive * 1000
+  const reconnectMax = Math.max(options.reconnectPeriodMax ?? DEFAULT_RECONNECT_PERIOD_MAX, options.reconnectPeriod)
+  return {
+    client_id: options.clientId,
+    host_name: options.unixSocket ? options.path : options.hostname || options.host || 'localhost',
+    port: options.unixSocket ? 0 : port,
+    servers: servers(options, port),
+    socket_options: {
+      domain: options.unixSocket ? io.SocketDomain.LOCAL : io.SocketDomain.IPV6,
+      connect_timeout_ms: options.connectTimeout,
+    },
+    clean_session: options.clean,
+    keep_alive: options.keepalive,
+    keep_alive_off: options.keepalive === 0,
+    ping_timeout: Math.max(1, Math.min(keepAliveMs / 2, MAX_PING_TIMEOUT_MS)),
+    connack_timeout_ms: options.connectTimeout,
+    username: options.username ?? undefined,
+    password: options.password == null ? undefined : options.password.toString(),
+    will: will(options),
+    resubscribe: options.resubscribe,
+    queue_qos0_offline: options.queueQoSZero,
+    resend_in_flight_when_clean: true,
+    retry_first_connect: options.reconnectPeriod > 0,
+    reconnect_min_sec: options.reconnectPeriod / 1000,
+    reconnect_max_sec: reconnectMax / 1000,
+    tls_ctx: transport === 'tls' || transport === 'wss' ? tlsContext(options) : undefined,
+    tls_server_name: options.servername,
+    use_websocket: transport === 'ws' || transport === 'wss',
+    websocket_handshake_transform: transformHandshake,
+  }
+}
+
+/** The URL MQTT.js would open for a WebSocket attempt. */
+function websocketUrl(options) {
+  const port = options.port || DEFAULT_PORTS[transportOf(options)]
+  const host = options.hostname || options.host || 'localhost'
+  return `${options.protocol}://${net.isIPv6(host) ? `[${host}]` : host}:${port}${options.path || '/'}`
+}
+
+module.exports = { resolveOptions, nativeConfig, websocketUrl }

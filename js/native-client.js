@@ -1,0 +1,85 @@
+'use strict'
+const { EventEmitter } = require('events')
+const { NativeConnection } = require('./native')
+const { replay } = require('./replay')
+
+/** Period of the timer that holds a wanted connection (it never needs to fire). */
+const KEEP_ALIVE_MS = 2 ** 30
+
+/**
+ * What both dialects' clients share: the native connection, the table of
+ * pending operations, the once-per-turn flush and the hold on the process.
+ * A subclass handles the batches' events (see replay.js).
+ */
+class NativeClient extends EventEmitter {
+  constructor(nativeConfig) {
+    super()
+    // The native side holds this callback for good; a weak link lets an idle,
+    // unreferenced client be collected (which closes its native half).
+    const self = new WeakRef(this)
+    this._native = new NativeConnection(nativeConfig, (batch) => self.deref()?._drain(batch))
+    // Pending operations by id; ids of finished ones are reused, so the
+    // table stays a small dense array.
+    this._operations = []
+    this._freeIds = []
+    this._keepAlive = undefined
+    this._flushScheduled = false
+  }
+
+  /** An operation id no pending operation holds. */
+  _takeId() {
+    return this._freeIds.length > 0 ? this._freeIds.pop() : this._operations.length
+  }
+
+  /** Gives back an id `_takeId` returned that no operation took. */
+  _returnId(id) {
+    if (id < this._operations.length) this._freeIds.push(id)
+  }
+
+  /** Records operation `id`, just handed to the native side. */
+  _pending(id, operation) {
+    this._operations[id] = operation
+    this._flushSoon()
+  }
+
+  /** Removes and returns the operation `id` (undefined if none is pending). */
+  _settle(id) {
+    const operation = this._operations[id]
+    if (operation === undefined) return undefined
+    this._operations[id] = undefined
+    this._freeIds.push(id)
+    return operation
+  }
+
+  /**
+   * Wakes the I/O thread once for every operation issued in this turn: a
+   * wake costs more than a small publish, so a burst pays for one.
+   */
+  _flushSoon() {
+    if (this._flushScheduled) return
+    this._flushScheduled = true
+    queueMicrotask(() => {
+      this._flushScheduled = false
+      this._native.flush()
+    })
+  }
+
+  /**
+   * While a connection is wanted, a timer keeps Node running and keeps this
+   * object reachable even if the application dropped its reference.
+   */
+  _holdProcess(hold) {
+    if (hold && !this._keepAlive) {
+      this._keepAlive = setInterval(() => this, KEEP_ALIVE_MS)
+    } else if (!hold && this._keepAlive) {
+      clearInterval(this._keepAlive)
+      this._keepAlive = undefined
+    }
+  }
+
+  _drain(batch) {
+    replay(this, batch)
+  }
+}
+
+module.exports = { NativeClient }

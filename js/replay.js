@@ -1,0 +1,63 @@
+'use strict'
+
+/**
+ * Replays one native EventBatch (see binding.d.ts) on `target` in the order
+ * things happened:
+ * - `target._onMessage(failures, topic, payload, start, end, flags)` per
+ *   message, `payload` being what `target._payloadOf(batch)` made of the
+ *   batch's bytes;
+ * - `target._onCompletion(failures, id, errorCode, packetId, records, codesAt,
+ *   codeCount)` per completion, the SUBACK codes being `records[codesAt ...]`;
+ * - `target._onConnectionEvent(event)` per connection event.
+ * Handlers push what listeners throw onto `failures`; that, and what the
+ * handlers themselves throw, is collected and rethrown on a later tick: it becomes
+ * an ordinary uncaught exception and never unwinds into the native caller.
+ */
+function replay(target, batch) {
+  const failures = []
+  const state = { message: 0, record: 0, completion: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
+  try {
+    for (const event of batch.connectionEvents) {
+      replayUntil(target, batch, state, failures, event.messagesBefore, event.completionsBefore)
+      try {
+        target._onConnectionEvent(event)
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+    replayUntil(target, batch, state, failures, batch.payloadEnds.length, Infinity)
+  } catch (error) {
+    failures.push(error)
+  }
+  for (const error of failures) {
+    process.nextTick(() => {
+      throw error
+    })
+  }
+}
+
+function replayUntil(target, batch, state, failures, messageCount, completionCount) {
+  if (state.message < messageCount && state.topics === undefined) {
+    state.topics = batch.topics.split('\0')
+    state.payload = target._payloadOf(batch)
+  }
+  for (; state.message < messageCount; state.message++) {
+    const i = state.message
+    const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
+    const flags = batch.flags[i]
+    // The same-topic bit: the topic of the message before (see EventBatch).
+    if ((flags & 16) === 0) state.topic = state.topics[state.topicAt++]
+    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags)
+  }
+  const records = batch.completions
+  while (state.completion < completionCount && state.record < records.length) {
+    const at = state.record
+    // A record: id, error code, packet id, code count, then the codes.
+    const codeCount = records[at + 3]
+    state.record = at + 4 + codeCount
+    state.completion++
+    target._onCompletion(failures, records[at], records[at + 1], records[at + 2], records, at + 4, codeCount)
+  }
+}
+
+module.exports = { replay }
