@@ -33,6 +33,11 @@ export declare class NativeConnection {
    */
   abort(): void
   /**
+   * The user name and password of every CONNECT from now on (MQTT.js's
+   * `transformWsUrl` may refresh them before an attempt).
+   */
+  setCredentials(username?: string | undefined | null, password?: string | undefined | null): void
+  /**
    * The JS transform's answer for `attempt`: `error_code` 0 sends the
    * request (headers as name, value, ...); any other code fails the
    * attempt with it and `error_message`.

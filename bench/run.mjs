@@ -61,7 +61,7 @@ const notes = [
 ]
 
 const addon = readdirSync(ROOT).find((f) => /^mqtt-napi\..*\.node$/.test(f))
-if (clients.includes('mqtt-napi') && !addon) {
+if (clients.some((client) => client.startsWith('mqtt-napi')) && !addon) {
   fatal(`mqtt-napi's addon is not built (no mqtt-napi.*.node in ${ROOT}): run \`npm run build\` first`)
 }
 const snapshot = addon && snapshotPackage(addon)

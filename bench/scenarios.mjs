@@ -11,6 +11,7 @@ const KIB16 = 16 * 1024
 
 export const CLIENTS = {
   'mqtt-napi': 'mqtt-napi',
+  'mqtt-napi-mqttjs': 'mqtt-napi, MQTT.js API',
   mqttjs: 'MQTT.js 5',
   'aws-crt': 'aws-crt 1.33',
   rust: 'Rust engine',

@@ -1,8 +1,9 @@
 // node aedes-broker.mjs <port | unix socket path> [user] [password]
 // An aedes broker on 127.0.0.1:<port> (or on a Unix domain socket). With user and password, a client that
 // sends a user name must send exactly that pair (else CONNACK return code 4);
-// clients without a user name are still let in. Prints "listening <port>" when
-// ready and exits when its stdin closes.
+// clients without a user name are still let in. With REFUSE_SUBSCRIPTIONS_UNDER
+// in the environment, a filter under that prefix gets SUBACK 0x80. Prints
+// "listening <port>" when ready and exits when its stdin closes.
 import net from 'node:net'
 import { stopWhenStdinCloses } from './aedes-lifetime.mjs'
 
@@ -27,6 +28,13 @@ if (user !== undefined) {
     error.returnCode = 4
     callback(error, false)
   }
+}
+
+const refusedPrefix = process.env.REFUSE_SUBSCRIPTIONS_UNDER
+if (refusedPrefix) {
+  // A null subscription is aedes' way to answer 0x80 for that filter.
+  broker.authorizeSubscribe = (client, sub, callback) =>
+    callback(null, sub.topic.startsWith(`${refusedPrefix}/`) ? null : sub)
 }
 
 const sockets = new Set()

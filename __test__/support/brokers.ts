@@ -19,6 +19,8 @@ export interface BrokerOptions {
   password?: string
   /** aedes only: listen on this Unix domain socket path instead of a TCP port. */
   socketPath?: string
+  /** Answer SUBACK 0x80 to every filter under this prefix, and grant all others. */
+  refuseSubscriptionsUnder?: string
 }
 
 export interface Broker {
@@ -50,7 +52,8 @@ export async function startAedes(opts: BrokerOptions = {}): Promise<Broker> {
   const listenOn = opts.socketPath ?? String(port)
   const args = [path.join(__dirname, 'aedes-broker.mjs'), listenOn]
   if (opts.username !== undefined) args.push(opts.username, opts.password ?? '')
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const env = { ...process.env, REFUSE_SUBSCRIPTIONS_UNDER: opts.refuseSubscriptionsUnder ?? '' }
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env })
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))
   await new Promise<void>((resolve, reject) => {
@@ -114,7 +117,33 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     execFileSync(passwd, ['-b', '-c', passwordFile, opts.username, opts.password ?? ''], { stdio: 'ignore' })
     lines.push(`password_file ${passwordFile}`)
   }
+  if (opts.refuseSubscriptionsUnder !== undefined) lines.push(...refusingSubscriptions(bin, dir, opts.refuseSubscriptionsUnder))
   return runMosquitto(bin, dir, port, lines)
+}
+
+/**
+ * Config lines that make mosquitto refuse subscriptions under `prefix`: a
+ * dynamic-security role for anonymous clients. (An acl_file does not do:
+ * mosquitto 2.0 grants any subscription under an acl_file and only filters
+ * what it delivers, so the SUBACK never says 0x80.)
+ */
+function refusingSubscriptions(bin: string, dir: string, prefix: string): string[] {
+  const plugin = [
+    path.join(path.dirname(bin), '..', 'lib', 'mosquitto_dynamic_security.so'),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/mosquitto_dynamic_security.so`,
+    '/usr/lib/mosquitto_dynamic_security.so',
+  ].find((file) => fs.existsSync(file))
+  if (!plugin) throw new Error('mosquitto_dynamic_security.so not found: mosquitto cannot refuse a subscription')
+  const security = {
+    defaultACLAccess: { publishClientSend: true, publishClientReceive: true, subscribe: true, unsubscribe: true },
+    clients: [],
+    groups: [{ groupname: 'anonymous', roles: [{ rolename: 'refuse' }] }],
+    roles: [{ rolename: 'refuse', acls: [{ acltype: 'subscribePattern', topic: `${prefix}/#`, priority: 0, allow: false }] }],
+    anonymousGroup: 'anonymous',
+  }
+  const file = path.join(dir, 'dynamic-security.json')
+  fs.writeFileSync(file, JSON.stringify(security))
+  return [`plugin ${plugin}`, `plugin_opt_config_file ${file}`]
 }
 
 /**

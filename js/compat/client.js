@@ -3,12 +3,13 @@ const { NativeClient } = require('../native-client')
 const { toBytes } = require('../payload')
 const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
-const { connectionRefused, errorOf, isHangup } = require('./errors')
+const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup } = require('./errors')
 const { invalidTopicIn } = require('./topics')
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
+const SUBACK_FAILURE = 0x80
 
 /** How a wrong argument reads: numbers show themselves. */
 function describe(value) {
@@ -285,26 +286,38 @@ class MqttClient extends NativeClient {
     if (packetId !== 0) this._lastMessageId = packetId
     try {
       if (errorCode !== 0) this._fail(callback, errorOf(errorCode))
-      else if (callback) callback(null, this._resultOf(operation, packetId, records, codesAt, codeCount))
+      else if (kind === SUBSCRIBE) this._subscribed(operation, packetId, records.slice(codesAt, codesAt + codeCount))
+      else if (callback) callback(null, this._resultOf(operation, packetId))
     } catch (error) {
       failures.push(error)
     }
     if (this._endWhenIdle && this._inFlight === 0) this._closeForEnd()
   }
 
-  /** What MQTT.js passes a successful operation's callback. */
-  _resultOf(operation, packetId, records, codesAt, codeCount) {
-    switch (operation.kind) {
-      case PUBLISH: {
-        if (operation.qos === 0) return undefined
-        const { topic, message, qos, retain } = operation
-        return { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId: packetId }
-      }
-      case SUBSCRIBE:
-        return operation.filters.map(({ topic }, i) => ({ topic, qos: i < codeCount ? records[codesAt + i] : 0x80 }))
-      default:
-        return { cmd: 'unsuback', messageId: packetId }
+  /** What MQTT.js passes a successful publish's or unsubscribe's callback. */
+  _resultOf(operation, packetId) {
+    if (operation.kind === UNSUBSCRIBE) return { cmd: 'unsuback', messageId: packetId }
+    if (operation.qos === 0) return undefined
+    // After PUBCOMP, MQTT.js hands back the PUBREL it stored.
+    if (operation.qos === 2) return { cmd: 'pubrel', qos: 2, messageId: packetId }
+    const { topic, message, qos, retain } = operation
+    return { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId: packetId }
+  }
+
+  /**
+   * A SUBACK: `granted` per filter, 128 where refused; any refusal makes the
+   * call an error carrying the SUBACK, as in MQTT.js.
+   */
+  _subscribed({ callback, filters }, packetId, codes) {
+    const granted = filters.map(({ topic }, i) => ({ topic, qos: codes[i] ?? SUBACK_FAILURE }))
+    if (!granted.some(({ qos }) => qos === SUBACK_FAILURE)) {
+      callback?.(null, granted)
+      return
     }
+    const error = new ErrorWithReasonCode('Subscribe error: Unspecified error', SUBACK_FAILURE)
+    error.packet = { cmd: 'suback', granted: Array.from(codes), messageId: packetId }
+    if (callback) callback(error, granted)
+    else this.emit('error', error)
   }
 
   _onConnectionEvent(event) {
@@ -402,7 +415,8 @@ class MqttClient extends NativeClient {
 
   /**
    * Each WebSocket attempt's upgrade request: the path of the URL (or of
-   * what `transformWsUrl` made of it) and `wsOptions.headers`.
+   * what `transformWsUrl` made of it) and `wsOptions.headers`. Credentials
+   * the transform put in `client.options` go into this attempt's CONNECT.
    */
   _transformHandshake(event) {
     const headers = event.requestHeaders.slice()
@@ -412,18 +426,22 @@ class MqttClient extends NativeClient {
       const transform = this.options.transformWsUrl
       if (transform) {
         const original = new URL(websocketUrl(this.options))
+        const { username, password } = this.options
         const url = new URL(transform(original.href, this.options, this))
         if (url.host !== original.host) {
           throw new Error(`it may change the path and query only, not the host (${original.host} became ${url.host})`)
         }
         path = url.pathname + url.search
+        if (this.options.username !== username || this.options.password !== password) {
+          this._native.setCredentials(this.options.username ?? undefined, this.options.password?.toString())
+        }
       }
       for (const [name, value] of Object.entries(this.options.wsOptions?.headers ?? {})) {
         headers.push(name, String(value))
       }
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error)
-      answer = { code: HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl threw: ${text}` }
+      answer = { code: HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl: ${text}` }
     }
     this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
   }

@@ -34,7 +34,7 @@ const SUPPORTED = new Set([
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
   'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
-  'reschedulePings', 'writeCache', 'timerVariant', 'subscribeBatchSize', 'log',
+  'reschedulePings', 'writeCache', 'timerVariant',
 ])
 
 /** Options whose absence would change what the application relies on. */

@@ -114,6 +114,10 @@ impl Driver {
                     self.events.push(ClientEvent::Disconnected);
                     true
                 }
+                Command::Credentials(credentials) => {
+                    self.session.set_credentials(credentials);
+                    true
+                }
                 Command::Transformed { .. } => true,
             };
             self.collect_session_events();
@@ -299,6 +303,10 @@ impl Driver {
                 Ok(None)
             }
             Some(Command::Connect) => Ok(None),
+            Some(Command::Credentials(credentials)) => {
+                self.session.set_credentials(credentials);
+                Ok(None)
+            }
             Some(Command::Transformed { attempt, result }) => {
                 Ok((attempt == self.attempt).then_some(result))
             }
@@ -419,6 +427,10 @@ impl Driver {
     fn handle_live_command(&mut self, command: Command) -> Closing {
         match command {
             Command::Connect | Command::Transformed { .. } => Closing::No,
+            Command::Credentials(credentials) => {
+                self.session.set_credentials(credentials);
+                Closing::No
+            }
             Command::Submit(id, request) => {
                 self.submit(id, request);
                 Closing::No

@@ -14,7 +14,7 @@ mod statistics;
 use std::sync::Arc;
 
 use crate::protocol::Publish;
-use crate::session::{OperationId, Request, SessionOptions, Statistics};
+use crate::session::{Credentials, OperationId, Request, SessionOptions, Statistics};
 use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
 
@@ -109,6 +109,8 @@ enum Command {
     Disconnect,
     /// Closes the link without DISCONNECT, so the broker publishes the will.
     Abort,
+    /// The user name and password of the next CONNECT.
+    Credentials(Credentials),
     Transformed {
         attempt: u32,
         result: Result<UpgradeRequest, ClientError>,
@@ -172,6 +174,12 @@ impl Connection {
     /// would (the broker publishes the will); `Disconnected` reports the end.
     pub fn abort(&self) {
         self.commands.send(Command::Abort);
+    }
+
+    /// Replaces the user name and password from the next CONNECT on (sent
+    /// before a transform's answer, they reach that attempt's CONNECT).
+    pub fn set_credentials(&self, credentials: Credentials) {
+        self.commands.send(Command::Credentials(credentials));
     }
 
     /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:

@@ -9,7 +9,7 @@ use napi_derive::napi;
 
 use crate::client::{ClientError, Connection, InvalidRequest};
 use crate::protocol::QoS;
-use crate::session::Request;
+use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
 
 use super::config::connection_options;
@@ -129,6 +129,28 @@ impl NativeConnection {
     #[napi]
     pub fn abort(&self) {
         self.connection.abort();
+    }
+
+    /// The user name and password of every CONNECT from now on (MQTT.js's
+    /// `transformWsUrl` may refresh them before an attempt).
+    #[napi]
+    pub fn set_credentials(
+        &self,
+        env: Env,
+        username: Option<String>,
+        password: Option<String>,
+    ) -> napi::Result<()> {
+        if password.is_some() && username.is_none() {
+            return Err(Invalid::Type(
+                "a password needs a username: MQTT 3.1.1 does not allow a password alone".into(),
+            )
+            .throw(&env));
+        }
+        self.connection.set_credentials(Credentials {
+            username,
+            password: password.map(Bytes::from),
+        });
+        Ok(())
     }
 
     /// The JS transform's answer for `attempt`: `error_code` 0 sends the

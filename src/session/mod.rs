@@ -110,6 +110,12 @@ impl Session {
         }));
     }
 
+    /// The credentials of every CONNECT from now on.
+    pub fn set_credentials(&mut self, credentials: Credentials) {
+        self.options.username = credentials.username;
+        self.options.password = credentials.password;
+    }
+
     /// The byte stream is gone (lost, refused, or closed after DISCONNECT).
     /// A clean session fails what it had in flight (unless asked to resend
     /// it); a persistent one keeps it to resend on the next link. Queued

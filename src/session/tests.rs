@@ -143,6 +143,24 @@ fn connect_carries_every_option() {
 }
 
 #[test]
+fn new_credentials_go_into_the_next_connect() {
+    let now = Instant::now();
+    let mut session = Session::new(options());
+    session.set_credentials(Credentials {
+        username: Some("token-2".into()),
+        password: Some(Bytes::from_static(b"secret")),
+    });
+    session.connection_opened(now);
+    match drain_transmit(&mut session, now).as_slice() {
+        [Packet::Connect(connect)] => {
+            assert_eq!(connect.username.as_deref(), Some("token-2"));
+            assert_eq!(connect.password.as_deref(), Some(&b"secret"[..]));
+        }
+        other => panic!("expected CONNECT, got {other:?}"),
+    }
+}
+
+#[test]
 fn connack_refusal_codes_are_fatal_with_the_code() {
     for code in 1..=5u8 {
         let now = Instant::now();

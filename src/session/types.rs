@@ -41,6 +41,13 @@ pub struct SessionOptions {
     pub password: Option<Bytes>,
 }
 
+/// The user name and password a CONNECT carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: Option<Bytes>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueLimit {
     pub operations: usize,
