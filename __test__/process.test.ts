@@ -49,6 +49,12 @@ test('a connection that was made but never connected does not keep Node running'
   expect(run.stdout).toContain('created')
 })
 
+test('MQTT.js dialect: a client that cannot connect and may not retry lets Node exit', async () => {
+  const run = await runNode([path.join(SUPPORT, 'dialect-end-then-exit.js'), 'mqtt://127.0.0.1:1', '0'], 5000)
+  expect(run.timedOut).toBe(false)
+  expect(run.stdout).toBe('error ECONNREFUSED\nclose\nexit 0\n')
+})
+
 test('CommonJS: require of the package root gives the mqtt, io and http namespaces', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const pkg = require('..')
@@ -70,7 +76,7 @@ test('CommonJS in a plain Node process: require of the package root', async () =
   expect(JSON.parse(run.stdout)).toEqual({ mqtt: 'object', io: 'object', http: 'object', CrtError: 'function' })
 })
 
-test('ESM: import of index.mjs gives the same namespaces, named and default', async () => {
+test('ESM: import of index.mjs gives the same namespaces and MQTT.js functions, named and default', async () => {
   const run = await runNode([path.join(SUPPORT, 'esm-load.mjs')], 10000)
   expect(run.code).toBe(0)
   expect(JSON.parse(run.stdout.trim())).toEqual({
@@ -82,6 +88,8 @@ test('ESM: import of index.mjs gives the same namespaces, named and default', as
     defaultMqttSame: true,
     MqttClient: 'function',
     QoS1: 1,
+    dialect: ['function', 'function', 'function', 'function', 'function'],
+    defaultConnectSame: true,
   })
 })
 
@@ -121,6 +129,13 @@ describe.each(availableBrokers())('child processes with %s', (kind) => {
     expect(run.stdout).toContain('disconnected\n')
     expect(run.stdout.indexOf('disconnected')).toBeLessThan(run.stdout.indexOf('exit 0'))
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null })
+  })
+
+  test('MQTT.js dialect: a connected client keeps Node running until end(), then the process exits by itself', async () => {
+    const url = `mqtt://${broker.host}:${broker.port}`
+    const run = await runNode([path.join(SUPPORT, 'dialect-end-then-exit.js'), url, '1000'], 10000)
+    expect(run.timedOut).toBe(false)
+    expect(run.stdout).toBe('connected\npublished\nclose\nended\nexit 0\n')
   })
 
   test('a throwing message callback becomes an uncaught exception; the process is not aborted', async () => {
