@@ -3,7 +3,7 @@ const { NativeClient } = require('../native-client')
 const { toBytes } = require('../payload')
 const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
-const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup } = require('./errors')
+const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
 
 const PUBLISH = 0
@@ -285,7 +285,7 @@ class MqttClient extends NativeClient {
     if (kind !== PUBLISH || operation.qos > 0) this._inFlight--
     if (packetId !== 0) this._lastMessageId = packetId
     try {
-      if (errorCode !== 0) this._fail(callback, errorOf(errorCode))
+      if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION))
       else if (kind === SUBSCRIBE) this._subscribed(operation, packetId, records.slice(codesAt, codesAt + codeCount))
       else if (callback) callback(null, this._resultOf(operation, packetId))
     } catch (error) {
@@ -359,7 +359,7 @@ class MqttClient extends NativeClient {
     // An attempt that end() cut short is no failure to report.
     if (this.disconnecting) return
     const refused = connectionRefused(event)
-    this.emit('error', refused ?? errorOf(event.errorCode, event.errorDetail))
+    this.emit('error', refused ?? errorOf(event.errorCode, DURING_ATTEMPT, event.errorDetail))
     if ((refused && !this.options.reconnectOnConnackError) || this.options.reconnectPeriod === 0) {
       this._stopRetrying()
       return
@@ -370,7 +370,7 @@ class MqttClient extends NativeClient {
   _onLinkLost(event) {
     this.connected = false
     // A broker hanging up is a close, not an error, in MQTT.js too.
-    if (!isHangup(event)) this.emit('error', errorOf(event.errorCode, event.errorDetail))
+    if (!isHangup(event)) this.emit('error', errorOf(event.errorCode, ON_LINK, event.errorDetail))
     if (this.disconnecting) {
       this.emit('close')
       if (this._endWhenIdle) this._closeForEnd()

@@ -32,13 +32,27 @@ const NODE_CODES = {
 
 const UNEXPECTED_HANGUP = 'AWS_ERROR_MQTT_UNEXPECTED_HANGUP'
 
+/** Where an error happened, for MQTT.js's words about it. */
+const DURING_ATTEMPT = 'attempt'
+const ON_LINK = 'link'
+const IN_OPERATION = 'operation'
+
+/** MQTT.js's messages for what both clients report, by native name and context. */
+const MQTTJS_MESSAGES = {
+  [`${DURING_ATTEMPT} AWS_ERROR_MQTT_TIMEOUT`]: 'connack timeout',
+  [`${ON_LINK} AWS_ERROR_MQTT_TIMEOUT`]: 'Keepalive timeout',
+  [`${IN_OPERATION} AWS_ERROR_MQTT_NOT_CONNECTED`]: 'No connection to broker',
+}
+
 /**
- * The Error of a native error code: `code` is the Node error code where one
- * fits (ECONNREFUSED, ...), else the native error's name.
+ * The Error of a native error code met in `context`: MQTT.js's message where
+ * it has one for the case, else the engine's; `code` is the Node error code
+ * where one fits (ECONNREFUSED, ...), else the native error's name.
  */
-function errorOf(errorCode, detail) {
+function errorOf(errorCode, context, detail) {
   const name = native.errorCodeToName(errorCode)
-  const error = new Error(detail || native.errorCodeToString(errorCode))
+  const message = MQTTJS_MESSAGES[`${context} ${name}`] ?? (detail || native.errorCodeToString(errorCode))
+  const error = new Error(message)
   error.code = NODE_CODES[name] ?? name
   return error
 }
@@ -55,4 +69,4 @@ function isHangup(event) {
   return native.errorCodeToName(event.errorCode) === UNEXPECTED_HANGUP
 }
 
-module.exports = { ErrorWithReasonCode, errorOf, connectionRefused, isHangup }
+module.exports = { ErrorWithReasonCode, errorOf, connectionRefused, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION }
