@@ -20,6 +20,11 @@ function checkQos(qos, name) {
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${name} must be 0, 1 or 2 (got ${describe(qos)})`)
 }
 
+/** The outcome of `call(done)`, a Node-style call, as a promise; what it throws rejects. */
+function promised(call) {
+  return new Promise((resolve, reject) => call((error, result) => (error ? reject(error) : resolve(result))))
+}
+
 /** MQTT.js's `(topic | topic[] | { [topic]: { qos } }, { qos })` as filters. */
 function filtersOf(topicObject, opts) {
   const qos = opts?.qos ?? 0
@@ -51,9 +56,7 @@ class MqttClient extends NativeClient {
     if (typeof options === 'function') {
       throw new TypeError('mqtt-napi opens its own streams: create clients with connect(url, options)')
     }
-    let client
-    super(nativeConfig(options, (event) => client._transformHandshake(event)))
-    client = this
+    super(nativeConfig(options))
     this.options = options
     this.connected = false
     this.reconnecting = false
@@ -106,9 +109,7 @@ class MqttClient extends NativeClient {
   }
 
   publishAsync(topic, message, opts) {
-    return new Promise((resolve, reject) => {
-      this.publish(topic, message, opts, (error, packet) => (error ? reject(error) : resolve(packet)))
-    })
+    return promised((done) => this.publish(topic, message, opts, done))
   }
 
   subscribe(topicObject, opts, callback) {
@@ -131,9 +132,7 @@ class MqttClient extends NativeClient {
   }
 
   subscribeAsync(topicObject, opts) {
-    return new Promise((resolve, reject) => {
-      this.subscribe(topicObject, opts, (error, granted) => (error ? reject(error) : resolve(granted)))
-    })
+    return promised((done) => this.subscribe(topicObject, opts, done))
   }
 
   unsubscribe(topic, opts, callback) {
@@ -156,9 +155,7 @@ class MqttClient extends NativeClient {
   }
 
   unsubscribeAsync(topic, opts) {
-    return new Promise((resolve, reject) => {
-      this.unsubscribe(topic, opts, (error, packet) => (error ? reject(error) : resolve(packet)))
-    })
+    return promised((done) => this.unsubscribe(topic, opts, done))
   }
 
   /**
@@ -187,9 +184,7 @@ class MqttClient extends NativeClient {
   }
 
   endAsync(force, opts) {
-    return new Promise((resolve, reject) => {
-      this.end(force, opts, (error) => (error ? reject(error) : resolve()))
-    })
+    return promised((done) => this.end(force, opts, done))
   }
 
   /** Connects again: at once when idle, after the end under way otherwise. */

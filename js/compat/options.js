@@ -259,10 +259,14 @@ function servers(options, port) {
 }
 
 /**
- * The native connection's config for `options`. `transformHandshake` is the
- * client's rewrite of each WebSocket upgrade request.
+ * Marks, in the native config, that each WebSocket upgrade request comes to JS
+ * (a `websocket_handshake` event) to be rewritten; the client answers those
+ * events itself, so this is never called.
  */
-function nativeConfig(options, transformHandshake) {
+function upgradeRequestsComeToTheClient() {}
+
+/** The native connection's config for `options`. */
+function nativeConfig(options) {
   const transport = transportOf(options)
   const port = options.port || DEFAULT_PORTS[transport]
   const keepAliveMs = options.keepalive * 1000
@@ -293,7 +297,7 @@ function nativeConfig(options, transformHandshake) {
     tls_ctx: transport === 'tls' || transport === 'wss' ? tlsContext(options) : undefined,
     tls_server_name: options.servername,
     use_websocket: transport === 'ws' || transport === 'wss',
-    websocket_handshake_transform: transformHandshake,
+    websocket_handshake_transform: upgradeRequestsComeToTheClient,
   }
 }
 
