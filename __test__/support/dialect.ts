@@ -6,6 +6,7 @@
  */
 import mqtt, { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt'
 import * as mqttNapi from '../../index'
+import { ListenerName } from './brokers'
 import { freePort } from './ports'
 import { waitFor, within } from './helpers'
 
@@ -40,6 +41,16 @@ export const dialects: DialectClient[] = [
   dialect('MQTT.js', mqtt),
   // mqtt-napi's clients are typed as MQTT.js's: the suite is one text for both.
   dialect('mqtt-napi', mqttNapi as unknown as Pick<DialectClient, 'connect' | 'connectAsync'>),
+]
+
+/**
+ * The transports a behaviour runs over: URL scheme and the transport broker's
+ * listener (`startTransportBroker`; TLS with the test CA as `ca`).
+ */
+export const TRANSPORTS: Array<[string, ListenerName]> = [
+  ['mqtt', 'tcp'],
+  ['mqtts', 'tls'],
+  ['ws', 'ws'],
 ]
 
 /** MQTT.js, for the clients that watch or feed a broker around the client under test. */
