@@ -451,6 +451,15 @@ export declare namespace mqtt {
      */
     offline_queue_max_bytes?: number;
     /**
+     * The most bytes of received messages that may wait for JavaScript to
+     * take them: default 4 MiB. Past it the connection stops reading its
+     * socket until JavaScript has taken them, so a slow consumer holds the
+     * broker back (TCP flow control) instead of filling memory; the ping and
+     * acknowledgement timeouts pause meanwhile. A message larger than this is
+     * still delivered whole. An mqtt-napi extension.
+     */
+    receive_buffer_bytes?: number;
+    /**
      * Retry a failed first `connect()` with the reconnect backoff instead of
      * rejecting it (default false, as aws-crt). Each failed attempt still
      * emits `connection_failure`; `connect()` resolves once an attempt
@@ -743,6 +752,14 @@ export interface IClientOptions extends ISecureClientOptions {
    * `reconnectPeriod` for MQTT.js's fixed interval.
    */
   reconnectPeriodMax?: number;
+  /**
+   * An mqtt-napi extension (MQTT.js has no such option): the most bytes of
+   * received messages that may wait for JavaScript to take them (default
+   * 4 MiB). Past it the client stops reading its socket until JavaScript has
+   * taken them, so a slow `message` listener holds the broker back instead of
+   * filling memory.
+   */
+  receiveBufferBytes?: number;
   /**
    * Milliseconds allowed for the connection to be made, and again for the
    * broker's CONNACK (default 30000). An attempt that runs out of time fails

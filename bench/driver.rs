@@ -109,6 +109,7 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
             proxy: None,
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
+        receive_buffer: usize::MAX,
         reconnect_delays: ReconnectDelays {
             min: Duration::from_secs(1),
             max: Duration::from_secs(128),

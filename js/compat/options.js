@@ -20,7 +20,7 @@ const DEFAULTS = {
   queueQoSZero: true,
 }
 
-/** mqtt-napi's own: reconnect waits double from reconnectPeriod up to this. */
+/** mqtt-napi's own options: `reconnectPeriodMax` (reconnect waits double from reconnectPeriod up to it) and `receiveBufferBytes`. */
 const DEFAULT_RECONNECT_PERIOD_MAX = 30 * 1000
 const MAX_TIMER_MS = 2 ** 31 - 1
 /** A PINGRESP may take half the keepalive, at most this long. */
@@ -32,7 +32,7 @@ const SUPPORTED = new Set([
   'clientId', 'clean', 'keepalive', 'reconnectPeriod', 'reconnectPeriodMax', 'connectTimeout',
   'username', 'password', 'will', 'ca', 'cert', 'key', 'rejectUnauthorized', 'ALPNProtocols',
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
-  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError',
+  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError', 'receiveBufferBytes',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
   'reschedulePings', 'writeCache', 'timerVariant',
 ])
@@ -170,6 +170,7 @@ function checkOptions(options) {
   checkInteger(options, 'reconnectPeriod', 0, MAX_TIMER_MS)
   checkInteger(options, 'connectTimeout', 1, MAX_TIMER_MS)
   if (options.reconnectPeriodMax !== undefined) checkInteger(options, 'reconnectPeriodMax', 0, MAX_TIMER_MS)
+  if (options.receiveBufferBytes !== undefined) checkInteger(options, 'receiveBufferBytes', 1, Number.MAX_SAFE_INTEGER)
   if (options.port !== undefined) checkInteger(options, 'port', 0, 65535)
   for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
     checkOptional(options, name, 'boolean')
@@ -291,6 +292,7 @@ function nativeConfig(options) {
     resubscribe: options.resubscribe,
     queue_qos0_offline: options.queueQoSZero,
     resend_in_flight_when_clean: true,
+    receive_buffer_bytes: options.receiveBufferBytes,
     retry_first_connect: options.reconnectPeriod > 0,
     reconnect_min_sec: options.reconnectPeriod / 1000,
     reconnect_max_sec: reconnectMax / 1000,

@@ -21,8 +21,8 @@ use super::outgoing::Outgoing;
 use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
-    ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode, EventSink,
-    ReconnectDelays, WebsocketOptions,
+    Backlog, ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode,
+    EventSink, ReconnectDelays, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read at first: an idle link holds little.
@@ -36,6 +36,14 @@ const STABLE_LINK: Duration = Duration::from_secs(10);
 /// How long the queued packets and DISCONNECT may take to leave before the
 /// socket is closed anyway.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// Completes when the consumer takes its backlog; never without one.
+async fn taken(backlog: Option<&Backlog>) {
+    match backlog {
+        Some(backlog) => backlog.wait_taken().await,
+        None => std::future::pending().await,
+    }
+}
 
 /// Why a link ended.
 enum LinkEnd {
@@ -70,6 +78,7 @@ pub(super) struct Driver {
     /// taken for a later attempt's.
     attempt: u32,
     max_incoming_packet_size: usize,
+    receive_buffer: usize,
     commands: Inbox,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
@@ -94,6 +103,7 @@ impl Driver {
             servers: options.servers,
             attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
+            receive_buffer: options.receive_buffer,
             commands,
             sink,
             statistics,
@@ -330,6 +340,10 @@ impl Driver {
         let read_pause = sleep_until(far_future);
         tokio::pin!(read_pause);
         let mut read_paused = false;
+        let backlog = self.sink.backlog();
+        // While the consumer is behind, reading stops and so does the clock
+        // of answer deadlines: unread answers are not late answers.
+        let mut backlogged_since: Option<Instant> = None;
         let mut armed = None;
         self.session.connection_opened(Instant::now().into_std());
 
@@ -351,6 +365,17 @@ impl Driver {
             if closing && outgoing.is_empty() {
                 let _ = timeout(CLOSE_GRACE, writer.shutdown()).await;
                 break LinkEnd::Disconnected;
+            }
+            let backlogged = backlog
+                .as_ref()
+                .is_some_and(|b| b.bytes() > self.receive_buffer);
+            match (backlogged, backlogged_since) {
+                (true, None) => backlogged_since = Some(Instant::now()),
+                (false, Some(since)) => {
+                    self.session.postpone_deadlines(since.elapsed());
+                    backlogged_since = None;
+                }
+                _ => {}
             }
             let deadline = self.session.next_deadline().map(Instant::from_std);
             if deadline != armed {
@@ -380,7 +405,7 @@ impl Driver {
                 }
                 // A peer that reads nothing must not hold up a disconnect.
                 () = &mut close_by, if closing => break LinkEnd::Disconnected,
-                read = reader.read_buf(&mut incoming), if !read_paused => match read {
+                read = reader.read_buf(&mut incoming), if !read_paused && !backlogged => match read {
                     Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
                     Ok(_) => {
                         let filled = incoming.capacity() == incoming.len();
@@ -407,7 +432,8 @@ impl Driver {
                     }
                     Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
                 },
-                () = &mut timer, if armed.is_some() => {
+                () = taken(backlog.as_deref()), if backlogged => {}
+                () = &mut timer, if armed.is_some() && !backlogged => {
                     armed = None;
                     self.session.handle_timeout(Instant::now().into_std());
                 }

@@ -1,6 +1,7 @@
 //! The connection engine: one tokio task per connection drives a `Session`
 //! over a transport stream. The only room that owns sockets and timers.
 
+mod backlog;
 mod backoff;
 mod driver;
 mod error;
@@ -18,6 +19,7 @@ use crate::session::{Credentials, OperationId, Request, SessionOptions, Statisti
 use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
 
+pub use backlog::Backlog;
 pub use error::{ClientError, ErrorCode};
 pub use request::InvalidRequest;
 
@@ -31,6 +33,9 @@ pub struct ConnectionOptions {
     pub route: Route,
     /// Inbound packets larger than this close the link as a protocol error.
     pub max_incoming_packet_size: usize,
+    /// Message bytes delivered to the consumer and not yet taken past which
+    /// the socket is not read (see `EventSink::backlog`).
+    pub receive_buffer: usize,
     pub reconnect_delays: ReconnectDelays,
     /// MQTT over WebSockets, on top of the route's stream.
     pub websocket: Option<WebsocketOptions>,
@@ -101,6 +106,13 @@ pub enum ClientEvent {
 pub trait EventSink: Send + Sync + 'static {
     /// Takes every event out of `events`, in order, leaving it empty.
     fn deliver(&self, events: &mut Vec<ClientEvent>);
+
+    /// How much of what was delivered the consumer has not taken, if the
+    /// sink keeps count: the driver stops reading while it is over
+    /// `ConnectionOptions::receive_buffer`.
+    fn backlog(&self) -> Option<Arc<Backlog>> {
+        None
+    }
 }
 
 enum Command {

@@ -26,6 +26,7 @@ const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
 const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
 const DEFAULT_QUEUE_OPERATIONS: f64 = 10_000.0;
 const DEFAULT_QUEUE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+const DEFAULT_RECEIVE_BUFFER_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// Milliseconds a timer may be set to: about 24.8 days, like Node's timers.
 const MAX_MILLIS: f64 = 2_147_483_647.0;
@@ -108,6 +109,9 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
             proxy: proxy(&fields)?,
         },
         max_incoming_packet_size: MAX_PACKET_SIZE,
+        receive_buffer: fields
+            .optional_integer("receive_buffer_bytes", 1.0, MAX_SAFE_INTEGER)?
+            .unwrap_or(DEFAULT_RECEIVE_BUFFER_BYTES) as usize,
         reconnect_delays: reconnect_delays(&fields)?,
         websocket: websocket(&fields)?,
         retry_first_connect: fields

@@ -9,7 +9,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
 
-use crate::client::{ClientError, ClientEvent, Completion, EventSink};
+use crate::client::{Backlog, ClientError, ClientEvent, Completion, EventSink};
 
 /// Everything that happened since the last drain, as JS receives it.
 ///
@@ -185,6 +185,8 @@ type DrainFunction = ThreadsafeFunction<(), (), EventBatch, Status, false, true>
 /// Delivers a connection's events to the JS function given at construction.
 pub struct JsEventSink {
     batch: Arc<Mutex<Batch>>,
+    /// The message bytes of the batch JS has not taken yet.
+    backlog: Arc<Backlog>,
     drain: DrainFunction,
 }
 
@@ -194,16 +196,23 @@ impl JsEventSink {
     /// tick, where it is an ordinary uncaught exception.
     pub fn new(on_events: Function<'_, EventBatch, ()>) -> napi::Result<JsEventSink> {
         let batch = Arc::new(Mutex::new(Batch::default()));
-        let shared = batch.clone();
+        let backlog = Arc::new(Backlog::default());
+        let (shared, taken) = (batch.clone(), backlog.clone());
         let drain = on_events
             .build_threadsafe_function::<()>()
             .weak::<true>()
             .callee_handled::<false>()
             .build_callback(move |_| {
                 let mut batch = shared.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(batch.take())
+                let events = batch.take();
+                taken.taken();
+                Ok(events)
             })?;
-        Ok(JsEventSink { batch, drain })
+        Ok(JsEventSink {
+            batch,
+            backlog,
+            drain,
+        })
     }
 }
 
@@ -214,11 +223,16 @@ impl EventSink for JsEventSink {
             for event in events.drain(..) {
                 batch.push(event);
             }
+            self.backlog.set(batch.payload.len() + batch.topics.len());
             !std::mem::replace(&mut batch.drain_scheduled, true)
         };
         if schedule {
             // Fails only while the environment shuts down; nobody is left to tell.
             let _ = self.drain.call((), ThreadsafeFunctionCallMode::NonBlocking);
         }
+    }
+
+    fn backlog(&self) -> Option<Arc<Backlog>> {
+        Some(self.backlog.clone())
     }
 }

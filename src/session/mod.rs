@@ -16,7 +16,7 @@ mod tests;
 mod types;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::protocol::{Connect, Packet, ProtocolVersion, QoS};
 
@@ -191,6 +191,16 @@ impl Session {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// Moves every answer deadline (CONNACK, PINGRESP, acknowledgements) `by`
+    /// later: the driver stopped reading for that long, so answers that came
+    /// meanwhile are still unread and must not count as late.
+    pub fn postpone_deadlines(&mut self, by: Duration) {
+        for deadline in [&mut self.connack_deadline, &mut self.pingresp_deadline] {
+            *deadline = deadline.map(|at| at + by);
+        }
+        self.postpone_operation_deadlines(by);
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {

@@ -1,7 +1,7 @@
 //! Outbound operations: queued until a link and a packet id are free, then in
 //! flight until acknowledged (QoS 1: PUBACK; QoS 2: PUBREC, PUBREL, PUBCOMP).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::protocol::{Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe, SUBACK_FAILURE};
 
@@ -282,6 +282,15 @@ impl Session {
                     self.settle(packet_id, op, Outcome::Failed(Failure::Timeout));
                 }
             }
+        }
+    }
+
+    pub(super) fn postpone_operation_deadlines(&mut self, by: Duration) {
+        for (at, _) in &mut self.deadlines {
+            *at += by;
+        }
+        for op in self.in_flight.values_mut() {
+            op.deadline = op.deadline.map(|at| at + by);
         }
     }
 

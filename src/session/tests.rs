@@ -549,6 +549,42 @@ fn operation_timeout_fails_the_operation_and_frees_its_id() {
 }
 
 #[test]
+fn postponed_deadlines_give_unread_answers_the_time_reading_was_stopped() {
+    let now = Instant::now();
+    let mut session = connected(
+        SessionOptions {
+            operation_timeout: Some(Duration::from_secs(2)),
+            ..options()
+        },
+        now,
+    );
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    // The acknowledgement, due at 2 s, moves 5 s on.
+    session.postpone_deadlines(Duration::from_secs(5));
+    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(7)));
+    session.handle_timeout(now + Duration::from_millis(6999));
+    assert!(drain_events(&mut session).is_empty());
+    session.handle_packet(Packet::PubAck { packet_id }, now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(1, packet_id, Outcome::Published)]
+    );
+    // A PINGRESP due 3 s after the PINGREQ at 10 s moves 5 s on too.
+    let ping_at = now + Duration::from_secs(10);
+    session.handle_timeout(ping_at);
+    assert_eq!(drain_transmit(&mut session, ping_at), vec![Packet::PingReq]);
+    session.postpone_deadlines(Duration::from_secs(5));
+    session.handle_timeout(ping_at + Duration::from_millis(7999));
+    assert!(drain_events(&mut session).is_empty());
+    session.handle_timeout(ping_at + Duration::from_secs(8));
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Fatal(Failure::Timeout)]
+    );
+}
+
+#[test]
 fn disconnect_sends_disconnect_and_nothing_after_it() {
     let now = Instant::now();
     let mut session = connected(options(), now);
