@@ -460,6 +460,13 @@ export declare namespace mqtt {
      */
     receive_buffer_bytes?: number;
     /**
+     * The largest packet accepted from the broker, in bytes (default and
+     * maximum 268,435,460, the most MQTT can frame). A larger one is a
+     * protocol error that drops the link (`interrupt`), read no further than
+     * its header. An mqtt-napi extension.
+     */
+    max_incoming_packet_bytes?: number;
+    /**
      * Retry a failed first `connect()` with the reconnect backoff instead of
      * rejecting it (default false, as aws-crt). Each failed attempt still
      * emits `connection_failure`; `connect()` resolves once an attempt
@@ -760,6 +767,24 @@ export interface IClientOptions extends ISecureClientOptions {
    * filling memory.
    */
   receiveBufferBytes?: number;
+  /**
+   * An mqtt-napi extension: the largest packet accepted from the broker, in
+   * bytes (default and maximum 268,435,460). A larger one is a protocol error
+   * that drops the connection (then reconnect as usual).
+   */
+  maxIncomingPacketBytes?: number;
+  /**
+   * An mqtt-napi extension: the most operations that may wait unsent while
+   * offline (default 10,000). Past it the newest operation fails with an
+   * error (code `AWS_ERROR_MQTT_QUEUE_FULL`); nothing queued is dropped.
+   */
+  offlineQueueMaxOperations?: number;
+  /**
+   * An mqtt-napi extension: the most bytes (topic + payload + 4 per
+   * publish) that may wait unsent while offline (default 64 MiB). Past it
+   * the newest operation fails with `AWS_ERROR_MQTT_QUEUE_FULL`.
+   */
+  offlineQueueMaxBytes?: number;
   /**
    * Milliseconds allowed for the connection to be made, and again for the
    * broker's CONNACK (default 30000). An attempt that runs out of time fails

@@ -20,9 +20,11 @@ const DEFAULTS = {
   queueQoSZero: true,
 }
 
-/** mqtt-napi's own options: `reconnectPeriodMax` (reconnect waits double from reconnectPeriod up to it) and `receiveBufferBytes`. */
+/** mqtt-napi's own option `reconnectPeriodMax`: reconnect waits double from reconnectPeriod up to it. */
 const DEFAULT_RECONNECT_PERIOD_MAX = 30 * 1000
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** The largest packet MQTT can frame: 268,435,455 bytes of remaining length and a 5-byte header. */
+const MAX_PACKET_BYTES = 268_435_455 + 5
 /** A PINGRESP may take half the keepalive, at most this long. */
 const MAX_PING_TIMEOUT_MS = 30 * 1000
 
@@ -32,7 +34,9 @@ const SUPPORTED = new Set([
   'clientId', 'clean', 'keepalive', 'reconnectPeriod', 'reconnectPeriodMax', 'connectTimeout',
   'username', 'password', 'will', 'ca', 'cert', 'key', 'rejectUnauthorized', 'ALPNProtocols',
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
-  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError', 'receiveBufferBytes',
+  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError',
+  // mqtt-napi's own limits (README, "Limits").
+  'receiveBufferBytes', 'maxIncomingPacketBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
   'reschedulePings', 'writeCache', 'timerVariant',
 ])
@@ -170,7 +174,10 @@ function checkOptions(options) {
   checkInteger(options, 'reconnectPeriod', 0, MAX_TIMER_MS)
   checkInteger(options, 'connectTimeout', 1, MAX_TIMER_MS)
   if (options.reconnectPeriodMax !== undefined) checkInteger(options, 'reconnectPeriodMax', 0, MAX_TIMER_MS)
-  if (options.receiveBufferBytes !== undefined) checkInteger(options, 'receiveBufferBytes', 1, Number.MAX_SAFE_INTEGER)
+  for (const name of ['receiveBufferBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes']) {
+    if (options[name] !== undefined) checkInteger(options, name, 1, Number.MAX_SAFE_INTEGER)
+  }
+  if (options.maxIncomingPacketBytes !== undefined) checkInteger(options, 'maxIncomingPacketBytes', 2, MAX_PACKET_BYTES)
   if (options.port !== undefined) checkInteger(options, 'port', 0, 65535)
   for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
     checkOptional(options, name, 'boolean')
@@ -293,6 +300,9 @@ function nativeConfig(options) {
     queue_qos0_offline: options.queueQoSZero,
     resend_in_flight_when_clean: true,
     receive_buffer_bytes: options.receiveBufferBytes,
+    max_incoming_packet_bytes: options.maxIncomingPacketBytes,
+    offline_queue_max_operations: options.offlineQueueMaxOperations,
+    offline_queue_max_bytes: options.offlineQueueMaxBytes,
     retry_first_connect: options.reconnectPeriod > 0,
     reconnect_min_sec: options.reconnectPeriod / 1000,
     reconnect_max_sec: reconnectMax / 1000,

@@ -108,7 +108,9 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
             server_name: fields.optional_string("tls_server_name")?,
             proxy: proxy(&fields)?,
         },
-        max_incoming_packet_size: MAX_PACKET_SIZE,
+        max_incoming_packet_size: fields
+            .optional_integer("max_incoming_packet_bytes", 2.0, MAX_PACKET_SIZE as f64)?
+            .map_or(MAX_PACKET_SIZE, |bytes| bytes as usize),
         receive_buffer: fields
             .optional_integer("receive_buffer_bytes", 1.0, MAX_SAFE_INTEGER)?
             .unwrap_or(DEFAULT_RECEIVE_BUFFER_BYTES) as usize,
