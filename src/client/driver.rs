@@ -79,6 +79,8 @@ pub(super) struct Driver {
     attempt: u32,
     max_incoming_packet_size: usize,
     receive_buffer: usize,
+    /// CONNACK accepted the link being served.
+    connack_accepted: bool,
     commands: Inbox,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
@@ -104,6 +106,7 @@ impl Driver {
             attempt: 0,
             max_incoming_packet_size: options.max_incoming_packet_size,
             receive_buffer: options.receive_buffer,
+            connack_accepted: false,
             commands,
             sink,
             statistics,
@@ -329,7 +332,7 @@ impl Driver {
         let mut read_size = FIRST_READ;
         let mut incoming = BytesMut::with_capacity(read_size);
         let mut outgoing = Outgoing::default();
-        let mut established = false;
+        self.connack_accepted = false;
         let mut closing = false;
         let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
         let timer = sleep_until(far_future);
@@ -353,14 +356,13 @@ impl Driver {
                 if let Err(error) = outgoing.encode(&packet) {
                     // Requests are validated before they are queued: this is a bug guard.
                     let failure = Failure::ProtocolViolation(format!("cannot encode: {error}"));
-                    return (LinkEnd::Failed(failure), established);
+                    return (LinkEnd::Failed(failure), self.connack_accepted);
                 }
             }
             if let Some(failure) = self.collect_session_events() {
                 self.report();
                 break LinkEnd::Failed(failure);
             }
-            established |= self.session.is_connected();
             self.report();
             if closing && outgoing.is_empty() {
                 let _ = timeout(CLOSE_GRACE, writer.shutdown()).await;
@@ -446,7 +448,10 @@ impl Driver {
             _ if closing => LinkEnd::Disconnected,
             end => end,
         };
-        (end, established)
+        // A CONNACK read together with what ended the link still counts:
+        // its success goes out before the loss.
+        self.collect_session_events();
+        (end, self.connack_accepted)
     }
 
     /// Says whether, and how, the command asks the link to close.
@@ -491,9 +496,11 @@ impl Driver {
         let mut fatal = None;
         while let Some(event) = self.session.poll_event() {
             match event {
-                Event::Connected { session_present } => self
-                    .events
-                    .push(ClientEvent::ConnectionSuccess { session_present }),
+                Event::Connected { session_present } => {
+                    self.connack_accepted = true;
+                    self.events
+                        .push(ClientEvent::ConnectionSuccess { session_present });
+                }
                 Event::Fatal(failure) => fatal = Some(failure),
                 Event::Message(publish) => self.events.push(ClientEvent::Message(publish)),
                 Event::Completed {

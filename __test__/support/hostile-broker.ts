@@ -1,0 +1,509 @@
+/**
+ * A scripted hostile broker: a raw TCP server that accepts a connection,
+ * reads the client's CONNECT, then runs the script of that connection, which
+ * writes exactly the bytes it chooses (what a real broker never sends) and
+ * reads what the client answers.
+ *
+ * Connection n (0-based) runs `scripts[n]`; connections past the end of the
+ * list run `behave`, a small well-behaved broker (CONNACK, SUBACK, PUBACK,
+ * PUBCOMP, PINGRESP, and each PUBLISH echoed back to the subscriptions it
+ * matches), so a client that gave up on a hostile link can prove it recovers.
+ */
+import net from 'net'
+import { freePort } from './ports'
+
+/** Packet types, as the first byte's high nibble numbers them. */
+export const Type = {
+  CONNECT: 1,
+  CONNACK: 2,
+  PUBLISH: 3,
+  PUBACK: 4,
+  PUBREC: 5,
+  PUBREL: 6,
+  PUBCOMP: 7,
+  SUBSCRIBE: 8,
+  SUBACK: 9,
+  UNSUBSCRIBE: 10,
+  UNSUBACK: 11,
+  PINGREQ: 12,
+  PINGRESP: 13,
+  DISCONNECT: 14,
+} as const
+
+/** One packet the client sent, framed but not interpreted beyond the fixed header. */
+export interface ClientPacket {
+  type: number
+  flags: number
+  /** The bytes after the fixed header. */
+  body: Buffer
+  /** The whole packet as it came over the wire. */
+  raw: Buffer
+}
+
+/** A remaining-length varint (any value; the encoder does not police the limit). */
+export function varint(value: number): Buffer {
+  const bytes: number[] = []
+  do {
+    let byte = value % 128
+    value = Math.floor(value / 128)
+    if (value > 0) byte |= 0x80
+    bytes.push(byte)
+  } while (value > 0)
+  return Buffer.from(bytes)
+}
+
+/** A length-prefixed MQTT string from raw bytes (which need not be UTF-8). */
+export function str(text: string | Buffer): Buffer {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
+  const length = Buffer.alloc(2)
+  length.writeUInt16BE(bytes.length)
+  return Buffer.concat([length, bytes])
+}
+
+export function u16(value: number): Buffer {
+  const out = Buffer.alloc(2)
+  out.writeUInt16BE(value)
+  return out
+}
+
+/** A packet from its first byte and body, with a correct remaining length. */
+export function packet(firstByte: number, ...body: Buffer[]): Buffer {
+  const joined = Buffer.concat(body)
+  return Buffer.concat([Buffer.from([firstByte]), varint(joined.length), joined])
+}
+
+export const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
+export const PINGRESP = Buffer.from([0xd0, 0x00])
+
+/** A PUBLISH: QoS 0 when `packetId` is absent. `flags` overrides the low nibble. */
+export function publish(topic: string | Buffer, payload: string | Buffer, qos = 0, packetId?: number, flags?: number): Buffer {
+  const nibble = flags ?? qos << 1
+  const id = qos > 0 || packetId !== undefined ? u16(packetId ?? 1) : Buffer.alloc(0)
+  return packet(0x30 | nibble, str(topic), id, typeof payload === 'string' ? Buffer.from(payload) : payload)
+}
+
+/** An acknowledgement carrying only a packet id (PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK). */
+export function ack(firstByte: number, packetId: number): Buffer {
+  return packet(firstByte, u16(packetId))
+}
+
+export function suback(packetId: number, ...codes: number[]): Buffer {
+  return packet(0x90, u16(packetId), Buffer.from(codes))
+}
+
+/** Packet id of a packet whose variable header starts with one (not QoS 0 PUBLISH). */
+export function packetIdOf(p: ClientPacket): number {
+  if (p.type === Type.PUBLISH) {
+    const topicLength = p.body.readUInt16BE(0)
+    return p.body.readUInt16BE(2 + topicLength)
+  }
+  return p.body.readUInt16BE(0)
+}
+
+/** Topic and payload of a PUBLISH the client sent. */
+export function publishOf(p: ClientPacket): { topic: string; qos: number; packetId: number; payload: Buffer } {
+  const topicLength = p.body.readUInt16BE(0)
+  const topic = p.body.subarray(2, 2 + topicLength).toString('utf8')
+  const qos = (p.flags >> 1) & 3
+  let at = 2 + topicLength
+  let packetId = 0
+  if (qos > 0) {
+    packetId = p.body.readUInt16BE(at)
+    at += 2
+  }
+  return { topic, qos, packetId, payload: p.body.subarray(at) }
+}
+
+/** Filters and requested QoS of a SUBSCRIBE the client sent. */
+export function filtersOf(p: ClientPacket): Array<[string, number]> {
+  const filters: Array<[string, number]> = []
+  let at = 2
+  while (at < p.body.length) {
+    const length = p.body.readUInt16BE(at)
+    filters.push([p.body.subarray(at + 2, at + 2 + length).toString('utf8'), p.body[at + 2 + length]])
+    at += 3 + length
+  }
+  return filters
+}
+
+function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true
+    if (i >= t.length) return false
+    if (f[i] !== '+' && f[i] !== t[i]) return false
+  }
+  return f.length === t.length
+}
+
+/** One accepted connection, as its script sees it. */
+export interface Peer {
+  /** 0 for the first connection the server accepted, 1 for the next... */
+  readonly index: number
+  readonly socket: net.Socket
+  /** The client's CONNECT. */
+  readonly connect: ClientPacket
+  /** Every packet the client sent on this connection, CONNECT first. */
+  readonly received: ClientPacket[]
+  /** Resolves when the socket is closed (by either side). */
+  readonly closed: Promise<void>
+  /** Whether the client closed (or reset) the connection; false while open. */
+  readonly closedByClient: boolean
+  /** The next packet the client sends (in order; none is skipped). */
+  next(timeoutMs?: number): Promise<ClientPacket>
+  /** Reads packets until one of `type`; PINGREQ on the way is answered. */
+  expect(type: number, timeoutMs?: number): Promise<ClientPacket>
+  /** Writes bytes as one chunk; resolves once the socket took them. */
+  write(bytes: Buffer): Promise<void>
+  /** Writes bytes `size` at a time with `delayMs` between writes. */
+  writeSlowly(bytes: Buffer, size?: number, delayMs?: number): Promise<void>
+  /** Closes the connection from the broker's side. */
+  end(): void
+}
+
+export type Script = (peer: Peer) => Promise<void> | void
+
+export interface HostileBroker {
+  host: '127.0.0.1'
+  port: number
+  /** The connections accepted so far, in order. */
+  readonly peers: Peer[]
+  /** Errors the scripts threw (a script that failed, e.g. waited in vain). */
+  readonly scriptErrors: Error[]
+  /** Resolves with connection `index` once it is accepted and its CONNECT read. */
+  peer(index: number, timeoutMs?: number): Promise<Peer>
+  close(): Promise<void>
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The well-behaved broker: CONNACK (unless `connack: false`), then answers
+ * until the connection closes.
+ */
+export async function behave(peer: Peer, options: { connack?: boolean } = {}): Promise<void> {
+  if (options.connack !== false) await peer.write(CONNACK_ACCEPTED)
+  const subscriptions = new Set<string>()
+  let nextId = 1
+  for (;;) {
+    let p: ClientPacket
+    try {
+      p = await peer.next(0)
+    } catch {
+      return // closed
+    }
+    switch (p.type) {
+      case Type.SUBSCRIBE: {
+        const filters = filtersOf(p)
+        for (const [filter] of filters) subscriptions.add(filter)
+        await peer.write(suback(packetIdOf(p), ...filters.map(([, qos]) => qos)))
+        break
+      }
+      case Type.UNSUBSCRIBE:
+        await peer.write(ack(0xb0, packetIdOf(p)))
+        break
+      case Type.PUBLISH: {
+        const message = publishOf(p)
+        if (message.qos === 1) await peer.write(ack(0x40, message.packetId))
+        if (message.qos === 2) await peer.write(ack(0x50, message.packetId))
+        if ([...subscriptions].some((filter) => matches(filter, message.topic))) {
+          // Echoed at QoS 1, so the client's PUBACK shows it took it.
+          await peer.write(publish(message.topic, message.payload, 1, nextId))
+          nextId = (nextId % 65535) + 1
+        }
+        break
+      }
+      case Type.PUBREL:
+        await peer.write(ack(0x70, packetIdOf(p)))
+        break
+      case Type.PINGREQ:
+        await peer.write(PINGRESP)
+        break
+      case Type.DISCONNECT:
+        peer.end()
+        return
+      default:
+        break // PUBACK, PUBREC, PUBCOMP of echoed messages: nothing to do
+    }
+  }
+}
+
+/** A script that only ever accepts: `behave`. */
+export const wellBehaved: Script = (peer) => behave(peer)
+
+export async function startHostileBroker(scripts: Script[]): Promise<HostileBroker> {
+  const port = await freePort()
+  const peers: Peer[] = []
+  const scriptErrors: Error[] = []
+  const sockets = new Set<net.Socket>()
+  const waiting: Array<() => void> = []
+  let accepted = 0
+
+  const server = net.createServer((socket) => {
+    const index = accepted++
+    sockets.add(socket)
+    socket.setNoDelay(true)
+    const packets: ClientPacket[] = []
+    const received: ClientPacket[] = []
+    let wake: (() => void) | undefined
+    let buffer = Buffer.alloc(0)
+    let isClosed = false
+    let closedByClient = false
+    let endedByUs = false
+    const closed = new Promise<void>((resolve) => {
+      socket.on('close', () => {
+        isClosed = true
+        if (!endedByUs) closedByClient = true
+        sockets.delete(socket)
+        wake?.()
+        resolve()
+      })
+    })
+    socket.on('error', () => undefined)
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk])
+      for (;;) {
+        if (buffer.length < 2) return
+        let length = 0
+        let multiplier = 1
+        let at = 1
+        for (;;) {
+          if (at >= buffer.length) return
+          const byte = buffer[at++]
+          length += (byte & 0x7f) * multiplier
+          multiplier *= 128
+          if ((byte & 0x80) === 0) break
+        }
+        if (buffer.length < at + length) return
+        const raw = buffer.subarray(0, at + length)
+        const p = { type: raw[0] >> 4, flags: raw[0] & 0x0f, body: raw.subarray(at), raw }
+        buffer = buffer.subarray(at + length)
+        received.push(p)
+        packets.push(p)
+        wake?.()
+      }
+    })
+
+    const next = async (timeoutMs = 10000): Promise<ClientPacket> => {
+      const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity
+      while (packets.length === 0) {
+        if (isClosed) throw new Error(`connection ${index} closed while the script waited for a packet`)
+        const left = deadline - Date.now()
+        if (left <= 0) throw new Error(`connection ${index}: no packet from the client within ${timeoutMs} ms`)
+        await new Promise<void>((resolve) => {
+          const timer = Number.isFinite(left) ? setTimeout(resolve, left) : undefined
+          wake = () => {
+            if (timer) clearTimeout(timer)
+            wake = undefined
+            resolve()
+          }
+        })
+      }
+      return packets.shift()!
+    }
+
+    const write = (bytes: Buffer) =>
+      new Promise<void>((resolve) => {
+        if (isClosed || socket.destroyed) return resolve()
+        socket.write(bytes, () => resolve())
+      })
+
+    const peer: Peer = {
+      index,
+      socket,
+      connect: undefined as unknown as ClientPacket,
+      received,
+      closed,
+      get closedByClient() {
+        return closedByClient
+      },
+      next,
+      async expect(type, timeoutMs = 10000) {
+        const deadline = Date.now() + timeoutMs
+        for (;;) {
+          const p = await next(Math.max(1, deadline - Date.now()))
+          if (p.type === type) return p
+          if (p.type === Type.PINGREQ) await write(PINGRESP)
+        }
+      },
+      write,
+      async writeSlowly(bytes, size = 1, delayMs = 1) {
+        for (let at = 0; at < bytes.length; at += size) {
+          await write(bytes.subarray(at, at + size))
+          await sleep(delayMs)
+        }
+      },
+      end() {
+        endedByUs = true
+        socket.destroy()
+      },
+    }
+
+    void (async () => {
+      try {
+        const first = await next(10000)
+        if (first.type !== Type.CONNECT) throw new Error(`connection ${index}: first packet is type ${first.type}, not CONNECT`)
+        ;(peer as { connect: ClientPacket }).connect = first
+        peers[index] = peer
+        for (const resolve of waiting.splice(0)) resolve()
+        await (scripts[index] ?? wellBehaved)(peer)
+      } catch (error) {
+        if (!isClosed) scriptErrors.push(error as Error)
+      }
+    })()
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+
+  return {
+    host: '127.0.0.1',
+    port,
+    peers,
+    scriptErrors,
+    async peer(index, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs
+      while (peers[index] === undefined) {
+        const left = deadline - Date.now()
+        if (left <= 0) throw new Error(`connection ${index} was not made within ${timeoutMs} ms (${peers.filter(Boolean).length} so far)`)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 100))
+          waiting.push(() => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+      }
+      return peers[index]
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        sockets.clear()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * The flooding broker runs in a worker thread, so it writes while the test's
+ * JavaScript is busy consuming: it accepts the CONNECT, answers the first
+ * SUBSCRIBE, then writes `count` QoS 0 PUBLISH on `topic` (payload:
+ * `payloadSize` bytes, at least 4, that start with the message's index, 4
+ * bytes big-endian) as fast as the socket takes them.
+ */
+const FLOOD_WORKER = `
+const { parentPort, workerData } = require('worker_threads')
+const net = require('net')
+const { count, topic, payloadSize } = workerData
+const topicBytes = Buffer.from(topic)
+const remaining = 2 + topicBytes.length + payloadSize
+const lengthBytes = []
+for (let left = remaining; ; ) {
+  const byte = left % 128
+  left = Math.floor(left / 128)
+  lengthBytes.push(left > 0 ? byte | 0x80 : byte)
+  if (left === 0) break
+}
+const size = 1 + lengthBytes.length + remaining
+const perChunk = Math.max(1, Math.floor(256 * 1024 / size))
+const sockets = new Set()
+function flood(socket) {
+  const started = Date.now()
+  let i = 0
+  const more = () => {
+    while (i < count) {
+      const n = Math.min(perChunk, count - i)
+      const chunk = Buffer.alloc(n * size)
+      for (let k = 0; k < n; k++) {
+        let at = k * size
+        chunk[at++] = 0x30
+        for (const byte of lengthBytes) chunk[at++] = byte
+        chunk.writeUInt16BE(topicBytes.length, at)
+        topicBytes.copy(chunk, at + 2)
+        chunk.writeUInt32BE(i + k, at + 2 + topicBytes.length)
+      }
+      i += n
+      if (!socket.write(chunk)) return socket.once('drain', more)
+    }
+    parentPort.postMessage({ written: count, ms: Date.now() - started })
+  }
+  more()
+}
+const server = net.createServer((socket) => {
+  sockets.add(socket)
+  socket.setNoDelay(true)
+  let buffer = Buffer.alloc(0)
+  let flooded = false
+  socket.on('error', () => {})
+  socket.on('close', () => sockets.delete(socket))
+  socket.on('data', (data) => {
+    buffer = Buffer.concat([buffer, data])
+    for (;;) {
+      if (buffer.length < 2) return
+      let length = 0, multiplier = 1, at = 1
+      for (;;) {
+        if (at >= buffer.length) return
+        const byte = buffer[at++]
+        length += (byte & 0x7f) * multiplier
+        multiplier *= 128
+        if ((byte & 0x80) === 0) break
+      }
+      if (buffer.length < at + length) return
+      const type = buffer[0] >> 4
+      const body = buffer.subarray(at, at + length)
+      buffer = buffer.subarray(at + length)
+      if (type === 1) socket.write(Buffer.from([0x20, 2, 0, 0]))
+      else if (type === 8) {
+        socket.write(Buffer.from([0x90, 3, body[0], body[1], body[body.length - 1]]))
+        if (!flooded) { flooded = true; flood(socket) }
+      } else if (type === 12) socket.write(Buffer.from([0xd0, 0]))
+      else if (type === 14) socket.end()
+    }
+  })
+})
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }))
+parentPort.on('message', () => {
+  for (const socket of sockets) socket.destroy()
+  server.close(() => parentPort.close())
+})
+`
+
+export interface FloodBroker {
+  host: '127.0.0.1'
+  port: number
+  /** Resolves once every message has been handed to the socket, with how long that took. */
+  written: Promise<number>
+  close(): Promise<void>
+}
+
+export async function startFloodBroker(count: number, topic: string, payloadSize = 4): Promise<FloodBroker> {
+  if (payloadSize < 4) throw new RangeError('the payload carries a 4-byte index')
+  // Imported here so the rest of the harness does not load worker_threads.
+  const { Worker } = await import('worker_threads')
+  const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { count, topic, payloadSize } })
+  let resolveWritten: (ms: number) => void = () => undefined
+  const written = new Promise<number>((resolve) => (resolveWritten = resolve))
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.on('message', (message: { port?: number; written?: number; ms?: number }) => {
+      if (message.port !== undefined) resolve(message.port)
+      if (message.written !== undefined) resolveWritten(message.ms ?? 0)
+    })
+  })
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  return {
+    host: '127.0.0.1',
+    port,
+    written,
+    async close() {
+      worker.postMessage('close')
+      const timer = setTimeout(() => void worker.terminate(), 2000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
