@@ -1,8 +1,9 @@
 'use strict'
 // A slow consumer of a flood: connects with the MQTT.js API to the broker
-// port given, takes `count` messages whose payloads start with their sequence
-// number, stalls the event loop for 20 ms after every 10,000 (a JavaScript
-// side slower than the socket), and prints what it saw and its peak RSS.
+// port given, subscribes to 'flood', takes `count` messages whose payloads
+// start with their sequence number, stalls the event loop for 20 ms after
+// every 10,000 (a JavaScript side slower than the socket), and prints what it
+// saw and its peak RSS.
 const path = require('path')
 const { connect } = require(path.resolve(__dirname, '..', '..'))
 
@@ -11,6 +12,7 @@ const client = connect(`mqtt://127.0.0.1:${port}`, {
   reconnectPeriod: 0,
   ...(receiveBufferBytes > 0 && { receiveBufferBytes }),
 })
+client.subscribe('flood')
 let received = 0
 let inOrder = true
 client.on('message', (_topic, payload) => {

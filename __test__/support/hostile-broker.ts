@@ -10,7 +10,12 @@
  * matches), so a client that gave up on a hostile link can prove it recovers.
  */
 import net from 'net'
+import path from 'path'
 import { freePort } from './ports'
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { takePackets } = require('./mqtt-frames') as {
+  takePackets(buffer: Buffer): { packets: ClientPacket[]; rest: Buffer }
+}
 
 /** Packet types, as the first byte's high nibble numbers them. */
 export const Type = {
@@ -247,7 +252,7 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
     const packets: ClientPacket[] = []
     const received: ClientPacket[] = []
     let wake: (() => void) | undefined
-    let buffer = Buffer.alloc(0)
+    let buffer: Buffer = Buffer.alloc(0)
     let isClosed = false
     let closedByClient = false
     let endedByUs = false
@@ -262,27 +267,13 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
     })
     socket.on('error', () => undefined)
     socket.on('data', (chunk) => {
-      buffer = Buffer.concat([buffer, chunk])
-      for (;;) {
-        if (buffer.length < 2) return
-        let length = 0
-        let multiplier = 1
-        let at = 1
-        for (;;) {
-          if (at >= buffer.length) return
-          const byte = buffer[at++]
-          length += (byte & 0x7f) * multiplier
-          multiplier *= 128
-          if ((byte & 0x80) === 0) break
-        }
-        if (buffer.length < at + length) return
-        const raw = buffer.subarray(0, at + length)
-        const p = { type: raw[0] >> 4, flags: raw[0] & 0x0f, body: raw.subarray(at), raw }
-        buffer = buffer.subarray(at + length)
+      const taken = takePackets(Buffer.concat([buffer, chunk]))
+      buffer = taken.rest
+      for (const p of taken.packets) {
         received.push(p)
         packets.push(p)
-        wake?.()
       }
+      if (taken.packets.length > 0) wake?.()
     })
 
     const next = async (timeoutMs = 10000): Promise<ClientPacket> => {
@@ -398,7 +389,8 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
 const FLOOD_WORKER = `
 const { parentPort, workerData } = require('worker_threads')
 const net = require('net')
-const { count, topic, payloadSize } = workerData
+const { count, topic, payloadSize, framesModule } = workerData
+const { takePackets } = require(framesModule)
 const topicBytes = Buffer.from(topic)
 const remaining = 2 + topicBytes.length + payloadSize
 const lengthBytes = []
@@ -441,21 +433,9 @@ const server = net.createServer((socket) => {
   socket.on('error', () => {})
   socket.on('close', () => sockets.delete(socket))
   socket.on('data', (data) => {
-    buffer = Buffer.concat([buffer, data])
-    for (;;) {
-      if (buffer.length < 2) return
-      let length = 0, multiplier = 1, at = 1
-      for (;;) {
-        if (at >= buffer.length) return
-        const byte = buffer[at++]
-        length += (byte & 0x7f) * multiplier
-        multiplier *= 128
-        if ((byte & 0x80) === 0) break
-      }
-      if (buffer.length < at + length) return
-      const type = buffer[0] >> 4
-      const body = buffer.subarray(at, at + length)
-      buffer = buffer.subarray(at + length)
+    const taken = takePackets(Buffer.concat([buffer, data]))
+    buffer = taken.rest
+    for (const { type, body } of taken.packets) {
       if (type === 1) socket.write(Buffer.from([0x20, 2, 0, 0]))
       else if (type === 8) {
         socket.write(Buffer.from([0x90, 3, body[0], body[1], body[body.length - 1]]))
@@ -484,7 +464,8 @@ export async function startFloodBroker(count: number, topic: string, payloadSize
   if (payloadSize < 4) throw new RangeError('the payload carries a 4-byte index')
   // Imported here so the rest of the harness does not load worker_threads.
   const { Worker } = await import('worker_threads')
-  const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { count, topic, payloadSize } })
+  const framesModule = path.join(__dirname, 'mqtt-frames.js')
+  const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { count, topic, payloadSize, framesModule } })
   let resolveWritten: (ms: number) => void = () => undefined
   const written = new Promise<number>((resolve) => (resolveWritten = resolve))
   const port = await new Promise<number>((resolve, reject) => {
