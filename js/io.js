@@ -1,6 +1,7 @@
 'use strict'
 const native = require('./native')
 const { numericEnum } = require('./enum')
+const { checkErrorCode } = require('./checks')
 
 const SocketType = numericEnum({ STREAM: 0, DGRAM: 1 })
 const SocketDomain = numericEnum({ IPV4: 0, IPV6: 1, LOCAL: 2 })
@@ -101,25 +102,20 @@ class TlsConnectionOptions {
   }
 }
 
-function checkCode(error_code) {
-  if (!Number.isInteger(error_code) || error_code < 0 || error_code > 0xffffffff) {
-    throw new TypeError(`error_code must be a non-negative integer (got ${String(error_code)})`)
-  }
-}
-
 function error_code_to_string(error_code) {
-  checkCode(error_code)
+  checkErrorCode(error_code, 'error_code')
   return native.errorCodeToString(error_code)
 }
 
 function error_code_to_name(error_code) {
-  checkCode(error_code)
+  checkErrorCode(error_code, 'error_code')
   return native.errorCodeToName(error_code)
 }
 
 function enable_logging(level) {
+  if (typeof level !== 'number') throw new TypeError(`level must be a LogLevel number (got ${typeof level})`)
   if (!Number.isInteger(level) || level < LogLevel.NONE || level > LogLevel.TRACE) {
-    throw new RangeError(`level must be a LogLevel from 0 (NONE) to 6 (TRACE) (got ${String(level)})`)
+    throw new RangeError(`level must be a LogLevel from 0 (NONE) to 6 (TRACE) (got ${level})`)
   }
 }
 

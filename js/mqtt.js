@@ -5,10 +5,14 @@ const { toBytes } = require('./payload')
 const { Subscriptions } = require('./dispatch')
 const http = require('./http')
 const { numericEnum } = require('./enum')
+const { ClientBootstrap } = require('./io')
+const { checkErrorCode, checkWellFormed } = require('./checks')
 
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
 const PUBLISH = 0
+/** The details of a publish whose outcome the process waits for. */
+const AWAITED = Object.freeze({ awaited: true })
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 
@@ -30,10 +34,13 @@ function check(condition, ErrorClass, message) {
 // The checks on the publish path build their message only when they fail.
 function checkTopic(topic) {
   if (typeof topic !== 'string') throw new TypeError(`topic must be a string (got ${typeof topic})`)
+  checkWellFormed(topic, 'topic')
 }
 
 function checkQos(qos) {
+  if (qos === 0 || qos === 1 || qos === 2) return
   if (typeof qos !== 'number') throw new TypeError(`qos must be a QoS number 0, 1 or 2 (got ${typeof qos})`)
+  throw new RangeError(`qos must be QoS.AtMostOnce (0), QoS.AtLeastOnce (1) or QoS.ExactlyOnce (2) (got ${qos})`)
 }
 
 /** Calls a message callback; what it throws is kept for later. */
@@ -47,7 +54,13 @@ function deliver(failures, callback, topic, bytes, dup, qos, retain) {
 
 /** The config as the native side reads it: the will's payload as bytes. */
 function nativeConfig(config) {
-  check(config !== null && typeof config === 'object', TypeError, 'config must be an MqttConnectionConfig object')
+  check(
+    config !== null && typeof config === 'object' && !Array.isArray(config),
+    TypeError,
+    'config must be an MqttConnectionConfig object',
+  )
+  for (const field of ['client_id', 'username', 'password']) checkWellFormed(config[field], `config.${field}`)
+  checkWellFormed(config.will?.topic, 'config.will.topic')
   const will = config.will
   if (will === null || will === undefined || typeof will !== 'object') return config
   return {
@@ -106,6 +119,11 @@ class MqttClientConnection extends NativeClient {
       this._returnId(id)
       return Promise.reject(error)
     }
+    // Without a link the engine fails it at once; that must be heard.
+    if (qos === 0 && !this._connected && !this.config.queue_qos0_offline) {
+      this._awaitSettlement()
+      return this._promiseOf(id, PUBLISH, AWAITED)
+    }
     return this._promiseOf(id, PUBLISH, undefined)
   }
 
@@ -137,6 +155,7 @@ class MqttClientConnection extends NativeClient {
 
   disconnect() {
     return new Promise((resolve) => {
+      this._awaitSettlement()
       this._disconnecting.push(resolve)
       this._native.disconnect()
     })
@@ -208,6 +227,7 @@ class MqttClientConnection extends NativeClient {
     const operation = this._settle(id)
     if (!operation) return
     const { kind, details } = operation
+    if (details === AWAITED) this._settled()
     if (errorCode !== 0) {
       if (kind === SUBSCRIBE) this._subscriptions.delete(details.topic, details.callback)
       operation.reject(new CrtError(errorCode))
@@ -266,7 +286,10 @@ class MqttClientConnection extends NativeClient {
         if (attempt) attempt.reject(new CrtError(MQTT_CONNECTION_DISCONNECTING))
         const waiting = this._disconnecting
         this._disconnecting = []
-        for (const resolve of waiting) resolve()
+        for (const resolve of waiting) {
+          resolve()
+          this._settled()
+        }
         this.emit('disconnect')
         break
       }
@@ -299,9 +322,7 @@ class MqttClientConnection extends NativeClient {
       this._native.websocketTransformed(event.attempt, code, message, String(request.method), String(request.path), lines)
     }
     const done = (error_code) => {
-      if (error_code !== undefined && !(Number.isInteger(error_code) && error_code >= 0 && error_code <= 0xffffffff)) {
-        throw new TypeError(`done() takes no argument or an integer error code (got ${typeof error_code})`)
-      }
+      if (error_code !== undefined) checkErrorCode(error_code, 'error_code')
       if (!error_code) answer(0, null)
       else answer(error_code, `websocket_handshake_transform failed the attempt with error code ${error_code}`)
     }
@@ -336,6 +357,11 @@ Object.assign(MqttClientConnection, {
 
 class MqttClient {
   constructor(bootstrap) {
+    check(
+      bootstrap === undefined || bootstrap === null || bootstrap instanceof ClientBootstrap,
+      TypeError,
+      `bootstrap must be an io.ClientBootstrap or left out (got ${typeof bootstrap})`,
+    )
     this.bootstrap = bootstrap
   }
 

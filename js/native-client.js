@@ -23,6 +23,8 @@ class NativeClient extends EventEmitter {
     this._operations = []
     this._freeIds = []
     this._keepAlive = undefined
+    this._awaited = 0
+    this._settlementHold = undefined
     this._flushScheduled = false
   }
 
@@ -75,6 +77,22 @@ class NativeClient extends EventEmitter {
       clearInterval(this._keepAlive)
       this._keepAlive = undefined
     }
+  }
+
+  /**
+   * An outcome the native side will report with no connection wanted (a
+   * disconnect, a publish it fails at once) must reach JS before Node exits:
+   * a timer holds the process until `_settled()` is called as often.
+   */
+  _awaitSettlement() {
+    this._awaited++
+    this._settlementHold ??= setInterval(() => this, KEEP_ALIVE_MS)
+  }
+
+  _settled() {
+    if (--this._awaited > 0) return
+    clearInterval(this._settlementHold)
+    this._settlementHold = undefined
   }
 
   _drain(batch) {

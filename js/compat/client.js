@@ -3,7 +3,7 @@ const { NativeClient } = require('../native-client')
 const { toBytes } = require('../payload')
 const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
-const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
+const { ErrorWithReasonCode, connectionRefused, errorOf, inOptionTerms, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
 
 const PUBLISH = 0
@@ -17,7 +17,33 @@ function describe(value) {
 }
 
 function checkQos(qos, name) {
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${name} must be 0, 1 or 2 (got ${describe(qos)})`)
+  if (qos === 0 || qos === 1 || qos === 2) return
+  if (typeof qos !== 'number') throw new TypeError(`${name} must be 0, 1 or 2 (got ${describe(qos)})`)
+  throw new RangeError(`${name} must be 0, 1 or 2 (got ${describe(qos)})`)
+}
+
+function checkCallback(callback) {
+  if (callback !== undefined && callback !== null && typeof callback !== 'function') {
+    throw new TypeError(`callback must be a function (got ${describe(callback)})`)
+  }
+}
+
+function checkOptions(opts) {
+  if (opts !== undefined && opts !== null && (typeof opts !== 'object' || Array.isArray(opts))) {
+    throw new TypeError(`options must be an object (got ${describe(opts)})`)
+  }
+}
+
+/** `(opts?, callback?)` with the callback possibly in `opts`'s place, checked. */
+function optionsAndCallback(opts, callback) {
+  if (typeof opts === 'function') return [undefined, opts]
+  checkOptions(opts)
+  checkCallback(callback)
+  return [opts ?? undefined, callback ?? undefined]
+}
+
+function checkTopicString(topic, name) {
+  if (typeof topic !== 'string') throw new TypeError(`${name} must be a string (got ${describe(topic)})`)
 }
 
 /** The outcome of `call(done)`, a Node-style call, as a promise; what it throws rejects. */
@@ -35,12 +61,18 @@ function filtersOf(topicObject, opts) {
   else if (topicObject !== null && typeof topicObject === 'object') {
     filters = Object.keys(topicObject)
       .filter((topic) => topic !== 'resubscribe')
-      .map((topic) => ({ topic, qos: topicObject[topic]?.qos ?? qos }))
+      .map((topic) => {
+        const options = topicObject[topic]
+        if (options === null || typeof options !== 'object') {
+          throw new TypeError(`topic[${JSON.stringify(topic)}] must be { qos } (got ${describe(options)})`)
+        }
+        return { topic, qos: options.qos ?? qos }
+      })
   } else {
     throw new TypeError(`topic must be a string, an array of strings or { [topic]: { qos } } (got ${describe(topicObject)})`)
   }
   filters.forEach(({ topic, qos }, i) => {
-    if (typeof topic !== 'string') throw new TypeError(`topic[${i}] must be a string (got ${describe(topic)})`)
+    checkTopicString(topic, `topic[${i}]`)
     checkQos(qos, `the qos of ${topic}`)
   })
   return filters
@@ -56,7 +88,11 @@ class MqttClient extends NativeClient {
     if (typeof options === 'function') {
       throw new TypeError('mqtt-napi opens its own streams: create clients with connect(url, options)')
     }
-    super(nativeConfig(options))
+    try {
+      super(nativeConfig(options))
+    } catch (error) {
+      throw inOptionTerms(error)
+    }
     this.options = options
     this.connected = false
     this.reconnecting = false
@@ -82,29 +118,38 @@ class MqttClient extends NativeClient {
   }
 
   publish(topic, message, opts, callback) {
-    if (typeof opts === 'function') {
-      callback = opts
-      opts = undefined
-    }
+    ;[opts, callback] = optionsAndCallback(opts, callback)
     const qos = opts?.qos ?? 0
     const retain = opts?.retain ?? false
-    if (typeof topic !== 'string') throw new TypeError(`topic must be a string (got ${describe(topic)})`)
+    checkTopicString(topic, 'topic')
     if (typeof message !== 'string' && !ArrayBuffer.isView(message)) {
       throw new TypeError(`message must be a string or a Buffer (got ${describe(message)})`)
     }
     checkQos(qos, 'options.qos')
     if (typeof retain !== 'boolean') throw new TypeError(`options.retain must be a boolean (got ${describe(retain)})`)
+    // DUP is the engine's to set on a resend; a wrong type is still a mistake to name.
+    const dup = opts?.dup ?? false
+    if (typeof dup !== 'boolean') throw new TypeError(`options.dup must be a boolean (got ${describe(dup)})`)
     if (this._refuseWhileEnding(callback)) return this
+    if (!topic.isWellFormed()) {
+      this._failLater(callback, new TypeError(`topic must be well-formed Unicode (it holds a lone surrogate): ${JSON.stringify(topic)}`))
+      return this
+    }
     const id = this._takeId()
     try {
       this._native.publish(id, topic, toBytes(message, 'message'), qos, retain)
     } catch (error) {
       this._returnId(id)
+      // The engine names the payload; MQTT.js's argument is `message`.
+      error.message = error.message.replace(/^payload /, 'message (the payload) ')
       this._failLater(callback, error)
       return this
     }
     if (qos > 0) this._inFlight++
-    this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain })
+    // Without a link the engine fails it at once; that must be heard.
+    const awaited = qos === 0 && !this.connected && !this.options.queueQoSZero
+    if (awaited) this._awaitSettlement()
+    this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain, awaited })
     return this
   }
 
@@ -113,10 +158,7 @@ class MqttClient extends NativeClient {
   }
 
   subscribe(topicObject, opts, callback) {
-    if (typeof opts === 'function') {
-      callback = opts
-      opts = undefined
-    }
+    ;[opts, callback] = optionsAndCallback(opts, callback)
     const filters = filtersOf(topicObject, opts)
     const invalid = invalidTopicIn(filters.map((filter) => filter.topic))
     if (invalid !== undefined) {
@@ -136,14 +178,12 @@ class MqttClient extends NativeClient {
   }
 
   unsubscribe(topic, opts, callback) {
-    if (typeof opts === 'function') {
-      callback = opts
-      opts = undefined
-    }
+    ;[opts, callback] = optionsAndCallback(opts, callback)
     const topics = typeof topic === 'string' ? [topic] : topic
-    if (!Array.isArray(topics) || topics.some((t) => typeof t !== 'string')) {
+    if (!Array.isArray(topics)) {
       throw new TypeError(`topic must be a string or an array of strings (got ${describe(topic)})`)
     }
+    topics.forEach((t, i) => checkTopicString(t, typeof topic === 'string' ? 'topic' : `topic[${i}]`))
     const invalid = invalidTopicIn(topics)
     if (invalid !== undefined) {
       this._failLater(callback, new Error(`Invalid topic ${invalid}`))
@@ -169,8 +209,13 @@ class MqttClient extends NativeClient {
       opts = force
       force = false
     }
-    if (typeof opts !== 'object') callback = callback || opts
-    if (typeof callback !== 'function') callback = undefined
+    if (typeof opts === 'function') {
+      callback = callback || opts
+      opts = undefined
+    }
+    checkOptions(opts)
+    checkCallback(callback)
+    callback = callback ?? undefined
     if (this.disconnecting) {
       if (this._ending && callback) this._ending.callbacks.push(callback)
       else if (callback) callback()
@@ -178,6 +223,7 @@ class MqttClient extends NativeClient {
     }
     this.disconnecting = true
     this._ending = { force, callbacks: callback ? [callback] : [] }
+    this._awaitSettlement()
     if (!force && this.connected && this._inFlight > 0) this._endWhenIdle = true
     else this._closeForEnd()
     return this
@@ -277,6 +323,7 @@ class MqttClient extends NativeClient {
     const operation = this._settle(id)
     if (operation === undefined) return
     const { kind, callback } = operation
+    if (operation.awaited) this._settled()
     if (kind !== PUBLISH || operation.qos > 0) this._inFlight--
     if (packetId !== 0) this._lastMessageId = packetId
     try {
@@ -402,6 +449,7 @@ class MqttClient extends NativeClient {
     this._ending = undefined
     process.nextTick(() => {
       this.disconnected = true
+      this._settled()
       this.emit('end')
       for (const callback of ending.callbacks) callback()
       this._afterEnd?.()

@@ -20,6 +20,9 @@ function connect(brokerUrl, opts) {
  */
 function connectAsync(brokerUrl, opts, allowRetries = true) {
   return new Promise((resolve, reject) => {
+    if (typeof allowRetries !== 'boolean') {
+      throw new TypeError(`allowRetries must be a boolean (got ${typeof allowRetries})`)
+    }
     const client = connect(brokerUrl, opts)
     const listeners = {
       connect: () => settle(() => resolve(client)),

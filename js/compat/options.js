@@ -2,6 +2,7 @@
 const net = require('net')
 const io = require('../io')
 const { toBytes } = require('../payload')
+const { checkWellFormed } = require('../checks')
 
 /** The transports of MQTT.js's URL schemes. */
 const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
@@ -119,12 +120,22 @@ function resolveOptions(brokerUrl, opts) {
     brokerUrl = undefined
   }
   check(
-    opts === undefined || opts === null || typeof opts === 'object',
+    brokerUrl === undefined || (typeof brokerUrl === 'string' && brokerUrl !== ''),
     TypeError,
-    `options must be an object (got ${typeof opts})`,
+    `brokerUrl must be a URL string or left out for an options object (got ${brokerUrl === '' ? "''" : typeof brokerUrl})`,
+  )
+  check(
+    opts === undefined || opts === null || (typeof opts === 'object' && !Array.isArray(opts)),
+    TypeError,
+    `options must be an object (got ${Array.isArray(opts) ? 'an array' : typeof opts})`,
   )
   let options = { ...opts }
   if (brokerUrl) options = { ...urlOptions(brokerUrl), ...options }
+  check(
+    options.protocol === undefined || options.protocol === null || typeof options.protocol === 'string',
+    TypeError,
+    `options.protocol must be a string (got ${typeof options.protocol})`,
+  )
   options.protocol = (options.protocol || 'mqtt').replace(/:$/, '')
   options.unixSocket = Boolean(options.unixSocket || options.protocol.includes('+unix'))
   options.protocol = options.protocol.replace('+unix', '')
@@ -182,7 +193,8 @@ function checkOptions(options) {
   for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
     checkOptional(options, name, 'boolean')
   }
-  for (const name of ['host', 'hostname', 'servername', 'username']) checkOptional(options, name, 'string')
+  for (const name of ['host', 'hostname', 'servername', 'username', 'path']) checkOptional(options, name, 'string')
+  for (const name of ['clientId', 'username', 'password']) checkWellFormed(options[name], `options.${name}`)
   checkOptional(options, 'transformWsUrl', 'function')
   checkOptional(options, 'wsOptions', 'object')
   if (options.password !== undefined && options.password !== null) {
@@ -199,6 +211,13 @@ function checkOptions(options) {
   }
   for (const name of Object.keys(options.wsOptions ?? {})) {
     if (name !== 'headers') warnIgnored(`wsOptions.${name}`)
+  }
+  const headers = options.wsOptions?.headers
+  if (headers !== undefined && headers !== null) {
+    check(typeof headers === 'object' && !Array.isArray(headers), TypeError, 'options.wsOptions.headers must be an object of header names and values')
+    for (const [name, value] of Object.entries(headers)) {
+      check(typeof value === 'string', TypeError, `options.wsOptions.headers[${JSON.stringify(name)}] must be a string (got ${typeof value})`)
+    }
   }
 }
 
@@ -230,7 +249,14 @@ function tlsContext(options) {
   tls.verify_peer = options.rejectUnauthorized !== false
   if (options.ALPNProtocols !== undefined) {
     check(Array.isArray(options.ALPNProtocols), TypeError, 'options.ALPNProtocols must be an array of strings or Buffers')
-    tls.alpn_list = options.ALPNProtocols.map((protocol) => Buffer.from(protocol).toString())
+    tls.alpn_list = options.ALPNProtocols.map((protocol, i) => {
+      check(
+        typeof protocol === 'string' || ArrayBuffer.isView(protocol),
+        TypeError,
+        `options.ALPNProtocols[${i}] must be a string or a Buffer (got ${typeof protocol})`,
+      )
+      return Buffer.from(protocol).toString()
+    })
   }
   return new io.ClientTlsContext(tls)
 }
@@ -240,14 +266,13 @@ function will(options) {
   if (will === undefined || will === null) return undefined
   check(typeof will === 'object', TypeError, `options.will must be an object (got ${typeof will})`)
   check(typeof will.topic === 'string', TypeError, `options.will.topic must be a string (got ${typeof will.topic})`)
+  checkWellFormed(will.topic, 'options.will.topic')
   const qos = will.qos ?? 0
+  check(typeof qos === 'number', TypeError, `options.will.qos must be 0, 1 or 2 (got ${typeof qos})`)
   check([0, 1, 2].includes(qos), RangeError, `options.will.qos must be 0, 1 or 2 (got ${qos})`)
-  return {
-    topic: will.topic,
-    qos,
-    payload: toBytes(will.payload ?? '', 'options.will.payload'),
-    retain: Boolean(will.retain),
-  }
+  const retain = will.retain ?? false
+  check(typeof retain === 'boolean', TypeError, `options.will.retain must be a boolean (got ${typeof retain})`)
+  return { topic: will.topic, qos, payload: toBytes(will.payload ?? '', 'options.will.payload'), retain }
 }
 
 /** `options.servers` as host and port pairs; each on the options' transport. */

@@ -1,7 +1,11 @@
 'use strict'
 
-/** MQTT.js's check of a topic filter: '#' last and alone, '+' alone in its level. */
+/**
+ * MQTT.js's check of a topic filter: '#' last and alone, '+' alone in its
+ * level; and well-formed Unicode, which the engine could not send as given.
+ */
 function isValidFilter(topic) {
+  if (!topic.isWellFormed()) return false
   const levels = topic.split('/')
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i]

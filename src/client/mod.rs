@@ -21,7 +21,7 @@ use statistics::SharedStatistics;
 
 pub use backlog::Backlog;
 pub use error::{ClientError, ErrorCode};
-pub use request::InvalidRequest;
+pub use request::{check_payload_size, InvalidRequest};
 
 /// The largest packet MQTT can frame: 268,435,455 bytes of remaining length
 /// plus a 5-byte fixed header.

@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use crate::protocol::{validate_topic_filter, validate_topic_name};
+use crate::protocol::{validate_topic_filter, validate_topic_name, QoS};
 use crate::session::Request;
 
-/// The largest payload that fits one PUBLISH with the longest topic allowed.
-const MAX_PAYLOAD: usize = 268_435_455 - 2 - 65_535 - 2;
+/// The most bytes after a fixed header that MQTT can frame.
+const MAX_REMAINING_LENGTH: usize = 268_435_455;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRequest {
@@ -36,16 +36,30 @@ fn invalid_topic(topic: &str, error: impl fmt::Display) -> InvalidRequest {
     }
 }
 
+/// Whether a payload of `len` bytes fits one PUBLISH on `topic` at `qos`:
+/// checked before a payload is copied, and again with the whole request.
+pub fn check_payload_size(topic: &str, qos: QoS, len: usize) -> Result<(), InvalidRequest> {
+    let packet_id = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    let room = MAX_REMAINING_LENGTH - 2 - topic.len().min(usize::from(u16::MAX)) - packet_id;
+    if len > room {
+        return Err(invalid(
+            "payload",
+            format!("{len} bytes; with this topic and QoS a PUBLISH holds at most {room}"),
+        ));
+    }
+    Ok(())
+}
+
 pub fn validate(request: &Request) -> Result<(), InvalidRequest> {
     match request {
-        Request::Publish { topic, payload, .. } => {
+        Request::Publish {
+            topic,
+            payload,
+            qos,
+            ..
+        } => {
             validate_topic_name(topic).map_err(|e| invalid_topic(topic, e))?;
-            if payload.len() > MAX_PAYLOAD {
-                return Err(invalid(
-                    "payload",
-                    format!("{} bytes; MQTT allows at most {MAX_PAYLOAD}", payload.len()),
-                ));
-            }
+            check_payload_size(topic, *qos, payload.len())?;
         }
         Request::Subscribe { filters } => {
             if filters.is_empty() {

@@ -17,7 +17,7 @@ use crate::session::{QueueLimit, SessionOptions};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive, TlsContext};
 
 use super::fields::{Checked, Fields, Invalid};
-use super::tls::{string_list, NativeTlsContext};
+use super::tls::{alpn_list, NativeTlsContext};
 
 const DEFAULT_KEEP_ALIVE_SECS: f64 = 1200.0;
 const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
@@ -33,7 +33,9 @@ const MAX_MILLIS: f64 = 2_147_483_647.0;
 
 pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
     let fields = Fields::new(config, "config");
-    let client_id = fields.string("client_id")?;
+    let client_id = fields
+        .optional_mqtt_string("client_id")?
+        .ok_or_else(|| Invalid::Type("config.client_id is required (a string)".into()))?;
     let host = fields.string("host_name")?;
     if host.is_empty() {
         return Err(Invalid::Range("config.host_name must not be empty".into()));
@@ -68,8 +70,11 @@ pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
             None | Some(0.0) => None,
             Some(ms) => Some(millis(ms)),
         };
-    let username = fields.optional_string("username")?;
+    let username = fields.optional_mqtt_string("username")?;
     let password = fields.optional_string("password")?;
+    if let Some(password) = &password {
+        fields.check_field_length("password", password.len())?;
+    }
     if password.is_some() && username.is_none() {
         return Err(Invalid::Type(
             "config.password needs config.username: MQTT 3.1.1 does not allow a password alone"
@@ -155,21 +160,23 @@ fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoin
             endpoint.connect_timeout = millis(ms);
         }
     }
+    let seconds = |field| -> Checked<Option<Duration>> {
+        Ok(socket
+            .optional_integer(field, 0.0, 65535.0)?
+            .filter(|s| *s > 0.0)
+            .map(|s| Duration::from_secs(s as u64)))
+    };
+    // Read (and so checked) even while keepalive is off.
+    let keepalive = TcpKeepalive {
+        idle: seconds("keep_alive_timeout_sec")?,
+        interval: seconds("keep_alive_interval_sec")?,
+        retries: socket
+            .optional_integer("keep_alive_max_failed_probes", 0.0, 255.0)?
+            .filter(|n| *n > 0.0)
+            .map(|n| n as u32),
+    };
     if socket.optional_bool("keepalive")?.unwrap_or(false) {
-        let seconds = |field| -> Checked<Option<Duration>> {
-            Ok(socket
-                .optional_integer(field, 0.0, 65535.0)?
-                .filter(|s| *s > 0.0)
-                .map(|s| Duration::from_secs(s as u64)))
-        };
-        endpoint.keepalive = Some(TcpKeepalive {
-            idle: seconds("keep_alive_timeout_sec")?,
-            interval: seconds("keep_alive_interval_sec")?,
-            retries: socket
-                .optional_integer("keep_alive_max_failed_probes", 0.0, 255.0)?
-                .filter(|n| *n > 0.0)
-                .map(|n| n as u32),
-        });
+        endpoint.keepalive = Some(keepalive);
     }
     Ok(endpoint)
 }
@@ -238,12 +245,19 @@ fn proxy(fields: &Fields<'_, '_>) -> Checked<Option<Proxy>> {
     };
     let proxy = Fields::new(&options, "config.proxy_options");
     let host = proxy.string("host_name")?;
+    if host.is_empty() {
+        return Err(Invalid::Range(
+            "config.proxy_options.host_name must not be empty".into(),
+        ));
+    }
     let port = proxy.integer("port", 0.0, 65535.0)? as u16;
+    // Checked whatever the method, though only Basic uses them.
+    let user = proxy.optional_string("auth_username")?;
+    let password = proxy.optional_string("auth_password")?;
+    // Legacy, Forwarding or Tunneling: MQTT always tunnels, whichever is named.
+    proxy.optional_integer("connection_type", 0.0, 2.0)?;
     let basic_auth = match proxy.optional_integer("auth_method", 0.0, 1.0)? {
-        Some(1.0) => Some((
-            proxy.optional_string("auth_username")?.unwrap_or_default(),
-            proxy.optional_string("auth_password")?.unwrap_or_default(),
-        )),
+        Some(1.0) => Some((user.unwrap_or_default(), password.unwrap_or_default())),
         _ => None,
     };
     let tls = match proxy.optional_object("tls_opts")? {
@@ -255,7 +269,7 @@ fn proxy(fields: &Fields<'_, '_>) -> Checked<Option<Proxy>> {
                     "config.proxy_options.tls_opts must be an io.TlsConnectionOptions".into(),
                 )
             })?;
-            let alpn = string_list(&connection, "alpn_list")?;
+            let alpn = alpn_list(&connection, "alpn_list")?;
             let context = if alpn.is_empty() {
                 context
             } else {
@@ -281,9 +295,11 @@ fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {
     validate_topic_name(&topic)
         .map_err(|e| Invalid::Type(format!("config.will.topic is not a valid topic: {e}")))?;
     let qos = will.integer("qos", 0.0, 2.0)? as u8;
+    let payload = will.optional_bytes("payload")?.unwrap_or_default();
+    will.check_field_length("payload", payload.len())?;
     Ok(Some(LastWill {
         topic,
-        payload: Bytes::from(will.optional_bytes("payload")?.unwrap_or_default()),
+        payload: Bytes::from(payload),
         qos: QoS::from_u8(qos).unwrap_or(QoS::AtMostOnce),
         retain: will.optional_bool("retain")?.unwrap_or(false),
     }))
@@ -292,8 +308,8 @@ fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {
 /// aws-crt's clamping: only min given, max = max(min, 128); only max given,
 /// min = min(1, max); both given, min is capped at max.
 fn reconnect_delays(fields: &Fields<'_, '_>) -> Checked<ReconnectDelays> {
-    let min = fields.optional_non_negative("reconnect_min_sec")?;
-    let max = fields.optional_non_negative("reconnect_max_sec")?;
+    let min = fields.optional_non_negative("reconnect_min_sec", MAX_MILLIS / 1000.0)?;
+    let max = fields.optional_non_negative("reconnect_max_sec", MAX_MILLIS / 1000.0)?;
     let (min, max) = match (min, max) {
         (None, None) => (DEFAULT_RECONNECT_MIN_SECS, DEFAULT_RECONNECT_MAX_SECS),
         (Some(min), None) => (min, min.max(DEFAULT_RECONNECT_MAX_SECS)),

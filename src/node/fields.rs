@@ -38,11 +38,24 @@ impl Invalid {
 
 pub type Checked<T> = Result<T, Invalid>;
 
+/// A number as JavaScript would print it: `Infinity`, `NaN`, `1e+300`.
+fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if n.abs() >= 1e21 {
+        format!("{n:e}").replace('e', "e+").replace("e+-", "e-")
+    } else {
+        n.to_string()
+    }
+}
+
 /// Describes a JS value for an error message: numbers show themselves.
 fn describe(value: &Unknown<'_>) -> String {
     match value.get_type() {
         Ok(ValueType::Number) => match unsafe { value.cast::<f64>() } {
-            Ok(n) => n.to_string(),
+            Ok(n) => js_number(n),
             Err(_) => "a number".into(),
         },
         Ok(ValueType::String) => "a string".into(),
@@ -103,6 +116,32 @@ impl<'a, 'env> Fields<'a, 'env> {
         }
     }
 
+    /// An MQTT UTF-8 string field: at most 65,535 bytes, without U+0000.
+    pub fn optional_mqtt_string(&self, field: &str) -> Checked<Option<String>> {
+        let Some(text) = self.optional_string(field)? else {
+            return Ok(None);
+        };
+        if text.contains('\0') {
+            return Err(Invalid::Range(format!(
+                "{} must not contain U+0000",
+                self.name(field)
+            )));
+        }
+        self.check_field_length(field, text.len())?;
+        Ok(Some(text))
+    }
+
+    /// A length-prefixed MQTT field holds at most 65,535 bytes.
+    pub fn check_field_length(&self, field: &str, bytes: usize) -> Checked<()> {
+        if bytes > usize::from(u16::MAX) {
+            return Err(Invalid::Range(format!(
+                "{} must be at most 65,535 bytes in UTF-8 (got {bytes})",
+                self.name(field)
+            )));
+        }
+        Ok(())
+    }
+
     pub fn string(&self, field: &str) -> Checked<String> {
         self.optional_string(field)?
             .ok_or_else(|| Invalid::Type(format!("{} is required (a string)", self.name(field))))
@@ -124,14 +163,16 @@ impl<'a, 'env> Fields<'a, 'env> {
         let number = unsafe { value.cast::<f64>() }?;
         if number.fract() != 0.0 || !number.is_finite() {
             return Err(Invalid::Range(format!(
-                "{} must be {expected} (got {number})",
-                self.name(field)
+                "{} must be {expected} (got {})",
+                self.name(field),
+                js_number(number)
             )));
         }
         if number < min || number > max {
             return Err(Invalid::Range(format!(
-                "{} must be {expected} (got {number})",
-                self.name(field)
+                "{} must be {expected} (got {})",
+                self.name(field),
+                js_number(number)
             )));
         }
         Ok(Some(number))
@@ -146,17 +187,18 @@ impl<'a, 'env> Fields<'a, 'env> {
         })
     }
 
-    /// A finite number that is not negative.
-    pub fn optional_non_negative(&self, field: &str) -> Checked<Option<f64>> {
-        let expected = "a number of 0 or more";
-        let Some(value) = self.typed(field, ValueType::Number, expected)? else {
+    /// A finite number from 0 to `max`.
+    pub fn optional_non_negative(&self, field: &str, max: f64) -> Checked<Option<f64>> {
+        let expected = format!("a number from 0 to {max}");
+        let Some(value) = self.typed(field, ValueType::Number, &expected)? else {
             return Ok(None);
         };
         let number = unsafe { value.cast::<f64>() }?;
-        if !number.is_finite() || number < 0.0 {
+        if !number.is_finite() || !(0.0..=max).contains(&number) {
             return Err(Invalid::Range(format!(
-                "{} must be {expected} (got {number})",
-                self.name(field)
+                "{} must be {expected} (got {})",
+                self.name(field),
+                js_number(number)
             )));
         }
         Ok(Some(number))

@@ -1,0 +1,22 @@
+'use strict'
+// Argument checks both APIs share.
+
+/**
+ * Throws a TypeError naming `name` when `value` (a string) holds a lone
+ * surrogate: the addon would turn it into U+FFFD and send another string.
+ */
+function checkWellFormed(value, name) {
+  if (typeof value === 'string' && !value.isWellFormed()) {
+    throw new TypeError(`${name} must be well-formed Unicode (it holds a lone surrogate): ${JSON.stringify(value)}`)
+  }
+}
+
+/** An error code: an integer from 0 to 2**32 - 1; `name` is the argument. */
+function checkErrorCode(value, name) {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be an integer error code (got ${typeof value})`)
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`${name} must be an integer from 0 to 4294967295 (got ${value})`)
+  }
+}
+
+module.exports = { checkWellFormed, checkErrorCode }
