@@ -334,6 +334,20 @@ fn consumes_exactly_one_packet() {
     assert_eq!(&buf[..], b"\xE0");
 }
 
+/// MQTT 3.1.1 does not ask for the shortest remaining-length varint, so a
+/// padded one (0x80 0x00 for 0) is accepted; `encode` always writes the
+/// shortest. The fuzz target's re-encoding check (fuzz/src/decode_check.rs)
+/// relies on both.
+#[test]
+fn padded_remaining_length_accepted_and_encoded_shortest() {
+    assert_eq!(decode_bytes(b"\xD0\x80\x00"), Ok(Some(Packet::PingResp)));
+    let puback = Packet::PubAck { packet_id: 1 };
+    let mut padded = BytesMut::from(&b"\x40\x82\x80\x00\x00\x01"[..]);
+    assert_eq!(decode(&mut padded, 6), Ok(Some(puback.clone())));
+    assert!(padded.is_empty());
+    assert_eq!(encode_vec(&puback).unwrap(), b"\x40\x02\x00\x01");
+}
+
 // ---- property tests ----
 
 /// Any string without U+0000 (the only code point MQTT forbids outright).
@@ -536,5 +550,32 @@ proptest! {
         let mut buf = BytesMut::from(&bytes[..cut]);
         prop_assert_eq!(decode(&mut buf, usize::MAX), Ok(None));
         prop_assert_eq!(buf.len(), cut);
+    }
+
+    /// How a stream is cut into reads never changes the packets in it.
+    #[test]
+    fn split_anywhere_same_packets(
+        packets in vec(packet(), 1..4),
+        cuts in vec(any::<prop::sample::Index>(), 0..6),
+    ) {
+        let mut stream = BytesMut::new();
+        for packet in &packets {
+            encode(packet, &mut stream).unwrap();
+        }
+        let mut cuts: Vec<usize> = cuts.iter().map(|cut| cut.index(stream.len())).collect();
+        cuts.push(stream.len());
+        cuts.sort_unstable();
+        let mut buf = BytesMut::new();
+        let mut decoded = Vec::new();
+        let mut fed = 0;
+        for cut in cuts {
+            buf.extend_from_slice(&stream[fed..cut]);
+            fed = cut;
+            while let Some(packet) = decode(&mut buf, usize::MAX).unwrap() {
+                decoded.push(packet);
+            }
+        }
+        prop_assert_eq!(decoded, packets);
+        prop_assert!(buf.is_empty());
     }
 }

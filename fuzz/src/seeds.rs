@@ -1,0 +1,456 @@
+//! Seed inputs for both targets, written under `corpus/<target>/` by
+//! `cargo run --example write_seeds`. Packets are made with the crate's own
+//! encoder, so every seed is valid by construction and stays so as the
+//! encoder changes.
+
+use bytes::{Bytes, BytesMut};
+
+use crate::protocol::*;
+use crate::session_driver::{reply, OptionBits, Script, Step};
+
+/// A seed's file name and contents.
+pub type Seed = (&'static str, Vec<u8>);
+
+fn wire(packet: &Packet) -> Vec<u8> {
+    let mut out = BytesMut::new();
+    encode(packet, &mut out).unwrap_or_else(|error| panic!("seed {packet:?}: {error}"));
+    out.to_vec()
+}
+
+fn publish(qos: QoS, packet_id: u16, topic: &str, payload: Vec<u8>) -> Packet {
+    Packet::Publish(Publish {
+        dup: false,
+        qos,
+        retain: false,
+        topic: topic.into(),
+        packet_id,
+        payload: Bytes::from(payload),
+    })
+}
+
+fn connect(client_id: &str) -> Connect {
+    Connect {
+        protocol: ProtocolVersion::V311,
+        client_id: client_id.into(),
+        clean_session: true,
+        keep_alive: 60,
+        will: None,
+        username: None,
+        password: None,
+    }
+}
+
+/// One seed per packet type and per interesting field or length, plus a few
+/// streams of several packets.
+pub fn decode_seeds() -> Vec<Seed> {
+    let full_connect = Connect {
+        clean_session: false,
+        keep_alive: u16::MAX,
+        will: Some(LastWill {
+            topic: "will/topic".into(),
+            payload: Bytes::from_static(b"gone"),
+            qos: QoS::ExactlyOnce,
+            retain: true,
+        }),
+        username: Some("user".into()),
+        password: Some(Bytes::from_static(b"\x00\xffpw")),
+        ..connect("client-1")
+    };
+    let will_qos1 = Connect {
+        will: Some(LastWill {
+            topic: "w".into(),
+            payload: Bytes::new(),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+        }),
+        ..connect("")
+    };
+    let username_only = Connect {
+        username: Some("only-user".into()),
+        password: Some(Bytes::new()),
+        ..connect("c")
+    };
+    let dup_retain = Packet::Publish(Publish {
+        dup: true,
+        retain: true,
+        ..match publish(QoS::AtLeastOnce, 10, "a/b", b"hi".to_vec()) {
+            Packet::Publish(p) => p,
+            _ => unreachable!(),
+        }
+    });
+    // Remaining lengths 127 and 128: the last 1-byte and first 2-byte varint
+    // ("t" takes 3 bytes of the body).
+    let publish_127 = publish(QoS::AtMostOnce, 0, "t", vec![b'x'; 124]);
+    let publish_128 = publish(QoS::AtMostOnce, 0, "t", vec![b'x'; 125]);
+    let subscribe = |filters: &[(&str, QoS)]| {
+        Packet::Subscribe(Subscribe {
+            packet_id: 1,
+            filters: filters.iter().map(|&(f, q)| (f.into(), q)).collect(),
+        })
+    };
+    let mut stream = wire(&Packet::ConnAck(ConnAck {
+        session_present: false,
+        return_code: 0,
+    }));
+    stream.extend(wire(&publish(QoS::AtLeastOnce, 1, "s/1", b"one".to_vec())));
+    stream.extend(wire(&Packet::PubRel { packet_id: 2 }));
+    stream.extend(wire(&Packet::PingResp));
+    let mut cut_stream = wire(&Packet::SubAck(SubAck {
+        packet_id: 5,
+        return_codes: vec![1],
+    }));
+    cut_stream.extend(&wire(&publish(QoS::ExactlyOnce, 3, "cut", b"payload".to_vec()))[..6]);
+
+    vec![
+        ("connect-minimal", wire(&Packet::Connect(connect("")))),
+        ("connect-full", wire(&Packet::Connect(full_connect))),
+        ("connect-will-qos1", wire(&Packet::Connect(will_qos1))),
+        (
+            "connect-username-empty-password",
+            wire(&Packet::Connect(username_only)),
+        ),
+        (
+            "connack-accepted",
+            wire(&Packet::ConnAck(ConnAck {
+                session_present: false,
+                return_code: 0,
+            })),
+        ),
+        (
+            "connack-session-present",
+            wire(&Packet::ConnAck(ConnAck {
+                session_present: true,
+                return_code: 0,
+            })),
+        ),
+        (
+            "connack-refused",
+            wire(&Packet::ConnAck(ConnAck {
+                session_present: false,
+                return_code: 5,
+            })),
+        ),
+        (
+            "publish-qos0",
+            wire(&publish(QoS::AtMostOnce, 0, "a/b", b"hello".to_vec())),
+        ),
+        (
+            "publish-qos0-empty-payload",
+            wire(&publish(QoS::AtMostOnce, 0, "t", Vec::new())),
+        ),
+        ("publish-qos1-dup-retain", wire(&dup_retain)),
+        (
+            "publish-qos2-max-id",
+            wire(&publish(
+                QoS::ExactlyOnce,
+                u16::MAX,
+                "$SYS/x",
+                b"\x00".to_vec(),
+            )),
+        ),
+        (
+            "publish-utf8-topic",
+            wire(&publish(
+                QoS::AtLeastOnce,
+                1,
+                "한글/é/\u{FEFF}",
+                b"u".to_vec(),
+            )),
+        ),
+        ("publish-remaining-length-127", wire(&publish_127)),
+        ("publish-remaining-length-128", wire(&publish_128)),
+        ("puback", wire(&Packet::PubAck { packet_id: 1 })),
+        ("pubrec", wire(&Packet::PubRec { packet_id: 0x1234 })),
+        ("pubrel", wire(&Packet::PubRel { packet_id: 2 })),
+        (
+            "pubcomp",
+            wire(&Packet::PubComp {
+                packet_id: u16::MAX,
+            }),
+        ),
+        (
+            "subscribe-one",
+            wire(&subscribe(&[("a/b", QoS::AtMostOnce)])),
+        ),
+        (
+            "subscribe-wildcards",
+            wire(&subscribe(&[
+                ("#", QoS::AtLeastOnce),
+                ("+/x/+", QoS::ExactlyOnce),
+                ("a//#", QoS::AtMostOnce),
+            ])),
+        ),
+        (
+            "suback-every-code",
+            wire(&Packet::SubAck(SubAck {
+                packet_id: 7,
+                return_codes: vec![0, 1, 2, SUBACK_FAILURE],
+            })),
+        ),
+        (
+            "unsubscribe",
+            wire(&Packet::Unsubscribe(Unsubscribe {
+                packet_id: 3,
+                filters: vec!["a".into(), "b/+".into(), "#".into()],
+            })),
+        ),
+        ("unsuback", wire(&Packet::UnsubAck { packet_id: 9 })),
+        ("pingreq", wire(&Packet::PingReq)),
+        ("pingresp", wire(&Packet::PingResp)),
+        ("disconnect", wire(&Packet::Disconnect)),
+        // MQTT 3.1.1 does not forbid a remaining length with a needless
+        // continuation byte: 0x80 0x00 is 0.
+        ("pingresp-long-varint", b"\xD0\x80\x00".to_vec()),
+        ("stream-of-four", stream),
+        ("stream-cut-mid-packet", cut_stream),
+    ]
+}
+
+fn receive(packet: &Packet) -> Step {
+    Step::Receive { wire: wire(packet) }
+}
+
+/// A reply to the packet id the session sent last (`id_pick` 0).
+fn reply_to_last(kind: u8) -> Step {
+    Step::Reply {
+        kind,
+        id_pick: 0,
+        extra: 0,
+    }
+}
+
+const TRANSMIT_ALL: Step = Step::Transmit { count: 0 };
+
+/// Scripts that walk the session through each of its flows once.
+pub fn session_seeds() -> Vec<Seed> {
+    use OptionBits as O;
+    let accepted = |session_present| {
+        receive(&Packet::ConnAck(ConnAck {
+            session_present,
+            return_code: 0,
+        }))
+    };
+    let connected = |session_present| vec![Step::Open, TRANSMIT_ALL, accepted(session_present)];
+    let script = |options: u8, steps: Vec<Vec<Step>>| {
+        Script {
+            options: OptionBits(options),
+            steps: steps.concat(),
+        }
+        .to_bytes()
+    };
+    let publish = |qos| Step::Publish {
+        qos,
+        retain: false,
+        payload_len: 3,
+    };
+    vec![
+        (
+            "connect",
+            script(O::CLEAN_SESSION, vec![connected(false), vec![TRANSMIT_ALL]]),
+        ),
+        (
+            "connack-refused",
+            script(
+                O::CLEAN_SESSION,
+                vec![vec![
+                    Step::Open,
+                    receive(&Packet::ConnAck(ConnAck {
+                        session_present: false,
+                        return_code: 4,
+                    })),
+                ]],
+            ),
+        ),
+        (
+            "connack-timeout",
+            script(0, vec![vec![Step::Open, TRANSMIT_ALL, Step::FireDeadline]]),
+        ),
+        (
+            "publish-qos0-and-flush",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![publish(0), TRANSMIT_ALL, Step::Flushed],
+                ],
+            ),
+        ),
+        (
+            "publish-qos1",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![publish(1), TRANSMIT_ALL, reply_to_last(reply::PUBACK)],
+                ],
+            ),
+        ),
+        (
+            "publish-qos2",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![
+                        publish(2),
+                        TRANSMIT_ALL,
+                        reply_to_last(reply::PUBREC),
+                        TRANSMIT_ALL,
+                        reply_to_last(reply::PUBCOMP),
+                    ],
+                ],
+            ),
+        ),
+        (
+            "subscribe-lose-resubscribe",
+            script(
+                O::CLEAN_SESSION | O::RESUBSCRIBE,
+                vec![
+                    connected(false),
+                    vec![
+                        Step::Subscribe {
+                            filters: 3,
+                            qos_bits: 0b100100,
+                        },
+                        TRANSMIT_ALL,
+                        reply_to_last(reply::SUBACK),
+                    ],
+                    vec![
+                        Step::Unsubscribe { filters: 1 },
+                        TRANSMIT_ALL,
+                        reply_to_last(reply::UNSUBACK),
+                        Step::Lose,
+                    ],
+                    connected(false),
+                    vec![TRANSMIT_ALL, reply_to_last(reply::SUBACK)],
+                ],
+            ),
+        ),
+        (
+            "persistent-resend",
+            script(
+                0,
+                vec![
+                    connected(false),
+                    vec![
+                        publish(1),
+                        publish(2),
+                        TRANSMIT_ALL,
+                        reply_to_last(reply::PUBREC),
+                        Step::Lose,
+                    ],
+                    connected(true),
+                    vec![
+                        TRANSMIT_ALL,
+                        Step::Reply {
+                            kind: reply::PUBACK,
+                            id_pick: 1,
+                            extra: 0,
+                        },
+                    ],
+                ],
+            ),
+        ),
+        (
+            "inbound-qos2-duplicate",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![
+                        receive(&publish_packet(QoS::ExactlyOnce, 7, false)),
+                        receive(&publish_packet(QoS::ExactlyOnce, 7, true)),
+                        receive(&Packet::PubRel { packet_id: 7 }),
+                        receive(&publish_packet(QoS::AtLeastOnce, 8, false)),
+                        TRANSMIT_ALL,
+                    ],
+                ],
+            ),
+        ),
+        (
+            "keepalive-ping",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![
+                        TRANSMIT_ALL,
+                        Step::Advance { millis: 10_000 },
+                        Step::FireDeadline,
+                        TRANSMIT_ALL,
+                    ],
+                    vec![
+                        receive(&Packet::PingResp),
+                        Step::FireDeadline,
+                        TRANSMIT_ALL,
+                        Step::FireDeadline,
+                    ],
+                ],
+            ),
+        ),
+        (
+            "operation-timeout-late-ack",
+            script(
+                O::CLEAN_SESSION | O::OPERATION_TIMEOUT | O::NO_KEEPALIVE,
+                vec![
+                    connected(false),
+                    vec![
+                        publish(1),
+                        TRANSMIT_ALL,
+                        Step::Postpone { millis: 1_000 },
+                        Step::FireDeadline,
+                    ],
+                    vec![reply_to_last(reply::PUBACK), publish(1), TRANSMIT_ALL],
+                ],
+            ),
+        ),
+        (
+            "offline-queue-full",
+            script(
+                O::CLEAN_SESSION | O::QUEUE_QOS0_OFFLINE | O::SMALL_QUEUE,
+                vec![
+                    vec![publish(0), publish(1), publish(2)],
+                    connected(false),
+                    vec![TRANSMIT_ALL, Step::Flushed],
+                ],
+            ),
+        ),
+        (
+            "violations",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![publish(1), TRANSMIT_ALL, reply_to_last(reply::PUBCOMP)],
+                    connected(false),
+                    vec![Step::Reply {
+                        kind: reply::CLIENT_ONLY,
+                        id_pick: 0,
+                        extra: 0,
+                    }],
+                ],
+            ),
+        ),
+        (
+            "disconnect",
+            script(
+                O::CLEAN_SESSION,
+                vec![
+                    connected(false),
+                    vec![publish(1), Step::Disconnect, TRANSMIT_ALL, Step::Lose],
+                ],
+            ),
+        ),
+    ]
+}
+
+fn publish_packet(qos: QoS, packet_id: u16, dup: bool) -> Packet {
+    Packet::Publish(Publish {
+        dup,
+        qos,
+        retain: false,
+        topic: "in".into(),
+        packet_id,
+        payload: Bytes::from_static(b"m"),
+    })
+}
