@@ -3,45 +3,12 @@
  * listener does, worker threads, and loading the package as CommonJS and ESM.
  * Each case runs a script from support/ in a child Node process.
  */
-import { spawn } from 'child_process'
 import path from 'path'
 import { availableBrokers, Broker, startBroker } from './support/brokers'
+import { describeRun, runNode } from './support/node-process'
 
 const SUPPORT = path.join(__dirname, 'support')
 const PACKAGE_ROOT = path.resolve(__dirname, '..')
-
-interface Run {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  /** Killed because it was still running after the time limit. */
-  timedOut: boolean
-}
-
-/** Runs `node <args>`; kills it (and says so) if it is still running after `limitMs`. */
-function runNode(args: string[], limitMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, limitMs)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr, timedOut })
-    })
-  })
-}
-
-function describeRun(run: Run): string {
-  return `code=${run.code} signal=${run.signal} timedOut=${run.timedOut}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`
-}
 
 test('a connection that was made but never connected does not keep Node running', async () => {
   const run = await runNode([path.join(SUPPORT, 'exit-when-idle.js'), '127.0.0.1', '1'], 5000)

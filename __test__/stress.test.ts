@@ -18,17 +18,19 @@
  * (with mosquitto; a third of that on aedes, three times slower per cycle).
  * scripts/soak.mjs runs the same cycles for as long as asked.
  */
-import { spawn } from 'child_process'
 import path from 'path'
 import { mqtt } from '../index'
 import { availableBrokers, Broker, BrokerKind, startBroker } from './support/brokers'
 import { dialects, endAllClients, firstConnect, MqttClient } from './support/dialect'
 import { cleanupConnections, connected, sleep, uniqueTopic, waitFor, within } from './support/helpers'
 import { freePort } from './support/ports'
+import { describeRun, Run, runNode } from './support/node-process'
 
 const SUPPORT = path.join(__dirname, 'support')
-const PACKAGE_ROOT = path.resolve(__dirname, '..')
 const MB = 1024 * 1024
+
+/** `node --expose-gc <args>` (see runNode). */
+const runNodeWithGc = (args: string[], limitMs: number): Promise<Run> => runNode(args, limitMs, ['--expose-gc'])
 
 /** mosquitto when installed (three times faster per cycle than aedes, so the counts fit), else aedes. */
 const LEAK_BROKER: BrokerKind = availableBrokers().includes('mosquitto') ? 'mosquitto' : 'aedes'
@@ -54,36 +56,6 @@ const COUNTS = {
  */
 const LIMITS = { nativeMb: 8, rssMb: 24, heapMb: 1, fdGrowth: 1 }
 
-interface Run {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  timedOut: boolean
-  ms: number
-}
-
-/** Runs `node --expose-gc <args>`; kills it (and says so) if it is still running after `limitMs`. */
-function runNode(args: string[], limitMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const began = Date.now()
-    const child = spawn(process.execPath, ['--expose-gc', ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, limitMs)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - began })
-    })
-  })
-}
-
 /** The JSON line a support script printed last; throws with the whole run when there is none. */
 function resultOf<T>(run: Run): T {
   const line = run.stdout.trim().split('\n').pop() ?? ''
@@ -92,9 +64,7 @@ function resultOf<T>(run: Run): T {
     if (result.error) throw new Error(result.error)
     return result as T
   } catch (error) {
-    throw new Error(
-      `${(error as Error).message}\ncode=${run.code} signal=${run.signal} timedOut=${run.timedOut}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
-    )
+    throw new Error(`${(error as Error).message}\n${describeRun(run)}`)
   }
 }
 
@@ -179,7 +149,7 @@ describe(`repeated cycles leak nothing (child process with --expose-gc, ${LEAK_B
 
   test.each(cases)('%s: RSS, heap, file descriptors, threads and active resources stay flat', async (_name, work) => {
     const spec = { host: broker.host, port: broker.port, work, ...COUNTS[work], gcEvery: work.startsWith('pairs') ? 1000 : 100 }
-    const run = await runNode([path.join(SUPPORT, 'stress-cycles.js'), JSON.stringify(spec)], 110000)
+    const run = await runNodeWithGc([path.join(SUPPORT, 'stress-cycles.js'), JSON.stringify(spec)], 110000)
     const result = resultOf<CyclesResult>(run)
     expect(leftovers(result)).toEqual([])
     expectCleanExit(run)
@@ -207,7 +177,7 @@ describe('disconnect()/end() right after connect(), many times (child process)',
 
   test('against a broker, a slow one, a silent one and a closed port: every call settles, nothing stays open, the process exits', async () => {
     const spec = { live: { host: broker.host, port: broker.port }, rounds: 30 }
-    const run = await runNode([path.join(SUPPORT, 'stress-abort.js'), JSON.stringify(spec)], 60000)
+    const run = await runNodeWithGc([path.join(SUPPORT, 'stress-abort.js'), JSON.stringify(spec)], 60000)
     const { results } = resultOf<{ results: Record<string, AbortRecord> }>(run)
     expect(Object.keys(results).sort()).toEqual(
       ['live', 'slow', 'silent', 'refused'].flatMap((e) => [`${e} crt`, `${e} mqttjs`]).sort(),
@@ -259,7 +229,7 @@ describe('a pending disconnect()/end() settles before the process exits (child p
     for (let i = 0; i < runs; i += 2) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(2, runs - i) }, () =>
-          runNode([path.join(SUPPORT, 'stress-exit.js'), which, endpoint.host, String(endpoint.port)], 10000),
+          runNodeWithGc([path.join(SUPPORT, 'stress-exit.js'), which, endpoint.host, String(endpoint.port)], 10000),
         ),
       )
       for (const run of batch) outputs.add(run.timedOut ? `${run.stdout}(still running after 10 s)` : `${run.stdout}${run.stderr}`)
@@ -307,7 +277,7 @@ describe('garbage collection of dropped connections (child process with --expose
   let outcome: GcResults
   let run: Run
   beforeAll(async () => {
-    run = await runNode([path.join(SUPPORT, 'stress-gc.js')], 60000)
+    run = await runNodeWithGc([path.join(SUPPORT, 'stress-gc.js')], 60000)
     outcome = resultOf<GcResults>(run)
   }, 70000)
 

@@ -7,41 +7,13 @@
  * main connection never misses a round trip, a terminated worker's sockets
  * close, and the process exits by itself.
  */
-import { spawn } from 'child_process'
 import path from 'path'
 import { availableBrokers, Broker, startBroker } from './support/brokers'
+import { describeRun, runNode } from './support/node-process'
 
 const SUPPORT = path.join(__dirname, 'support')
-const PACKAGE_ROOT = path.resolve(__dirname, '..')
 const ROUNDS = 8
 const WORKERS = 6
-
-interface Run {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  timedOut: boolean
-}
-
-function runNode(args: string[], limitMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, limitMs)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr, timedOut })
-    })
-  })
-}
 
 interface ModeTally {
   runs: number
@@ -70,8 +42,8 @@ describe.each(availableBrokers())('worker threads with %s', (kind) => {
 
   test(`${ROUNDS} rounds of ${WORKERS} workers, terminated while connecting, connected and mid-traffic, beside a main-thread connection`, async () => {
     const spec = { host: broker.host, port: broker.port, rounds: ROUNDS, workers: WORKERS }
-    const run = await runNode([path.join(SUPPORT, 'stress-threads.js'), JSON.stringify(spec)], 60000)
-    const report = `code=${run.code} signal=${run.signal} timedOut=${run.timedOut}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`
+    const run = await runNode([path.join(SUPPORT, 'stress-threads.js'), JSON.stringify(spec)], 60000, ['--expose-gc'])
+    const report = describeRun(run)
     // No crash, no hang: the process printed its result and exited by itself.
     expect({ timedOut: run.timedOut, signal: run.signal, code: run.code, report }).toEqual({ timedOut: false, signal: null, code: 0, report })
     const result: ThreadsResult = JSON.parse(run.stdout.trim().split('\n').pop()!)
