@@ -111,4 +111,10 @@ export interface NativeStatistics {
   unackedOperationSize: number
 }
 
+/**
+ * Logs at `level` (aws-crt's io.LogLevel: 0 none ... 6 trace) and below;
+ * the JS wrapper checks the range.
+ */
+export declare function setLogLevel(level: number): void
+
 export declare function topicMatchesFilter(filter: string, topic: string): boolean

@@ -120,8 +120,13 @@ export declare namespace io {
   }
 
   /**
-   * Accepted for aws-crt compatibility. Logging of connection steps arrives in
-   * a later release; today this validates `level` and does nothing else.
+   * Turns on the engine's log on stderr for every connection of the process:
+   * at `INFO`, connection steps (each attempt and its endpoint, connected,
+   * link lost with the error, the wait before the next attempt); at `DEBUG`
+   * and `TRACE`, also every packet sent (→) and received (←) with its fields
+   * but never payload bytes (only their count) or the password. `NONE` turns
+   * it off. The environment variable `MQTT_NAPI_LOG` (none, error, info,
+   * debug, trace, or 0 to 6) does the same without code; this call wins.
    */
   function enable_logging(level: LogLevel): void;
 

@@ -117,6 +117,7 @@ function enable_logging(level) {
   if (!Number.isInteger(level) || level < LogLevel.NONE || level > LogLevel.TRACE) {
     throw new RangeError(`level must be a LogLevel from 0 (NONE) to 6 (TRACE) (got ${level})`)
   }
+  native.setLogLevel(level)
 }
 
 module.exports = {

@@ -16,13 +16,18 @@ export interface Run {
 }
 
 /**
- * Runs `node <nodeFlags> <args>` in the package root; kills it (and says so)
- * if it is still running after `limitMs`.
+ * Runs `node <nodeFlags> <args>` in the package root, with `env` added to
+ * this process's environment; kills it (and says so) if it is still running
+ * after `limitMs`.
  */
-export function runNode(args: string[], limitMs: number, nodeFlags: string[] = []): Promise<Run> {
+export function runNode(args: string[], limitMs: number, nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     const began = Date.now()
-    const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...nodeFlags, ...args], {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    })
     let stdout = ''
     let stderr = ''
     let timedOut = false

@@ -17,6 +17,7 @@ use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
 use super::inbox::Inbox;
+use super::log::{self, Level};
 use super::outgoing::Outgoing;
 use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
@@ -141,6 +142,10 @@ impl Driver {
         }
     }
 
+    fn client_id(&self) -> &str {
+        &self.session.options().client_id
+    }
+
     fn submit(&mut self, id: OperationId, request: Request) {
         self.taken.add(&request);
         self.session.submit(id, request, Instant::now().into_std());
@@ -186,8 +191,14 @@ impl Driver {
                 LinkEnd::Broken(error) => error,
             };
             if established {
+                log::step(Level::Info, self.client_id(), format!("link lost: {error}"));
                 self.events.push(ClientEvent::Interrupted(error));
             } else {
+                log::step(
+                    Level::Info,
+                    self.client_id(),
+                    format!("attempt failed: {error}"),
+                );
                 self.events.push(ClientEvent::ConnectionFailure(error));
                 if !reconnecting && !self.retry_first_connect {
                     return true;
@@ -198,7 +209,13 @@ impl Driver {
                 backoff.reset();
             }
             self.report();
-            match self.wait_before_reconnect(backoff.next_delay()).await {
+            let delay = backoff.next_delay();
+            log::step(
+                Level::Info,
+                self.client_id(),
+                format!("next attempt in {} ms", delay.as_millis()),
+            );
+            match self.wait_before_reconnect(delay).await {
                 Ok(()) => {
                     self.events.push(ClientEvent::Reconnecting);
                     self.report();
@@ -232,6 +249,12 @@ impl Driver {
             let turn = self.attempt.wrapping_sub(1) as usize % self.servers.len();
             (route.endpoint.host, route.endpoint.port) = self.servers[turn].clone();
         }
+        let endpoint = &route.endpoint;
+        let what = format!(
+            "attempt {} to {}:{}",
+            self.attempt, endpoint.host, endpoint.port
+        );
+        log::step(Level::Info, self.client_id(), what);
         let stream = self.while_taking_commands(transport::open(&route)).await?;
         let Some(websocket) = self.websocket else {
             return Ok(stream);
@@ -353,6 +376,7 @@ impl Driver {
         let end = loop {
             let now = Instant::now().into_std();
             while let Some(packet) = self.session.poll_transmit(now) {
+                log::packet(self.client_id(), "→", &packet);
                 if let Err(error) = outgoing.encode(&packet) {
                     // Requests are validated before they are queued: this is a bug guard.
                     let failure = Failure::ProtocolViolation(format!("cannot encode: {error}"));
@@ -481,6 +505,7 @@ impl Driver {
         loop {
             match protocol::decode(incoming, self.max_incoming_packet_size) {
                 Ok(Some(packet)) => {
+                    log::packet(self.client_id(), "←", &packet);
                     self.session.handle_packet(packet, now);
                     packets += 1;
                 }
@@ -497,6 +522,7 @@ impl Driver {
         while let Some(event) = self.session.poll_event() {
             match event {
                 Event::Connected { session_present } => {
+                    log::step(Level::Info, self.client_id(), "connected");
                     self.connack_accepted = true;
                     self.events
                         .push(ClientEvent::ConnectionSuccess { session_present });

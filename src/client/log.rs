@@ -1,0 +1,129 @@
+//! An opt-in debug log on stderr: connection steps, and packets described
+//! without payload bytes or passwords. Off until `MQTT_NAPI_LOG` (none,
+//! fatal, error, warn, info, debug, trace, or 0 to 6) or `set_level` asks;
+//! while off, a log call costs one atomic load.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Once;
+
+use crate::protocol::{Packet, Publish, QoS};
+
+/// aws-crt's `io.LogLevel` numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info = 4,
+    Debug = 5,
+}
+
+const NAMES: [&str; 7] = ["none", "fatal", "error", "warn", "info", "debug", "trace"];
+
+static LEVEL: AtomicU8 = AtomicU8::new(0);
+static FROM_ENVIRONMENT: Once = Once::new();
+
+/// Logs at `level` and below from now on (0 = none ... 6 = trace).
+pub fn set_level(level: u8) {
+    FROM_ENVIRONMENT.call_once(|| {});
+    LEVEL.store(level.min(6), Ordering::Relaxed);
+}
+
+fn enabled(level: Level) -> bool {
+    FROM_ENVIRONMENT.call_once(|| {
+        if let Ok(value) = std::env::var("MQTT_NAPI_LOG") {
+            let value = value.trim().to_ascii_lowercase();
+            let named = NAMES.iter().position(|name| *name == value);
+            if let Some(level) = named.or_else(|| value.parse::<usize>().ok()) {
+                LEVEL.store(level.min(6) as u8, Ordering::Relaxed);
+            }
+        }
+    });
+    LEVEL.load(Ordering::Relaxed) >= level as u8
+}
+
+/// A step of connection `client_id`'s life, at `level`.
+pub fn step(level: Level, client_id: &str, what: impl fmt::Display) {
+    if enabled(level) {
+        eprintln!("[mqtt-napi {}] {client_id}: {what}", NAMES[level as usize]);
+    }
+}
+
+/// A packet sent (`→`) or received (`←`) by `client_id`, at debug level.
+pub fn packet(client_id: &str, direction: &str, packet: &Packet) {
+    if enabled(Level::Debug) {
+        eprintln!(
+            "[mqtt-napi debug] {client_id}: {direction} {}",
+            Described(packet)
+        );
+    }
+}
+
+/// A packet for the log: every field but payload bytes and the password.
+struct Described<'a>(&'a Packet);
+
+impl fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Packet::Connect(c) => {
+                write!(
+                    f,
+                    "CONNECT client_id={:?} clean_session={} keep_alive={}",
+                    c.client_id, c.clean_session, c.keep_alive
+                )?;
+                if let Some(username) = &c.username {
+                    write!(f, " username={username:?}")?;
+                }
+                if c.password.is_some() {
+                    f.write_str(" password=<hidden>")?;
+                }
+                if let Some(will) = &c.will {
+                    write!(
+                        f,
+                        " will(topic={:?} qos={} {} bytes)",
+                        will.topic,
+                        will.qos as u8,
+                        will.payload.len()
+                    )?;
+                }
+                Ok(())
+            }
+            Packet::ConnAck(c) => write!(
+                f,
+                "CONNACK return_code={} session_present={}",
+                c.return_code, c.session_present
+            ),
+            Packet::Publish(p) => described_publish(f, p),
+            Packet::PubAck { packet_id } => write!(f, "PUBACK id={packet_id}"),
+            Packet::PubRec { packet_id } => write!(f, "PUBREC id={packet_id}"),
+            Packet::PubRel { packet_id } => write!(f, "PUBREL id={packet_id}"),
+            Packet::PubComp { packet_id } => write!(f, "PUBCOMP id={packet_id}"),
+            Packet::Subscribe(s) => {
+                let filters: Vec<_> = s
+                    .filters
+                    .iter()
+                    .map(|(t, q)| format!("{t:?}@{}", *q as u8))
+                    .collect();
+                write!(f, "SUBSCRIBE id={} {}", s.packet_id, filters.join(" "))
+            }
+            Packet::SubAck(s) => write!(f, "SUBACK id={} codes={:?}", s.packet_id, s.return_codes),
+            Packet::Unsubscribe(u) => write!(f, "UNSUBSCRIBE id={} {:?}", u.packet_id, u.filters),
+            Packet::UnsubAck { packet_id } => write!(f, "UNSUBACK id={packet_id}"),
+            Packet::PingReq => f.write_str("PINGREQ"),
+            Packet::PingResp => f.write_str("PINGRESP"),
+            Packet::Disconnect => f.write_str("DISCONNECT"),
+        }
+    }
+}
+
+fn described_publish(f: &mut fmt::Formatter<'_>, p: &Publish) -> fmt::Result {
+    write!(f, "PUBLISH topic={:?} qos={}", p.topic, p.qos as u8)?;
+    if p.qos != QoS::AtMostOnce {
+        write!(f, " id={}", p.packet_id)?;
+    }
+    write!(
+        f,
+        " retain={} dup={} payload={} bytes",
+        p.retain,
+        p.dup,
+        p.payload.len()
+    )
+}
