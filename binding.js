@@ -839,4 +839,5 @@ module.exports.NativeConnection = nativeBinding.NativeConnection
 module.exports.NativeTlsContext = nativeBinding.NativeTlsContext
 module.exports.errorCodeToName = nativeBinding.errorCodeToName
 module.exports.errorCodeToString = nativeBinding.errorCodeToString
+module.exports.setLogLevel = nativeBinding.setLogLevel
 module.exports.topicMatchesFilter = nativeBinding.topicMatchesFilter
