@@ -25,12 +25,10 @@ function checkOptions(opts) {
   }
 }
 
-/** `(opts?, callback?)` with the callback possibly in `opts`'s place, checked. */
-function optionsAndCallback(opts, callback) {
-  if (typeof opts === 'function') return [undefined, opts]
+/** `opts` and `callback` once a callback in `opts`'s place has moved over. */
+function checkOptionsAndCallback(opts, callback) {
   checkOptions(opts)
   checkCallback(callback)
-  return [opts ?? undefined, callback ?? undefined]
 }
 
 function checkTopicString(topic, name) {
@@ -64,4 +62,4 @@ function filtersOf(topicObject, opts) {
   return filters
 }
 
-module.exports = { describe, checkQos, checkCallback, checkOptions, optionsAndCallback, checkTopicString, filtersOf }
+module.exports = { describe, checkQos, checkOptionsAndCallback, checkTopicString, filtersOf }

@@ -5,7 +5,7 @@ const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
 const { ErrorWithReasonCode, connectionRefused, errorOf, inOptionTerms, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
-const { checkCallback, checkOptions, checkQos, checkTopicString, describe, filtersOf, optionsAndCallback } = require('./arguments')
+const { checkQos, checkTopicString, describe, filtersOf, checkOptionsAndCallback } = require('./arguments')
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
@@ -57,7 +57,11 @@ class MqttClient extends NativeClient {
   }
 
   publish(topic, message, opts, callback) {
-    ;[opts, callback] = optionsAndCallback(opts, callback)
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    checkOptionsAndCallback(opts, callback)
     const qos = opts?.qos ?? 0
     const retain = opts?.retain ?? false
     checkTopicString(topic, 'topic')
@@ -97,7 +101,11 @@ class MqttClient extends NativeClient {
   }
 
   subscribe(topicObject, opts, callback) {
-    ;[opts, callback] = optionsAndCallback(opts, callback)
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    checkOptionsAndCallback(opts, callback)
     const filters = filtersOf(topicObject, opts)
     const invalid = invalidTopicIn(filters.map((filter) => filter.topic))
     if (invalid !== undefined) {
@@ -117,7 +125,11 @@ class MqttClient extends NativeClient {
   }
 
   unsubscribe(topic, opts, callback) {
-    ;[opts, callback] = optionsAndCallback(opts, callback)
+    if (typeof opts === 'function') {
+      callback = opts
+      opts = undefined
+    }
+    checkOptionsAndCallback(opts, callback)
     const topics = typeof topic === 'string' ? [topic] : topic
     if (!Array.isArray(topics)) {
       throw new TypeError(`topic must be a string or an array of strings (got ${describe(topic)})`)
@@ -152,8 +164,7 @@ class MqttClient extends NativeClient {
       callback = callback || opts
       opts = undefined
     }
-    checkOptions(opts)
-    checkCallback(callback)
+    checkOptionsAndCallback(opts, callback)
     callback = callback ?? undefined
     if (this.disconnecting) {
       if (this._ending && callback) this._ending.callbacks.push(callback)

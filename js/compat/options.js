@@ -3,6 +3,7 @@ const net = require('net')
 const io = require('../io')
 const { toBytes } = require('../payload')
 const { checkWellFormed } = require('../checks')
+const { checkQos } = require('./arguments')
 
 /** The transports of MQTT.js's URL schemes. */
 const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
@@ -268,8 +269,7 @@ function will(options) {
   check(typeof will.topic === 'string', TypeError, `options.will.topic must be a string (got ${typeof will.topic})`)
   checkWellFormed(will.topic, 'options.will.topic')
   const qos = will.qos ?? 0
-  check(typeof qos === 'number', TypeError, `options.will.qos must be 0, 1 or 2 (got ${typeof qos})`)
-  check([0, 1, 2].includes(qos), RangeError, `options.will.qos must be 0, 1 or 2 (got ${qos})`)
+  checkQos(qos, 'options.will.qos')
   const retain = will.retain ?? false
   check(typeof retain === 'boolean', TypeError, `options.will.retain must be a boolean (got ${typeof retain})`)
   return { topic: will.topic, qos, payload: toBytes(will.payload ?? '', 'options.will.payload'), retain }
