@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the package as npm would ship it: `npm pack`, install the tarball
 # into an empty project (offline: it has no runtime dependencies), and run a
-# QoS 1 round trip with both APIs there against an embedded aedes broker
+# QoS 1 round trip with both APIs and the CLI there against an embedded aedes broker
 # (the repository's, found by absolute path: the app itself installs only
 # the tarball). Also fails if the tarball holds anything but what runs.
 set -euo pipefail
@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 echo "== packed $tarball"
 unexpected=$(tar -tzf "$work/$tarball" | sed 's|^package/||' |
-  grep -vE '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|js/.*\.js|mqtt-napi\..*\.node)$' || true)
+  grep -vE '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|(js|cli)/.*\.js|mqtt-napi\..*\.node)$' || true)
 if [ -n "$unexpected" ]; then
   echo "the tarball holds files that do not run:" >&2
   echo "$unexpected" >&2
@@ -26,6 +26,8 @@ npm init -y >/dev/null
 npm install --offline --no-audit --no-fund "$work/$tarball" >/dev/null
 cat > roundtrip.mjs <<'JS'
 import net from 'node:net'
+import { promisify } from 'node:util'
+import { execFile } from 'node:child_process'
 import mqttNapi, { mqtt, connectAsync } from 'mqtt-napi'
 
 const { Aedes } = await import(process.env.AEDES)
@@ -50,6 +52,11 @@ const mqttjsMessage = new Promise((resolve) => client.once('message', (_t, paylo
 await client.publishAsync('pack/mqttjs', 'MQTT.js round trip', { qos: 1 })
 console.log(await mqttjsMessage)
 await client.endAsync()
+
+// The command line, as `npx mqtt-napi` runs it
+const bin = (...args) => promisify(execFile)('node_modules/.bin/mqtt-napi', [...args, '-h', '127.0.0.1', '-p', String(port)])
+await bin('pub', '-t', 'pack/cli', '-m', 'CLI round trip', '-r', '-q', '1')
+process.stdout.write((await bin('sub', '-t', 'pack/cli', '-C', '1')).stdout)
 
 server.close()
 broker.close()
