@@ -1,30 +1,45 @@
 #!/usr/bin/env bash
-# Proves the package as npm would ship it: `npm pack`, install the tarball
-# into an empty project (offline: it has no runtime dependencies), and run a
-# QoS 1 round trip with both APIs and the CLI there against an embedded aedes broker
-# (the repository's, found by absolute path: the app itself installs only
-# the tarball). Also fails if the tarball holds anything but what runs.
+# Proves the package as npm would ship it, twice:
+# 1. `npm pack` of this checkout (the addon inside): installs offline into an
+#    empty project and works there;
+# 2. the release layout: the root package without the addon, plus the host's
+#    platform package from npm/ carrying it (an optionalDependency, as the
+#    registry would serve it): the loader finds the addon there.
+# "Works" is a QoS 1 round trip with both APIs and the CLI against an embedded
+# aedes broker (the repository's, by absolute path: the app installs only the
+# tarballs). Also fails if a tarball holds anything but what runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
-echo "== packed $tarball"
-unexpected=$(tar -tzf "$work/$tarball" | sed 's|^package/||' |
-  grep -vE '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|(js|cli)/.*\.js|mqtt-napi\..*\.node)$' || true)
-if [ -n "$unexpected" ]; then
-  echo "the tarball holds files that do not run:" >&2
-  echo "$unexpected" >&2
-  exit 1
-fi
+# Fails, listing them, if tarball $1 holds files outside the pattern $2.
+only_runtime_files() {
+  local unexpected
+  unexpected=$(tar -tzf "$1" | sed 's|^package/||' | grep -vE "$2" || true)
+  if [ -n "$unexpected" ]; then
+    echo "$(basename "$1") holds files that do not run:" >&2
+    echo "$unexpected" >&2
+    exit 1
+  fi
+}
 
-mkdir "$work/app"
-cd "$work/app"
-npm init -y >/dev/null
-npm install --offline --no-audit --no-fund "$work/$tarball" >/dev/null
-cat > roundtrip.mjs <<'JS'
+# Installs the tarballs offline into the new empty project $1 and runs the round trip there.
+install_and_run() {
+  local app=$1
+  shift
+  mkdir "$app"
+  (
+    cd "$app"
+    npm init -y >/dev/null
+    npm install --offline --no-audit --no-fund "$@" >/dev/null
+    cp "$work/roundtrip.mjs" .
+    AEDES="$repo/node_modules/aedes/aedes.js" node roundtrip.mjs
+  )
+}
+
+cat > "$work/roundtrip.mjs" <<'JS'
 import net from 'node:net'
 import { promisify } from 'node:util'
 import { execFile } from 'node:child_process'
@@ -61,5 +76,28 @@ process.stdout.write((await bin('sub', '-t', 'pack/cli', '-C', '1')).stdout)
 server.close()
 broker.close()
 JS
-AEDES="$repo/node_modules/aedes/aedes.js" node roundtrip.mjs
+
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+echo "== packed $tarball"
+only_runtime_files "$work/$tarball" '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|(js|cli)/.*\.js|mqtt-napi\..*\.node)$'
+install_and_run "$work/app" "$work/$tarball"
 echo "== the installed package works"
+
+addon=$(ls mqtt-napi.*.node)
+platform=${addon#mqtt-napi.}
+platform=${platform%.node}
+mkdir "$work/root" "$work/release"
+tar -xzf "$work/$tarball" -C "$work/root"
+rm "$work/root/package/$addon"
+root_tarball=$(cd "$work/root/package" && npm pack --ignore-scripts --silent --pack-destination "$work/release" | tail -n 1)
+cp -r "npm/$platform" "$work/platform"
+cp "$addon" "$work/platform/"
+platform_tarball=$(cd "$work/platform" && npm pack --silent --pack-destination "$work/release" | tail -n 1)
+only_runtime_files "$work/release/$platform_tarball" "^(README\.md|package\.json|${addon//./\\.})$"
+echo "== release layout: $root_tarball without the addon, $platform_tarball with it"
+install_and_run "$work/app-release" "$work/release/$root_tarball" "$work/release/$platform_tarball"
+if ls "$work/app-release/node_modules/mqtt-napi/"*.node >/dev/null 2>&1; then
+  echo "the release root package holds an addon" >&2
+  exit 1
+fi
+echo "== the release packages work: the addon loads from mqtt-napi-$platform"
