@@ -43,6 +43,13 @@ export declare class CrtError extends Error {
    * a server refused the WebSocket upgrade.
    */
   readonly http_status?: number;
+  /**
+   * Makes the error from what failed.
+   *
+   * @param error An error code (a number: `message`, `error_code` and
+   *   `error_name` come from it), an Error (its message is used) or any
+   *   other value (its string form is the message). Kept as {@link CrtError.error}.
+   */
   constructor(error: unknown);
 }
 
@@ -52,7 +59,7 @@ export declare namespace io {
   enum SocketType {
     /** A stream socket: TCP, or a Unix domain socket with `SocketDomain.LOCAL`. */
     STREAM = 0,
-    /** A datagram socket; MQTT cannot run over it and a connect fails with a RangeError. */
+    /** A datagram socket; MQTT cannot run over it, so `new_connection` throws a RangeError. */
     DGRAM = 1,
   }
 
@@ -72,6 +79,10 @@ export declare namespace io {
   /** Socket options for a connection; every argument is optional. */
   class SocketOptions {
     /**
+     * Makes socket options. Nothing is checked here: a connection made with
+     * them ({@link mqtt.MqttClient.new_connection}) checks every field and
+     * throws a TypeError or RangeError naming a bad one.
+     *
      * @param type `SocketType.STREAM` (default).
      * @param domain `SocketDomain.IPV6` (default; also reaches IPv4 addresses).
      * @param connect_timeout_ms How long a TCP connect may take, in ms (default 5000).
@@ -90,12 +101,22 @@ export declare namespace io {
       keep_alive_timeout_sec?: number,
       keep_alive_max_failed_probes?: number,
     );
+    /** The socket type: `SocketType.STREAM` (default); `DGRAM` cannot carry MQTT (RangeError). */
     type: SocketType;
+    /** The address family: `SocketDomain.IPV6` (default; also reaches IPv4 addresses). */
     domain: SocketDomain;
+    /** How long a TCP connect may take, in ms (default 5000; 0 also means 5000). */
     connect_timeout_ms: number;
+    /** Turn on TCP keepalive probes (default false). */
     keepalive: boolean;
+    /** Seconds between keepalive probes, 0 to 65535 (0 = OS default). */
     keep_alive_interval_sec: number;
+    /** Idle seconds before the first keepalive probe, 0 to 65535 (0 = OS default). */
     keep_alive_timeout_sec: number;
+    /**
+     * Probes that may fail before the link is declared dead, 0 to 255
+     * (0 = OS default).
+     */
     keep_alive_max_failed_probes: number;
   }
 
@@ -105,17 +126,31 @@ export declare namespace io {
    * keeps working.
    */
   class ClientBootstrap {
+    /** Makes a bootstrap; it holds nothing and starts nothing. */
     constructor();
   }
 
   /** Log levels for {@link enable_logging}. */
   enum LogLevel {
+    /** No log: the default, unless `MQTT_NAPI_LOG` says otherwise. */
     NONE = 0,
+    /** Accepted; the engine has no messages at this level, so nothing is logged. */
     FATAL = 1,
+    /** Accepted; the engine has no messages at this level, so nothing is logged. */
     ERROR = 2,
+    /** Accepted; the engine has no messages at this level, so nothing is logged. */
     WARN = 3,
+    /**
+     * Connection steps: each attempt and its endpoint, connected, link lost
+     * with the error, the wait before the next attempt.
+     */
     INFO = 4,
+    /**
+     * `INFO`, plus every packet sent and received with its fields (payloads
+     * only as a byte count; never the password).
+     */
     DEBUG = 5,
+    /** The same as `DEBUG`: the engine has no more detailed messages. */
     TRACE = 6,
   }
 
@@ -127,22 +162,43 @@ export declare namespace io {
    * but never payload bytes (only their count) or the password. `NONE` turns
    * it off. The environment variable `MQTT_NAPI_LOG` (none, error, info,
    * debug, trace, or 0 to 6) does the same without code; this call wins.
+   *
+   * @param level The most detailed level to log, from `NONE` (0) to `TRACE`
+   *   (6); a non-number is a TypeError, any other number a RangeError.
    */
   function enable_logging(level: LogLevel): void;
 
-  /** The text of an error code, e.g. "socket connection refused." */
+  /**
+   * The text of an error code, e.g. "socket connection refused."
+   *
+   * @param error_code An error code such as {@link CrtError.error_code}: an
+   *   integer from 0 to 4294967295 (a non-number is a TypeError, another
+   *   number a RangeError). An unknown code gives `Unknown error code <code>.`
+   */
   function error_code_to_string(error_code: number): string;
 
-  /** The symbolic name of an error code, e.g. "AWS_IO_SOCKET_CONNECTION_REFUSED". */
+  /**
+   * The symbolic name of an error code, e.g. "AWS_IO_SOCKET_CONNECTION_REFUSED".
+   *
+   * @param error_code An error code such as {@link CrtError.error_code}: an
+   *   integer from 0 to 4294967295 (a non-number is a TypeError, another
+   *   number a RangeError). An unknown code gives `UNKNOWN_ERROR_CODE_<code>`.
+   */
   function error_code_to_name(error_code: number): string;
 
   /** TLS protocol versions, as aws-crt numbers them. */
   enum TlsVersion {
+    /** SSL 3.0: never offered; as a minimum it means TLS 1.2 (mqtt-napi speaks TLS 1.2 and 1.3 only). */
     SSLv3 = 0,
+    /** TLS 1.0: never offered; as a minimum it means TLS 1.2. */
     TLSv1 = 1,
+    /** TLS 1.1: never offered; as a minimum it means TLS 1.2. */
     TLSv1_1 = 2,
+    /** TLS 1.2 or later. */
     TLSv1_2 = 3,
+    /** TLS 1.3 only. */
     TLSv1_3 = 4,
+    /** The default: TLS 1.2 or later. */
     Default = 128,
   }
 
@@ -152,6 +208,11 @@ export declare namespace io {
    * from it.
    */
   class TlsContextOptions {
+    /**
+     * Options with the defaults: the platform's trust store, no client
+     * certificate, no ALPN, `verify_peer` true, TLS 1.2 or later. Nothing is
+     * checked or read until a {@link ClientTlsContext} is made from them.
+     */
     constructor();
     /** The lowest TLS version accepted (default `TlsVersion.Default`: TLS 1.2). */
     min_tls_version: TlsVersion;
@@ -181,15 +242,44 @@ export declare namespace io {
      * Use only for tests against self-signed brokers.
      */
     verify_peer: boolean;
-    /** Trust the CAs in `ca_dirpath` and/or `ca_filepath` instead of the system's. */
+    /**
+     * Trust the CAs in `ca_dirpath` and/or `ca_filepath` instead of the system's.
+     *
+     * @param ca_dirpath Sets {@link TlsContextOptions.ca_dirpath}: a directory of PEM CA
+     *   certificates (undefined clears it).
+     * @param ca_filepath Sets {@link TlsContextOptions.ca_filepath}: a PEM file of CA
+     *   certificates (undefined clears it).
+     */
     override_default_trust_store_from_path(ca_dirpath?: string, ca_filepath?: string): void;
-    /** Trust the PEM CA certificates in `certificate_authority` instead of the system's. */
+    /**
+     * Trust the PEM CA certificates in `certificate_authority` instead of the system's.
+     *
+     * @param certificate_authority Sets {@link TlsContextOptions.certificate_authority}: one or
+     *   more PEM CA certificates, as text.
+     */
     override_default_trust_store(certificate_authority: string): void;
-    /** Mutual TLS with a PEM certificate chain file and a PEM key file. */
+    /**
+     * Mutual TLS with a PEM certificate chain file and a PEM key file.
+     *
+     * @param certificate_filepath Path of the PEM certificate chain.
+     * @param private_key_filepath Path of the PEM private key (PKCS#8,
+     *   PKCS#1 RSA or SEC1 EC).
+     */
     static create_client_with_mtls_from_path(certificate_filepath: string, private_key_filepath: string): TlsContextOptions;
-    /** Mutual TLS with a PEM certificate chain and key given as text. */
+    /**
+     * Mutual TLS with a PEM certificate chain and key given as text.
+     *
+     * @param certificate The PEM certificate chain.
+     * @param private_key The PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC).
+     */
     static create_client_with_mtls(certificate: string, private_key: string): TlsContextOptions;
-    /** Mutual TLS with a PKCS#12 file and its password. */
+    /**
+     * Mutual TLS with a PKCS#12 file and its password.
+     *
+     * @param pkcs12_filepath Path of the PKCS#12 file holding the client
+     *   certificate and key.
+     * @param pkcs12_password Its password.
+     */
     static create_client_with_mtls_pkcs12_from_path(pkcs12_filepath: string, pkcs12_password: string): TlsContextOptions;
   }
 
@@ -201,19 +291,34 @@ export declare namespace io {
    * bundled Mozilla roots where the platform has none).
    */
   class ClientTlsContext {
+    /**
+     * Builds the context, reading every file and checking every field now.
+     *
+     * @param options What to trust and present (default
+     *   `new TlsContextOptions()`). Not an object: a TypeError. A field of the
+     *   wrong type or out of range: a TypeError or RangeError naming it. A
+     *   file, key, certificate or password that does not work: an Error
+     *   naming the option.
+     */
     constructor(options?: TlsContextOptions);
   }
 
   /** A TLS context plus the server name and ALPN list for one connection (used for a TLS proxy). */
   class TlsConnectionOptions {
     /**
-     * @param tls_ctx The context.
+     * Pairs a context with a server name and an ALPN list.
+     *
+     * @param tls_ctx The context; anything but a {@link ClientTlsContext}
+     *   is a TypeError.
      * @param server_name SNI and certificate name (default: the host connected to).
      * @param alpn_list ALPN protocols (default: the context's).
      */
     constructor(tls_ctx: ClientTlsContext, server_name?: string, alpn_list?: string[]);
+    /** The context. */
     readonly tls_ctx: ClientTlsContext;
+    /** SNI and certificate name; undefined means the host connected to. */
     readonly server_name?: string;
+    /** ALPN protocols to offer; empty (the default) means the context's. */
     readonly alpn_list: string[];
   }
 }
@@ -222,14 +327,22 @@ export declare namespace io {
 export declare namespace http {
   /** How a proxy authenticates. */
   enum HttpProxyAuthenticationType {
+    /** No authentication (the default). */
     None = 0,
+    /**
+     * Basic authentication: `Proxy-Authorization: Basic ...` with
+     * `auth_username` and `auth_password` (a missing one counts as empty).
+     */
     Basic = 1,
   }
 
   /** How a proxy is used. MQTT always tunnels with `CONNECT`. */
   enum HttpProxyConnectionType {
+    /** aws-crt's legacy choice; accepted, and MQTT still tunnels with `CONNECT`. */
     Legacy = 0,
+    /** A forwarding proxy; accepted, and MQTT still tunnels with `CONNECT`. */
     Forwarding = 1,
+    /** A `CONNECT` tunnel: what MQTT always uses. */
     Tunneling = 2,
   }
 
@@ -241,6 +354,20 @@ export declare namespace http {
    * error carrying the HTTP status.
    */
   class HttpProxyOptions {
+    /**
+     * Describes the proxy. Nothing is checked here: a connection made with it
+     * ({@link mqtt.MqttClient.new_connection}) checks every field and throws a
+     * TypeError or RangeError naming a bad one.
+     *
+     * @param host_name The proxy's host name or IP address (not empty).
+     * @param port The proxy's port, an integer from 0 to 65535.
+     * @param auth_method How to authenticate (default `HttpProxyAuthenticationType.None`).
+     * @param auth_username User name for Basic authentication.
+     * @param auth_password Password for Basic authentication.
+     * @param tls_opts TLS to the proxy itself (default none: plain TCP to the proxy).
+     * @param connection_type Accepted (0 to 2) for aws-crt compatibility; MQTT
+     *   always tunnels with `CONNECT`.
+     */
     constructor(
       host_name: string,
       port: number,
@@ -250,43 +377,99 @@ export declare namespace http {
       tls_opts?: io.TlsConnectionOptions,
       connection_type?: HttpProxyConnectionType,
     );
+    /** The proxy's host name or IP address (not empty). */
     host_name: string;
+    /** The proxy's port, an integer from 0 to 65535. */
     port: number;
+    /** How to authenticate (default `HttpProxyAuthenticationType.None`). */
     auth_method: HttpProxyAuthenticationType;
+    /** User name for Basic authentication (used only with `Basic`). */
     auth_username?: string;
+    /** Password for Basic authentication (used only with `Basic`). */
     auth_password?: string;
+    /** TLS to the proxy itself; none means plain TCP to the proxy. */
     tls_opts?: io.TlsConnectionOptions;
+    /** Accepted (0 to 2) for aws-crt compatibility; MQTT always tunnels with `CONNECT`. */
     connection_type?: HttpProxyConnectionType;
   }
 
   /** An ordered list of HTTP headers (names compare case-insensitively). */
   class HttpHeaders implements Iterable<[string, string]> {
+    /**
+     * Makes a header list.
+     *
+     * @param headers `[name, value]` pairs, added in order (default none).
+     *   Not an iterable of pairs, a name that is not an HTTP token or a value
+     *   that is not a string or holds CR, LF or NUL: a TypeError.
+     */
     constructor(headers?: [string, string][]);
     /** Number of header lines. */
     readonly length: number;
-    /** The first value of `name`, or `default_value` (`''`) when absent. */
+    /**
+     * The first value of `name`, or `default_value` (`''`) when absent.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     * @param default_value What to return when there is no such header (default `''`).
+     */
     get(name: string, default_value?: string): string;
-    /** Every value of `name`. */
+    /**
+     * Every value of `name`.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     */
     get_values(name: string): string[];
-    /** Adds a header line. */
+    /**
+     * Adds a header line.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     * @param value The value (a string without CR, LF or NUL, else a TypeError).
+     */
     add(name: string, value: string): void;
-    /** Replaces every value of `name` with `value`. */
+    /**
+     * Replaces every value of `name` with `value`.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     * @param value The value (a string without CR, LF or NUL, else a TypeError).
+     */
     set(name: string, value: string): void;
-    /** Removes every line named `name`. */
+    /**
+     * Removes every line named `name`.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     */
     remove(name: string): void;
-    /** Removes the lines named `name` whose value is `value`. */
+    /**
+     * Removes the lines named `name` whose value is `value`.
+     *
+     * @param name The header name (an HTTP token, else a TypeError).
+     * @param value The value to remove (compared exactly).
+     */
     remove_value(name: string, value: string): void;
     /** Removes every line. */
     clear(): void;
+    /** The `[name, value]` lines, in order. */
     [Symbol.iterator](): Iterator<[string, string]>;
   }
 
   /** An HTTP request, as handed to `websocket_handshake_transform`. */
   class HttpRequest {
+    /**
+     * Makes a request.
+     *
+     * @param method The HTTP method, e.g. `GET` (a non-string is a TypeError).
+     * @param path The path and query, e.g. `/mqtt` (a non-string is a TypeError).
+     * @param headers The headers (default none; anything but an
+     *   {@link HttpHeaders} is a TypeError).
+     * @param body A body; the WebSocket upgrade request never sends one.
+     */
     constructor(method: string, path: string, headers?: HttpHeaders, body?: unknown);
+    /** The HTTP method (`GET` in the WebSocket upgrade request). */
     method: string;
+    /** The path and query (`/mqtt` in the WebSocket upgrade request). */
     path: string;
+    /** The header lines. */
     headers: HttpHeaders;
+    /** A body; not sent with the WebSocket upgrade request. */
     body?: unknown;
   }
 }
@@ -315,6 +498,13 @@ export declare namespace mqtt {
   /**
    * Receives a message. `payload` is an `ArrayBuffer` owned by the callback
    * (an empty one for a zero-length payload).
+   *
+   * @param topic The topic the message was published to.
+   * @param payload The payload bytes.
+   * @param dup The DUP flag: the broker may have sent this message before.
+   * @param qos The QoS the message was delivered with.
+   * @param retain The RETAIN flag: a retained message the broker sent
+   *   because of a new subscription.
    */
   type OnMessageCallback = (
     topic: string,
@@ -343,15 +533,23 @@ export declare namespace mqtt {
   /** The last will: published by the broker when the connection dies uncleanly. */
   class MqttWill {
     /**
+     * Makes a will. Nothing is checked here: a connection made with it
+     * ({@link MqttClient.new_connection}) throws a TypeError or RangeError
+     * naming a bad topic, qos or payload.
+     *
      * @param topic Topic to publish the will on (no wildcards).
      * @param qos QoS of the will message.
      * @param payload The will message (any {@link Payload}).
      * @param retain Whether the broker retains the will message (default false).
      */
     constructor(topic: string, qos: QoS, payload: Payload, retain?: boolean);
+    /** The topic the will is published on. */
     readonly topic: string;
+    /** The QoS of the will message. */
     readonly qos: QoS;
+    /** The will message. */
     readonly payload: Payload;
+    /** Whether the broker retains the will message. */
     readonly retain: boolean;
   }
 
@@ -500,6 +698,10 @@ export declare namespace mqtt {
      * non-number is a TypeError and a second call is ignored. A transform that
      * throws fails the attempt with its error; one that never calls `done`
      * fails it after the socket's connect timeout. Only with `use_websocket`.
+     *
+     * @param request The upgrade request of this attempt; change it in place.
+     * @param done Call it once the request is ready: `done()` or `done(0)`
+     *   sends it, `done(error_code)` fails the attempt with that code.
      */
     websocket_handshake_transform?: (request: http.HttpRequest, done: (error_code?: number) => void) => void;
     /** Connect through an HTTP proxy (a CONNECT tunnel). */
@@ -529,11 +731,19 @@ export declare namespace mqtt {
 
   /** Creates connections. */
   class MqttClient {
-    /** @param bootstrap Accepted for aws-crt compatibility; not needed. */
+    /**
+     * Makes a client. Anything but an {@link io.ClientBootstrap}, `undefined`
+     * or `null` as `bootstrap` is a TypeError.
+     *
+     * @param bootstrap Accepted for aws-crt compatibility; not needed.
+     */
     constructor(bootstrap?: io.ClientBootstrap);
     /**
      * Makes a connection object; nothing is sent until `connect()`. Throws a
      * TypeError or RangeError naming the field when `config` is invalid.
+     *
+     * @param config The connection's configuration, kept as
+     *   {@link MqttClientConnection.config}.
      */
     new_connection(config: MqttConnectionConfig): MqttClientConnection;
   }
@@ -555,17 +765,31 @@ export declare namespace mqtt {
    * running; one that was never connected, or was disconnected, does not.
    */
   class MqttClientConnection extends EventEmitter {
+    /** The name of the `connect` event: a `connect()` call succeeded. */
     static readonly CONNECT: 'connect';
+    /** The name of the `connection_success` event: the broker accepted a connection. */
     static readonly CONNECTION_SUCCESS: 'connection_success';
+    /** The name of the `connection_failure` event: an attempt failed. */
     static readonly CONNECTION_FAILURE: 'connection_failure';
+    /** The name of the `interrupt` event: an established link was lost. */
     static readonly INTERRUPT: 'interrupt';
+    /** The name of the `resume` event: a reconnect succeeded. */
     static readonly RESUME: 'resume';
+    /** The name of the `message` event: a message arrived. */
     static readonly MESSAGE: 'message';
+    /** The name of the `disconnect` event: a `disconnect()` call finished. */
     static readonly DISCONNECT: 'disconnect';
+    /** The name of the `closed` event: the connection is finished. */
     static readonly CLOSED: 'closed';
+    /** The name of the `error` event, which mqtt-napi never emits (see {@link on}). */
     static readonly ERROR: 'error';
 
-    /** Use `MqttClient.new_connection(config)`. */
+    /**
+     * Use `MqttClient.new_connection(config)`.
+     *
+     * @param client The client the connection belongs to.
+     * @param config As for {@link MqttClient.new_connection}, and checked the same way.
+     */
     constructor(client: MqttClient, config: MqttConnectionConfig);
 
     /** The configuration the connection was made with. */
@@ -587,6 +811,12 @@ export declare namespace mqtt {
      * PUBACK, QoS 2 on PUBCOMP. A topic with wildcards, an empty topic or a qos
      * outside 0..2 rejects with a TypeError/RangeError naming the argument.
      * QoS 1/2 publishes made before the connection is up wait for it.
+     *
+     * @param topic The topic (not empty, no wildcards).
+     * @param payload The message; see {@link Payload}.
+     * @param qos The QoS to publish with.
+     * @param retain Whether the broker retains the message (default false; a
+     *   non-boolean rejects with a TypeError).
      */
     publish(topic: string, payload: Payload, qos: QoS, retain?: boolean): Promise<MqttRequest>;
 
@@ -596,13 +826,28 @@ export declare namespace mqtt {
      * receives the messages matching this filter instead of the `message`
      * catch-all; subscribing the same filter again replaces it. It may fire
      * before the SUBACK arrives.
+     *
+     * @param topic The topic filter.
+     * @param qos The QoS asked for.
+     * @param on_message Receives the messages matching this filter (a
+     *   non-function rejects with a TypeError).
      */
     subscribe(topic: string, qos: QoS, on_message?: OnMessageCallback): Promise<MqttSubscribeRequest>;
 
-    /** Sets the catch-all handler for messages that no subscription callback took. */
+    /**
+     * Sets the catch-all handler for messages that no subscription callback took.
+     *
+     * @param callback The handler; it replaces the previous one. A
+     *   non-function throws a TypeError.
+     */
     on_message(callback: OnMessageCallback): void;
 
-    /** Unsubscribes a topic filter; resolves on UNSUBACK. */
+    /**
+     * Unsubscribes a topic filter; resolves on UNSUBACK.
+     *
+     * @param topic The topic filter, as subscribed; its `on_message` callback
+     *   is dropped on UNSUBACK.
+     */
     unsubscribe(topic: string): Promise<MqttRequest>;
 
     /**
@@ -617,15 +862,84 @@ export declare namespace mqtt {
     /** Same as {@link getOperationalStatistics}. */
     getQueueStatistics(): OperationalStatistics;
 
+    /**
+     * Listens to `connect`: a `connect()` call succeeded.
+     *
+     * @param event `'connect'`.
+     * @param listener Called with `session_present`: whether the broker
+     *   resumed a stored session.
+     */
     on(event: 'connect', listener: (session_present: boolean) => void): this;
+    /**
+     * Listens to `connection_success`: the broker accepted a connection (the
+     * first and each reconnect), before `connect` or `resume`.
+     *
+     * @param event `'connection_success'`.
+     * @param listener Called with an {@link OnConnectionSuccessResult}.
+     */
     on(event: 'connection_success', listener: (result: OnConnectionSuccessResult) => void): this;
+    /**
+     * Listens to `connection_failure`: an attempt failed (a first one, or a
+     * reconnect).
+     *
+     * @param event `'connection_failure'`.
+     * @param listener Called with an {@link OnConnectionFailedResult}, whose
+     *   `error` says why.
+     */
     on(event: 'connection_failure', listener: (result: OnConnectionFailedResult) => void): this;
+    /**
+     * Listens to `interrupt`: an established link was lost; reconnecting starts.
+     *
+     * @param event `'interrupt'`.
+     * @param listener Called with the {@link CrtError} that ended the link.
+     */
     on(event: 'interrupt', listener: (error: CrtError) => void): this;
+    /**
+     * Listens to `resume`: a reconnect succeeded.
+     *
+     * @param event `'resume'`.
+     * @param listener Called with the CONNACK return code (0) and whether the
+     *   broker resumed a stored session.
+     */
     on(event: 'resume', listener: (return_code: number, session_present: boolean) => void): this;
+    /**
+     * Listens to `message`: every message received, whether or not a
+     * subscription callback also takes it.
+     *
+     * @param event `'message'`.
+     * @param listener Called as an {@link OnMessageCallback}.
+     */
     on(event: 'message', listener: OnMessageCallback): this;
+    /**
+     * Listens to `disconnect`: a `disconnect()` call finished.
+     *
+     * @param event `'disconnect'`.
+     * @param listener Called without arguments.
+     */
     on(event: 'disconnect', listener: () => void): this;
+    /**
+     * Listens to `closed`: the connection is finished, after `disconnect`.
+     *
+     * @param event `'closed'`.
+     * @param listener Called with an empty {@link OnConnectionClosedResult}.
+     */
     on(event: 'closed', listener: (result: OnConnectionClosedResult) => void): this;
+    /**
+     * Listens to `error`, as aws-crt declares it. mqtt-napi reports failures
+     * through rejected promises, `connection_failure` and `interrupt`, and
+     * never emits `error`; a listener that does nothing is installed, as
+     * aws-crt does.
+     *
+     * @param event `'error'`.
+     * @param listener Would be called with a {@link CrtError}.
+     */
     on(event: 'error', listener: (error: CrtError) => void): this;
+    /**
+     * Listens to any other event, as EventEmitter does.
+     *
+     * @param event The event's name.
+     * @param listener Called with the arguments the event is emitted with.
+     */
     on(event: string | symbol, listener: (...args: any[]) => void): this;
   }
 
@@ -839,6 +1153,10 @@ export interface IClientOptions extends ISecureClientOptions {
    * A `username` or `password` the function sets in `client.options` (as
    * MQTT.js's README does to refresh a token) goes into this attempt's
    * CONNECT; other changes to `client.options` have no effect.
+   *
+   * @param url The URL about to be used, `protocol://host:port/path`.
+   * @param options The client's options ({@link MqttClient.options}).
+   * @param client The client.
    */
   transformWsUrl?: (url: string, options: IClientOptions, client: MqttClient) => string;
   /**
@@ -866,7 +1184,17 @@ export interface IClientOptions extends ISecureClientOptions {
    * settings: an entry `protocol` of another transport (`ws` among `mqtt`
    * entries, say) throws.
    */
-  servers?: Array<{ host: string; port: number; protocol?: BaseMqttProtocol }>;
+  servers?: Array<{
+    /** The broker's host name or IP address. */
+    host: string;
+    /** Its port (an entry without one uses the client's port). */
+    port: number;
+    /**
+     * Optional; if given, a protocol of the client's own transport (`ssl`
+     * among `mqtts` entries, say), else {@link connect} throws.
+     */
+    protocol?: BaseMqttProtocol
+  }>;
   /**
    * The MQTT protocol level (default 4, MQTT 3.1.1). **mqtt-napi accepts only
    * 4**: 3 (MQTT 3.1) and 5 (MQTT 5) are a RangeError. They are declared so
@@ -890,12 +1218,29 @@ export interface IClientOptions extends ISecureClientOptions {
    * a PINGREQ goes out only after `keepalive` seconds without an outgoing packet.
    */
   reschedulePings?: boolean;
-  /** @deprecated Not supported by mqtt-napi (it logs nothing through JavaScript): ignored, with a warning. */
+  /**
+   * @deprecated Not supported by mqtt-napi (it logs nothing through JavaScript): ignored, with a warning.
+   *
+   * @param args What MQTT.js would log; never called by mqtt-napi.
+   */
   log?: (...args: any[]) => void;
   /** @deprecated Not supported by mqtt-napi (one SUBSCRIBE carries every topic of a call): ignored, with a warning. */
   subscribeBatchSize?: number;
   /** **Ignored** by mqtt-napi: its timers are native. */
-  timerVariant?: 'auto' | 'worker' | 'native' | { set: (...args: any[]) => any; clear: (...args: any[]) => any };
+  timerVariant?: 'auto' | 'worker' | 'native' | {
+    /**
+     * MQTT.js's stand-in for `setInterval`; never called by mqtt-napi.
+     *
+     * @param args As for `setInterval`.
+     */
+    set: (...args: any[]) => any;
+    /**
+     * MQTT.js's stand-in for `clearInterval`; never called by mqtt-napi.
+     *
+     * @param args As for `clearInterval`.
+     */
+    clear: (...args: any[]) => any
+  };
   /** **Ignored** by mqtt-napi: packets are written natively. */
   writeCache?: boolean;
 
@@ -924,11 +1269,22 @@ export interface IClientOptions extends ISecureClientOptions {
   outgoingStore?: unknown;
   /** @deprecated Not supported by mqtt-napi (packet identifiers are chosen natively): setting it throws. */
   messageIdProvider?: unknown;
-  /** @deprecated Not supported by mqtt-napi (acknowledgements are sent natively): setting it throws. */
+  /**
+   * @deprecated Not supported by mqtt-napi (acknowledgements are sent natively): setting it throws.
+   *
+   * @param topic In MQTT.js, the received message's topic.
+   * @param message Its payload.
+   * @param packet Its PUBLISH packet.
+   * @param cb Called with an Error or a reason code for the acknowledgement.
+   */
   customHandleAcks?: (topic: string, message: Buffer, packet: any, cb: (error: Error | number, code?: number) => void) => void;
   /**
    * @deprecated Not supported by mqtt-napi (the WebSocket is native; use
    * {@link wsOptions} `headers` and {@link transformWsUrl}): setting it throws.
+   *
+   * @param url In MQTT.js, the WebSocket URL to open.
+   * @param websocketSubProtocols The WebSocket subprotocols to ask for.
+   * @param options The client's options.
    */
   createWebsocket?: (url: string, websocketSubProtocols: string[], options: IClientOptions) => any;
   /**
@@ -947,7 +1303,10 @@ export interface IClientPublishOptions {
   qos?: QoS;
   /** Ask the broker to retain the message (default `false`). */
   retain?: boolean;
-  /** The DUP flag (default `false`). */
+  /**
+   * Accepted for MQTT.js compatibility (must be a boolean) but not sent:
+   * mqtt-napi sets the DUP flag itself, on resends only.
+   */
   dup?: boolean;
 }
 
@@ -1045,6 +1404,7 @@ export interface IDisconnectPacket extends IPacket {
 /** The PUBREL that a QoS 2 publish's callback and `publishAsync` give, as MQTT.js's do. */
 export interface IPubrelPacket extends IPacket {
   cmd: 'pubrel';
+  /** Always 2: only QoS 2 has a PUBREL. */
   qos: 2;
   /** The publish's packet identifier. */
   messageId: number;
@@ -1063,17 +1423,35 @@ export type Packet = IConnackPacket | IPublishPacket | IPubrelPacket | IUnsuback
 export declare class ErrorWithReasonCode extends Error {
   /** The return (reason) code. */
   code: number;
+  /**
+   * Makes the error; its `name` is `'ErrorWithReasonCode'`.
+   *
+   * @param message The message.
+   * @param code The return (reason) code, kept as {@link ErrorWithReasonCode.code}.
+   */
   constructor(message: string, code: number);
 }
 
-/** Handles the `connect` event. */
+/**
+ * Handles the `connect` event.
+ *
+ * @param packet The broker's CONNACK.
+ */
 export type OnConnectCallback = (packet: IConnackPacket) => void;
 /**
  * Handles the `message` event: the topic, the payload (a Buffer; an empty one
  * for a zero-length payload) and the PUBLISH packet.
+ *
+ * @param topic The topic the message was published to.
+ * @param payload The payload.
+ * @param packet The PUBLISH packet (its `payload` is `payload`).
  */
 export type OnMessageCallback = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
-/** Handles the `error` event. */
+/**
+ * Handles the `error` event.
+ *
+ * @param error What failed; see {@link MqttClientEventCallbacks.error}.
+ */
 export type OnErrorCallback = (error: Error | ErrorWithReasonCode) => void;
 /** Handles the `close` event. */
 export type OnCloseCallback = () => void;
@@ -1083,6 +1461,9 @@ export type VoidCallback = () => void;
  * Completes a publish or an unsubscribe: with the error, or with no error
  * (`null`) and the packet: none for a QoS 0 publish, the PUBLISH sent for
  * QoS 1, the PUBREL for QoS 2 (as MQTT.js), the UNSUBACK for an unsubscribe.
+ *
+ * @param error The error, or `null` on success.
+ * @param packet On success, the packet described above.
  */
 export type PacketCallback = (error?: Error | ErrorWithReasonCode, packet?: Packet) => any;
 /**
@@ -1091,9 +1472,18 @@ export type PacketCallback = (error?: Error | ErrorWithReasonCode, packet?: Pack
  * refused, `ErrorWithReasonCode('Subscribe error: Unspecified error', 128)`
  * whose `packet` is the SUBACK, and `granted` says qos 128 for that filter
  * (MQTT.js 5 gives the requested qos there).
+ *
+ * @param err The error, or `null` on success.
+ * @param granted What was granted per filter, in order; given on success and
+ *   when the broker refused a filter.
+ * @param packet Never given by mqtt-napi: a refusal's SUBACK is `err.packet`.
  */
 export type ClientSubscribeCallback = (err: Error | null, granted?: ISubscriptionGrant[], packet?: ISubackPacket) => void;
-/** Completes `end()`. */
+/**
+ * Completes `end()`.
+ *
+ * @param error Never given by mqtt-napi: `end()` does not fail.
+ */
 export type DoneCallback = (error?: Error) => void;
 
 /** The events of {@link MqttClient} and their listeners. */
@@ -1179,6 +1569,13 @@ export declare class MqttClient extends EventEmitter {
    * connected, the publish waits (see {@link IClientOptions.queueQoSZero}).
    * A topic that is not a string, a payload that is neither a string nor a
    * Buffer, or a qos outside 0..2 throws.
+   *
+   * @param topic The topic (no wildcards).
+   * @param message The payload: a string (sent as UTF-8) or a Buffer.
+   * @param opts QoS, RETAIN and DUP; see {@link IClientPublishOptions}. A
+   *   function in its place is taken as `callback`.
+   * @param callback See {@link PacketCallback}. Without one, an error goes
+   *   to the `error` event.
    */
   publish(topic: string, message: string | Buffer): this;
   publish(topic: string, message: string | Buffer, callback?: PacketCallback): this;
@@ -1187,6 +1584,10 @@ export declare class MqttClient extends EventEmitter {
   /**
    * {@link publish} as a Promise: resolves `undefined` for QoS 0, the
    * PUBLISH packet for QoS 1 and the PUBREL for QoS 2; rejects with the error.
+   *
+   * @param topic As for {@link publish}.
+   * @param message As for {@link publish}.
+   * @param opts As for {@link publish}.
    */
   publishAsync(topic: string, message: string | Buffer): Promise<Packet | undefined>;
   publishAsync(topic: string, message: string | Buffer, opts?: IClientPublishOptions): Promise<Packet | undefined>;
@@ -1197,26 +1598,51 @@ export declare class MqttClient extends EventEmitter {
    * `callback` runs on SUBACK with what was granted; a filter the broker
    * refused (QoS 128) makes it an error (see {@link ClientSubscribeCallback});
    * an invalid filter calls back `Error('Invalid topic X')`.
+   *
+   * @param topicObject A topic filter, an array of filters, or an
+   *   {@link ISubscriptionMap} (a filter's own `qos` there wins over
+   *   `opts.qos`).
+   * @param opts The QoS of every filter that has none of its own (default
+   *   0). A function in its place is taken as `callback`.
+   * @param callback See {@link ClientSubscribeCallback}. Without one, an
+   *   error goes to the `error` event.
    */
   subscribe(topicObject: string | string[] | ISubscriptionMap): this;
   subscribe(topicObject: string | string[] | ISubscriptionMap, callback?: ClientSubscribeCallback): this;
   subscribe(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions): this;
   subscribe(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions, callback?: ClientSubscribeCallback): this;
 
-  /** {@link subscribe} as a Promise of what was granted; rejects if the broker refused a filter. */
+  /**
+   * {@link subscribe} as a Promise of what was granted; rejects if the broker refused a filter.
+   *
+   * @param topicObject As for {@link subscribe}.
+   * @param opts As for {@link subscribe}.
+   */
   subscribeAsync(topicObject: string | string[] | ISubscriptionMap): Promise<ISubscriptionGrant[]>;
   subscribeAsync(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions): Promise<ISubscriptionGrant[]>;
 
   /**
    * Unsubscribes from one or several topic filters; `callback` runs on
    * UNSUBACK with that packet. `opts` (MQTT 5 properties) is ignored.
+   *
+   * @param topic A topic filter or an array of them (anything else throws a
+   *   TypeError).
+   * @param opts MQTT 5 properties; ignored. A function in its place is
+   *   taken as `callback`.
+   * @param callback See {@link PacketCallback}. Without one, an error goes
+   *   to the `error` event.
    */
   unsubscribe(topic: string | string[]): this;
   unsubscribe(topic: string | string[], opts?: { properties?: Record<string, unknown> }): this;
   unsubscribe(topic: string | string[], callback?: PacketCallback): this;
   unsubscribe(topic: string | string[], opts?: { properties?: Record<string, unknown> }, callback?: PacketCallback): this;
 
-  /** {@link unsubscribe} as a Promise of the UNSUBACK packet. */
+  /**
+   * {@link unsubscribe} as a Promise of the UNSUBACK packet.
+   *
+   * @param topic As for {@link unsubscribe}.
+   * @param opts As for {@link unsubscribe}: ignored.
+   */
   unsubscribeAsync(topic: string | string[]): Promise<Packet | undefined>;
   unsubscribeAsync(topic: string | string[], opts?: { properties?: Record<string, unknown> }): Promise<Packet | undefined>;
 
@@ -1227,6 +1653,11 @@ export declare class MqttClient extends EventEmitter {
    * DISCONNECT, so the broker publishes the will. The `end` event and then
    * `cb` follow. Called again while ending, it only adds `cb`. `opts` (MQTT 5
    * DISCONNECT fields) is ignored.
+   *
+   * @param force Close at once, without DISCONNECT (default false).
+   * @param opts MQTT 5 DISCONNECT fields; ignored.
+   * @param cb Runs after the `end` event (at once when the client has
+   *   already ended).
    */
   end(cb?: DoneCallback): this;
   end(force?: boolean): this;
@@ -1234,7 +1665,12 @@ export declare class MqttClient extends EventEmitter {
   end(force?: boolean, cb?: DoneCallback): this;
   end(force?: boolean, opts?: Partial<IDisconnectPacket>, cb?: DoneCallback): this;
 
-  /** {@link end} as a Promise. */
+  /**
+   * {@link end} as a Promise.
+   *
+   * @param force As for {@link end}.
+   * @param opts As for {@link end}: ignored.
+   */
   endAsync(): Promise<void>;
   endAsync(force?: boolean): Promise<void>;
   endAsync(opts?: Partial<IDisconnectPacket>): Promise<void>;
@@ -1259,23 +1695,90 @@ export declare class MqttClient extends EventEmitter {
    * @deprecated Not supported by mqtt-napi, whose native engine owns the
    * outgoing queue: it throws an Error. Declared so that MQTT.js code calling
    * it compiles.
+   *
+   * @param messageId Not used: the call throws.
    */
   removeOutgoingMessage(messageId: number): this;
 
+  /**
+   * Adds `listener` for `event`. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener Called with the event's arguments.
+   */
   on<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   on<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * Adds `listener` for the next `event` only. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener Called with the event's arguments, then removed.
+   */
   once<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   once<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * The same as {@link on}. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener Called with the event's arguments.
+   */
   addListener<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   addListener<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * Adds `listener` for `event`, before the listeners already there. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener Called with the event's arguments.
+   */
   prependListener<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   prependListener<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * Adds `listener` for the next `event` only, before the listeners already there. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener Called with the event's arguments, then removed.
+   */
   prependOnceListener<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   prependOnceListener<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * Removes `listener` from `event`. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener The listener to remove.
+   */
   off<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   off<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * The same as {@link off}. The events of {@link MqttClientEventCallbacks} are typed;
+   * any other name is accepted, as EventEmitter accepts it.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param listener The listener to remove.
+   */
   removeListener<E extends keyof MqttClientEventCallbacks>(event: E, listener: MqttClientEventCallbacks[E]): this;
   removeListener<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, listener: (...args: any[]) => void): this;
+  /**
+   * Calls the listeners of `event` with `args`, as EventEmitter does;
+   * returns whether it had any. The events of
+   * {@link MqttClientEventCallbacks} are typed.
+   *
+   * @typeParam E The event's name.
+   * @param event The event's name.
+   * @param args The arguments the listeners are called with.
+   */
   emit<E extends keyof MqttClientEventCallbacks>(event: E, ...args: Parameters<MqttClientEventCallbacks[E]>): boolean;
   emit<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, ...args: any[]): boolean;
 }
@@ -1305,6 +1808,8 @@ export declare function connect(brokerUrl: string, opts?: IClientOptions): MqttC
  * `connect` event (or `end`, if it ends first); on its first `error` it ends
  * the client and rejects with that error.
  *
+ * @param brokerUrl As for {@link connect}.
+ * @param opts As for {@link connect}.
  * @param allowRetries `true` (the default): while the promise waits, a
  *   connection closed before its CONNACK is followed by reconnects as usual.
  *   `false`: the first `close` before a `connect` also ends the client and
