@@ -2,9 +2,10 @@
 # Proves the package as npm would ship it, twice:
 # 1. `npm pack` of this checkout (the addon inside): installs offline into an
 #    empty project and works there;
-# 2. the release layout: the root package without the addon, plus the host's
-#    platform package from npm/ carrying it (an optionalDependency, as the
-#    registry would serve it): the loader finds the addon there.
+# 2. the release layout: the root package without the addon but with the
+#    optionalDependencies `napi pre-publish` adds, plus the host's platform
+#    package from npm/ carrying the addon, as the registry would serve them:
+#    the loader finds the addon there.
 # "Works" is a QoS 1 round trip with both APIs and the CLI against an embedded
 # aedes broker (the repository's, by absolute path: the app installs only the
 # tarballs). Also fails if a tarball holds anything but what runs.
@@ -89,6 +90,14 @@ platform=${platform%.node}
 mkdir "$work/root" "$work/release"
 tar -xzf "$work/$tarball" -C "$work/root"
 rm "$work/root/package/$addon"
+# What `napi pre-publish` writes into the root package.json at release time.
+(cd "$work/root/package" && node -e '
+  const { parseTriple } = require(process.argv[1])
+  const pkg = require("./package.json")
+  pkg.optionalDependencies = Object.fromEntries(
+    pkg.napi.targets.map((t) => [`${pkg.name}-${parseTriple(t).platformArchABI}`, pkg.version]))
+  require("fs").writeFileSync("package.json", JSON.stringify(pkg, null, 2))
+' "$repo/node_modules/@napi-rs/cli")
 root_tarball=$(cd "$work/root/package" && npm pack --ignore-scripts --silent --pack-destination "$work/release" | tail -n 1)
 cp -r "npm/$platform" "$work/platform"
 cp "$addon" "$work/platform/"
@@ -96,6 +105,10 @@ platform_tarball=$(cd "$work/platform" && npm pack --silent --pack-destination "
 only_runtime_files "$work/release/$platform_tarball" "^(README\.md|package\.json|${addon//./\\.})$"
 echo "== release layout: $root_tarball without the addon, $platform_tarball with it"
 install_and_run "$work/app-release" "$work/release/$root_tarball" "$work/release/$platform_tarball"
+if ! grep -q "\"mqtt-napi-$platform\"" "$work/app-release/node_modules/mqtt-napi/package.json"; then
+  echo "the release root package does not list mqtt-napi-$platform in optionalDependencies" >&2
+  exit 1
+fi
 if ls "$work/app-release/node_modules/mqtt-napi/"*.node >/dev/null 2>&1; then
   echo "the release root package holds an addon" >&2
   exit 1
