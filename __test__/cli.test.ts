@@ -281,8 +281,8 @@ describe.each(availableBrokers())('transports, against %s', (kind: BrokerKind) =
     expect(unverified.stderr).toMatch(/^mqtt-napi sub: cannot connect to mqtts:\/\/127\.0\.0\.1:\d+\/?: .*certificate/i)
   })
 
-  test('--ws, and -L wss://... with --cafile', async () => {
+  test('--ws, and --url wss://... with --cafile', async () => {
     await roundTrip(['-h', '127.0.0.1', '-p', portOf('ws'), '--ws'])
-    await roundTrip(['-L', `wss://localhost:${portOf('wss')}/mqtt`, '--cafile', certs.caPath])
+    await roundTrip(['--url', `wss://localhost:${portOf('wss')}/mqtt`, '--cafile', certs.caPath])
   })
 })
