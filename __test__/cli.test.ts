@@ -200,6 +200,18 @@ describe.each(availableBrokers())('against %s', (kind: BrokerKind) => {
     expect(result.stderr).toContain('→ DISCONNECT')
   })
 
+  test('a reader that goes away (| head -1) ends sub quietly with exit code 0', async () => {
+    const topic = uniqueTopic('cli')
+    const sub = await subscribed([...at, '-t', topic])
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'first']), 0)
+    await sub.printed('first\n')
+    sub.child.stdout!.destroy()
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'second', '--repeat', '3']), 0)
+    const result = await sub.result
+    expectExit(result, 0)
+    expect(result.stderr).not.toMatch(/EPIPE|Error/)
+  })
+
   test('a refused connection, wrong credentials, a refused subscription and an invalid topic exit 1', async () => {
     const nobody = String(await freePort())
     const refused = await run(['pub', '-h', '127.0.0.1', '-p', nobody, '-t', 'a', '-m', 'x'])

@@ -148,4 +148,4 @@ function connectOptions(values, command) {
   return { url: brokerUrl(values), options }
 }
 
-module.exports = { UsageError, EXIT, CONNECTION_FLAGS, parseFlags, integerFlag, secondsFlag, qosFlag, connectOptions }
+module.exports = { UsageError, EXIT, parseFlags, integerFlag, secondsFlag, qosFlag, connectOptions }
