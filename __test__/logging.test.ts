@@ -6,6 +6,7 @@
 import path from 'path'
 import { Broker, startBroker } from './support/brokers'
 import { describeRun, runNode } from './support/node-process'
+import { withConnectProxy } from './support/proxies'
 
 const USER = 'logged-user'
 const PASSWORD = 's3cret-password'
@@ -53,4 +54,21 @@ test('off by default: nothing on stderr', async () => {
   const run = await roundTrip('off')
   expect(run.stdout).toBe('done\n')
   expect(run.stderr).toBe('')
+})
+
+test('a connection through a proxy names the proxy in its attempts', async () => {
+  await withConnectProxy({}, async (proxy) => {
+    const script = `
+      const { mqtt, http } = require('.')
+      const connection = new mqtt.MqttClient().new_connection({
+        client_id: 'logged-proxy', host_name: '127.0.0.1', port: ${broker.port}, clean_session: true,
+        username: '${USER}', password: '${PASSWORD}',
+        proxy_options: new http.HttpProxyOptions('127.0.0.1', ${proxy.port}),
+      })
+      connection.connect().then(() => connection.disconnect()).then(() => console.log('done'))`
+    const run = await runNode(['-e', script], 15000, [], { MQTT_NAPI_LOG: 'info' })
+    expect({ stdout: run.stdout, code: run.code, report: describeRun(run) }).toMatchObject({ stdout: 'done\n', code: 0 })
+    expect(run.stderr).toContain(`logged-proxy: attempt 1 to 127.0.0.1:${broker.port} via proxy 127.0.0.1:${proxy.port}\n`)
+    expect(proxy.requests.map((request) => request.line)).toEqual([`CONNECT 127.0.0.1:${broker.port} HTTP/1.1`])
+  })
 })

@@ -250,10 +250,13 @@ impl Driver {
             (route.endpoint.host, route.endpoint.port) = self.servers[turn].clone();
         }
         let endpoint = &route.endpoint;
-        let what = format!(
+        let mut what = format!(
             "attempt {} to {}:{}",
             self.attempt, endpoint.host, endpoint.port
         );
+        if let Some(proxy) = &route.proxy {
+            what += &format!(" via proxy {}:{}", proxy.host, proxy.port);
+        }
         log::step(Level::Info, self.client_id(), what);
         let stream = self.while_taking_commands(transport::open(&route)).await?;
         let Some(websocket) = self.websocket else {
