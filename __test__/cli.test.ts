@@ -234,7 +234,7 @@ describe.each(availableBrokers())('against %s', (kind: BrokerKind) => {
   })
 
   test('bench shows progress on stderr and the rates on stdout', async () => {
-    const result = await run([...['bench', ...at], '-C', '5000', '-q', '1', '-S', '100'])
+    const result = await run(['bench', ...at, '-C', '5000', '-q', '1', '-S', '100'])
     expectExit(result, 0)
     expect(result.stdout).toMatch(/^mqtt-napi bench: 5000 messages of 100 bytes at QoS 1 on 'mqtt-napi\/bench\/\d+'\n/)
     expect(result.stdout).toMatch(/^published 5000 in \d+\.\d\d s: [\d,]+ msg\/s$/m)

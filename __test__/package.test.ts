@@ -36,6 +36,7 @@ const REQUIRED_TARGETS = [
 ]
 const targets: string[] = pkg.napi.targets
 const platforms = parseTriples(targets)
+const platformPackage = (dir: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'npm', dir, 'package.json'), 'utf8'))
 
 test('napi builds for every platform users run on', () => {
   expect(targets).toEqual(expect.arrayContaining(REQUIRED_TARGETS))
@@ -48,7 +49,7 @@ test('npm/ has one package per target and nothing else', () => {
 
 test.each(platforms.map((p) => [p.platformArchABI, p] as const))('npm/%s ships the addon for its platform only', (dir, platform) => {
   const addon = `mqtt-napi.${dir}.node`
-  const platformPkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'npm', dir, 'package.json'), 'utf8'))
+  const platformPkg = platformPackage(dir)
   expect(platformPkg).toMatchObject({
     name: `mqtt-napi-${dir}`,
     version: pkg.version,
@@ -70,8 +71,7 @@ test('the platform packages become optionalDependencies at release, not before',
   expect(pkg.optionalDependencies).toBeUndefined()
   expect(pkg.dependencies).toBeUndefined()
   for (const { platformArchABI } of platforms) {
-    const platformPkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'npm', platformArchABI, 'package.json'), 'utf8'))
-    expect(platformPkg.name).toBe(`${pkg.name}-${platformArchABI}`)
+    expect(platformPackage(platformArchABI).name).toBe(`${pkg.name}-${platformArchABI}`)
   }
 })
 
