@@ -186,6 +186,13 @@ export declare namespace io {
    */
   function error_code_to_name(error_code: number): string;
 
+  /**
+   * Whether TLS can negotiate ALPN (as the AWS IoT samples ask before they
+   * set `x-amzn-mqtt-ca`): always `true`, since mqtt-napi's TLS (rustls) has
+   * ALPN on every platform.
+   */
+  function is_alpn_available(): boolean;
+
   /** TLS protocol versions, as aws-crt numbers them. */
   enum TlsVersion {
     /** SSL 3.0: never offered; as a minimum it means TLS 1.2 (mqtt-napi speaks TLS 1.2 and 1.3 only). */
@@ -711,6 +718,22 @@ export declare namespace mqtt {
      * checked are `host_name` (IP addresses work too).
      */
     tls_ctx?: io.ClientTlsContext;
+    /**
+     * aws-crt's switch for the SDK metrics it appends to the CONNECT user
+     * name. Accepted so that aws-crt code compiles and runs; a plain `mqtt`
+     * connection never changes the user name, whatever this says.
+     */
+    disable_metrics?: boolean;
+    /**
+     * aws-crt's SDK metrics. Accepted and not sent: a plain `mqtt`
+     * connection's user name is left as given.
+     */
+    metrics?: {
+      /** The name of the library reported. */
+      libraryName?: string;
+      /** Key and value pairs reported beside it. */
+      metadata?: [string, string][];
+    };
   }
 
   /**
@@ -1267,8 +1290,13 @@ export interface IClientOptions extends ISecureClientOptions {
    * store throws.
    */
   outgoingStore?: unknown;
-  /** @deprecated Not supported by mqtt-napi (packet identifiers are chosen natively): setting it throws. */
-  messageIdProvider?: unknown;
+  /**
+   * A {@link DefaultMessageIdProvider} or a {@link UniqueMessageIdProvider}.
+   * mqtt-napi's engine chooses packet identifiers itself and never reuses one
+   * still in flight (what `UniqueMessageIdProvider` promises), so either is
+   * accepted and not asked; a provider of another class throws a TypeError.
+   */
+  messageIdProvider?: IMessageIdProvider;
   /**
    * @deprecated Not supported by mqtt-napi (acknowledgements are sent natively): setting it throws.
    *
@@ -1335,10 +1363,28 @@ export interface ISubscriptionGrant {
   qos: QoS | 128;
 }
 
+/** The packet types, as MQTT.js names them. */
+export type PacketCmd =
+  | 'auth'
+  | 'connack'
+  | 'connect'
+  | 'disconnect'
+  | 'pingreq'
+  | 'pingresp'
+  | 'puback'
+  | 'pubcomp'
+  | 'publish'
+  | 'pubrel'
+  | 'pubrec'
+  | 'suback'
+  | 'subscribe'
+  | 'unsuback'
+  | 'unsubscribe';
+
 /** What every packet has. */
 export interface IPacket {
   /** The packet type. */
-  cmd: 'connack' | 'publish' | 'suback' | 'unsuback' | 'disconnect';
+  cmd: PacketCmd;
   /** The packet identifier, in the packets that have one. */
   messageId?: number;
 }
@@ -1543,6 +1589,9 @@ export declare class MqttClient extends EventEmitter {
    */
   private constructor();
 
+  /** mqtt-napi's version (MQTT.js gives its own there). */
+  static readonly VERSION: string;
+
   /** `true` from an accepted CONNACK until that connection is lost or closed. */
   connected: boolean;
   /** `true` from the loss of a connection (or a failed first attempt) until a reconnect succeeds or the client ends. */
@@ -1568,10 +1617,11 @@ export declare class MqttClient extends EventEmitter {
    * MQTT.js); or with an error. Made while not
    * connected, the publish waits (see {@link IClientOptions.queueQoSZero}).
    * A topic that is not a string, a payload that is neither a string nor a
-   * Buffer, or a qos outside 0..2 throws.
+   * Buffer (nor null or undefined), or a qos outside 0..2 throws.
    *
    * @param topic The topic (no wildcards).
-   * @param message The payload: a string (sent as UTF-8) or a Buffer.
+   * @param message The payload: a string (sent as UTF-8) or a Buffer; `null`
+   *   and `undefined` (from JavaScript) send an empty payload, as in MQTT.js.
    * @param opts QoS, RETAIN and DUP; see {@link IClientPublishOptions}. A
    *   function in its place is taken as `callback`.
    * @param callback See {@link PacketCallback}. Without one, an error goes
@@ -1781,6 +1831,57 @@ export declare class MqttClient extends EventEmitter {
    */
   emit<E extends keyof MqttClientEventCallbacks>(event: E, ...args: Parameters<MqttClientEventCallbacks[E]>): boolean;
   emit<E extends string | symbol>(event: E extends keyof MqttClientEventCallbacks ? never : E, ...args: any[]): boolean;
+}
+
+/** What MQTT.js asks of a message id provider. */
+export interface IMessageIdProvider {
+  /** The next packet identifier, or null when none is free. */
+  allocate(): number | null;
+  /** The identifier `allocate` returned last. */
+  getLastAllocated(): number | null | undefined;
+  /** Marks `num` as in use; false if it already was. */
+  register(num: number): boolean;
+  /** Marks `num` as free again. */
+  deregister(num: number): void;
+  /** Frees every identifier. */
+  clear(): void;
+}
+
+/**
+ * MQTT.js's default provider: identifiers in turn from a random start. For
+ * {@link IClientOptions.messageIdProvider}, where the engine's own choice
+ * stands in for it.
+ */
+export declare class DefaultMessageIdProvider implements IMessageIdProvider {
+  constructor();
+  /** The next identifier, 1 after 65535. */
+  allocate(): number;
+  /** The identifier `allocate` returned last. */
+  getLastAllocated(): number | undefined;
+  /** Always true: this provider does not track identifiers. */
+  register(num: number): boolean;
+  /** Does nothing: this provider does not track identifiers. */
+  deregister(num: number): void;
+  /** Does nothing. */
+  clear(): void;
+}
+
+/**
+ * MQTT.js's provider that never hands out an identifier in use: what
+ * mqtt-napi's engine always does. For {@link IClientOptions.messageIdProvider}.
+ */
+export declare class UniqueMessageIdProvider implements IMessageIdProvider {
+  constructor();
+  /** The lowest free identifier, or null when all 65535 are in use. */
+  allocate(): number | null;
+  /** The identifier `allocate` returned last. */
+  getLastAllocated(): number | undefined;
+  /** Marks `num` as in use; false if it already was. */
+  register(num: number): boolean;
+  /** Marks `num` as free again. */
+  deregister(num: number): void;
+  /** Frees every identifier. */
+  clear(): void;
 }
 
 /** The same class as {@link MqttClient} (MQTT.js's older name). */

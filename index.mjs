@@ -1,4 +1,16 @@
 import mqttNapi from './index.js'
 
-export const { mqtt, io, http, CrtError, connect, connectAsync, MqttClient, Client, ErrorWithReasonCode } = mqttNapi
+export const {
+  mqtt,
+  io,
+  http,
+  CrtError,
+  connect,
+  connectAsync,
+  MqttClient,
+  Client,
+  ErrorWithReasonCode,
+  DefaultMessageIdProvider,
+  UniqueMessageIdProvider,
+} = mqttNapi
 export default mqttNapi

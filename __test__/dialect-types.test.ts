@@ -12,9 +12,7 @@
  *
  * Nothing here connects: no function of the application region is called.
  */
-import * as fs from 'fs'
-import * as path from 'path'
-import * as ts from 'typescript'
+import { applicationRegion, typeErrors } from './support/typecheck'
 
 // #region application
 import mqtt from '../index'
@@ -34,6 +32,8 @@ import {
   OnMessageCallback,
   ClientSubscribeCallback,
   PacketCallback,
+  UniqueMessageIdProvider,
+  DefaultMessageIdProvider,
 } from '../index'
 
 function tlsOptions(ca: Buffer, cert: string, key: Buffer): IClientOptions {
@@ -61,7 +61,14 @@ function tlsOptions(ca: Buffer, cert: string, key: Buffer): IClientOptions {
     protocolId: 'MQTT',
     protocolVersion: 4,
     manualConnect: true,
+    messageIdProvider: new UniqueMessageIdProvider(),
   }
+}
+
+function messageIds(): void {
+  const defaults = new DefaultMessageIdProvider()
+  const first: number | null = defaults.allocate()
+  console.log(first, defaults.getLastAllocated(), mqtt.MqttClient.VERSION)
 }
 
 /** ws options kept in an interface of the application's own. */
@@ -250,54 +257,7 @@ function extensions(): void {
   console.log(cls, crtQos, options)
 }
 
-/**
- * The application region of this file, its imports pointing at `library`;
- * blank lines stand for what precedes it, so line numbers are this file's.
- */
-function applicationSource(library: string): string {
-  const source = fs.readFileSync(__filename, 'utf8')
-  const match = /(^[\s\S]*\/\/ #region application\n)([\s\S]*?)\/\/ #endregion application/.exec(source)
-  if (!match) throw new Error('the application region is missing')
-  const parts = match[2].split("'../index'")
-  if (parts.length !== 3) throw new Error('the application region must import from ../index twice')
-  return '\n'.repeat(match[1].split('\n').length - 1) + parts.join(JSON.stringify(library))
-}
-
-const root = path.resolve(__dirname, '..')
-const appFile = path.join(__dirname, '__dialect_application__.ts')
-const sourceFiles = new Map<string, ts.SourceFile | undefined>()
-
-function compilerOptions(): ts.CompilerOptions {
-  const config = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile)
-  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'))
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
-  return { ...parsed.options, types: ['node'], noEmit: true }
-}
-
-/** Type errors of `text` compiled as a file of __test__, as `line N: message` strings. */
-function typeErrors(text: string): string[] {
-  const options = compilerOptions()
-  const host = ts.createCompilerHost(options, true)
-  const getSourceFile = host.getSourceFile.bind(host)
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    if (fileName === appFile) return ts.createSourceFile(fileName, text, languageVersion, true)
-    if (!sourceFiles.has(fileName)) sourceFiles.set(fileName, getSourceFile(fileName, languageVersion, onError, shouldCreate))
-    return sourceFiles.get(fileName)
-  }
-  const fileExists = host.fileExists.bind(host)
-  host.fileExists = (fileName) => fileName === appFile || fileExists(fileName)
-  const readFile = host.readFile.bind(host)
-  host.readFile = (fileName) => (fileName === appFile ? text : readFile(fileName))
-
-  const program = ts.createProgram({ rootNames: [appFile], options, host })
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')
-    if (!diagnostic.file || diagnostic.start === undefined) return message
-    const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start)
-    const where = diagnostic.file.fileName === appFile ? `line ${line + 1}` : `${diagnostic.file.fileName}:${line + 1}`
-    return `${where}: ${message}`
-  })
-}
+const applicationSource = (library: string) => applicationRegion(__filename, library)
 
 describe('MQTT.js dialect types', () => {
   test('the application code compiles against mqtt-napi and, unchanged, against MQTT.js', () => {
@@ -332,7 +292,7 @@ describe('MQTT.js dialect types', () => {
   })
 
   test('the functions that hold the checks exist (none is called)', () => {
-    const checked = [tlsOptions, websocketOptions, subscriber, subscriptions, publisher, lifecycle, received, misuse, extensions]
+    const checked = [tlsOptions, messageIds, websocketOptions, subscriber, subscriptions, publisher, lifecycle, received, misuse, extensions]
     expect(checked.every((fn) => typeof fn === 'function')).toBe(true)
   })
 })

@@ -120,7 +120,13 @@ function enable_logging(level) {
   native.setLogLevel(level)
 }
 
+/** ALPN works on every platform: TLS is rustls, not the system's library. */
+function is_alpn_available() {
+  return true
+}
+
 module.exports = {
+  is_alpn_available,
   SocketType,
   SocketDomain,
   SocketOptions,

@@ -11,6 +11,7 @@ const PUBLISH = 0
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 const SUBACK_FAILURE = 0x80
+const EMPTY_MESSAGE = Buffer.alloc(0)
 
 /** The outcome of `call(done)`, a Node-style call, as a promise; what it throws rejects. */
 function promised(call) {
@@ -42,6 +43,8 @@ class MqttClient extends NativeClient {
     this._ending = undefined
     this._endWhenIdle = false
     this._afterEnd = undefined
+    /** Filters asked for, and their QoS: MQTT.js's `_resubscribeTopics`. */
+    this._subscribed = new Map()
     if (!options.manualConnect) this.connect()
   }
 
@@ -65,8 +68,10 @@ class MqttClient extends NativeClient {
     const qos = opts?.qos ?? 0
     const retain = opts?.retain ?? false
     checkTopicString(topic, 'topic')
+    // MQTT.js sends null and undefined as an empty payload.
+    message ??= EMPTY_MESSAGE
     if (typeof message !== 'string' && !ArrayBuffer.isView(message)) {
-      throw new TypeError(`message must be a string or a Buffer (got ${describe(message)})`)
+      throw new TypeError(`message must be a string, a Buffer, null or undefined (got ${describe(message)})`)
     }
     checkQos(qos, 'options.qos')
     if (typeof retain !== 'boolean') throw new TypeError(`options.retain must be a boolean (got ${describe(retain)})`)
@@ -113,11 +118,30 @@ class MqttClient extends NativeClient {
       return this
     }
     if (this._refuseWhileEnding(callback)) return this
-    const topics = filters.map((filter) => filter.topic)
-    this._submit(SUBSCRIBE, callback, filters, (id) =>
-      this._native.subscribe(id, topics, filters.map((filter) => filter.qos)),
-    )
+    const wanted = this._notYetGranted(filters, topicObject?.resubscribe === true)
+    if (wanted.length === 0) {
+      callback?.(null, [])
+      return this
+    }
+    const topics = wanted.map((filter) => filter.topic)
+    const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._native.subscribe(id, topics, wanted.map((filter) => filter.qos)))
+    if (sent && this._remembersSubscriptions()) for (const { topic, qos } of wanted) this._subscribed.set(topic, qos)
     return this
+  }
+
+  /**
+   * MQTT.js's rule: a filter already subscribed to at this QoS or higher
+   * (since the client started, and not unsubscribed) is not asked for again,
+   * unless the `resubscribe` key of a subscription map says so.
+   */
+  _notYetGranted(filters, resubscribe) {
+    if (resubscribe) return filters
+    return filters.filter(({ topic, qos }) => !(this._subscribed.get(topic) >= qos))
+  }
+
+  /** MQTT.js remembers subscriptions only when it would restore them. */
+  _remembersSubscriptions() {
+    return this.options.resubscribe !== false && this.options.reconnectPeriod > 0
   }
 
   subscribeAsync(topicObject, opts) {
@@ -142,6 +166,7 @@ class MqttClient extends NativeClient {
     }
     if (this._refuseWhileEnding(callback)) return this
     this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._native.unsubscribe(id, topics))
+    for (const t of topics) this._subscribed.delete(t)
     return this
   }
 
@@ -207,7 +232,10 @@ class MqttClient extends NativeClient {
     throw new Error('removeOutgoingMessage is not supported by mqtt-napi: the native engine owns the outgoing queue')
   }
 
-  /** Hands an operation to the native side; what it rejects goes to `callback`. */
+  /**
+   * Hands an operation to the native side; what it rejects goes to
+   * `callback`. Says whether the operation was taken.
+   */
   _submit(kind, callback, filters, send) {
     const id = this._takeId()
     try {
@@ -215,10 +243,11 @@ class MqttClient extends NativeClient {
     } catch (error) {
       this._returnId(id)
       this._failLater(callback, error)
-      return
+      return false
     }
     this._inFlight++
     this._pending(id, { kind, callback, filters })
+    return true
   }
 
   /** MQTT.js's answer to an operation after end(): an error, never a send. */
@@ -278,7 +307,7 @@ class MqttClient extends NativeClient {
     if (packetId !== 0) this._lastMessageId = packetId
     try {
       if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION))
-      else if (kind === SUBSCRIBE) this._subscribed(operation, packetId, records.slice(codesAt, codesAt + codeCount))
+      else if (kind === SUBSCRIBE) this._granted(operation, packetId, records.slice(codesAt, codesAt + codeCount))
       else if (callback) callback(null, this._resultOf(operation, packetId))
     } catch (error) {
       failures.push(error)
@@ -300,8 +329,9 @@ class MqttClient extends NativeClient {
    * A SUBACK: `granted` per filter, 128 where refused; any refusal makes the
    * call an error carrying the SUBACK, as in MQTT.js.
    */
-  _subscribed({ callback, filters }, packetId, codes) {
+  _granted({ callback, filters }, packetId, codes) {
     const granted = filters.map(({ topic }, i) => ({ topic, qos: codes[i] ?? SUBACK_FAILURE }))
+    for (const { topic, qos } of granted) if (qos === SUBACK_FAILURE) this._subscribed.delete(topic)
     if (!granted.some(({ qos }) => qos === SUBACK_FAILURE)) {
       callback?.(null, granted)
       return
@@ -439,5 +469,8 @@ class MqttClient extends NativeClient {
     this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
   }
 }
+
+/** MQTT.js's `MqttClient.VERSION`: here, mqtt-napi's version. */
+MqttClient.VERSION = require('../../package.json').version
 
 module.exports = { MqttClient }

@@ -2,6 +2,7 @@
 const { MqttClient } = require('./client')
 const { ErrorWithReasonCode } = require('./errors')
 const { resolveOptions } = require('./options')
+const { DefaultMessageIdProvider, UniqueMessageIdProvider } = require('./message-ids')
 
 /**
  * MQTT.js's `connect(brokerUrl?, options?)`: a client that connects at once
@@ -42,4 +43,12 @@ function connectAsync(brokerUrl, opts, allowRetries = true) {
   })
 }
 
-module.exports = { connect, connectAsync, MqttClient, Client: MqttClient, ErrorWithReasonCode }
+module.exports = {
+  connect,
+  connectAsync,
+  MqttClient,
+  Client: MqttClient,
+  ErrorWithReasonCode,
+  DefaultMessageIdProvider,
+  UniqueMessageIdProvider,
+}

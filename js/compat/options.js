@@ -4,6 +4,7 @@ const io = require('../io')
 const { toBytes } = require('../payload')
 const { checkWellFormed } = require('../checks')
 const { checkQos } = require('./arguments')
+const { checkMessageIdProvider } = require('./message-ids')
 
 /** The transports of MQTT.js's URL schemes. */
 const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
@@ -36,18 +37,37 @@ const SUPPORTED = new Set([
   'clientId', 'clean', 'keepalive', 'reconnectPeriod', 'reconnectPeriodMax', 'connectTimeout',
   'username', 'password', 'will', 'ca', 'cert', 'key', 'rejectUnauthorized', 'ALPNProtocols',
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
-  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError',
+  'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError', 'messageIdProvider',
   // mqtt-napi's own limits (README, "Limits").
   'receiveBufferBytes', 'maxIncomingPacketBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
   'reschedulePings', 'writeCache', 'timerVariant',
 ])
 
+/**
+ * Every option MQTT.js 5 reads: its client options, and Node's TLS and socket
+ * options, which it hands to `tls.connect`. A key outside this list (such as
+ * what MQTT.js's own CLI passes: `_`, `stdin`, `help`) MQTT.js ignores, and
+ * so does mqtt-napi, without a word.
+ */
+const KNOWN_TO_MQTTJS = new Set([
+  ...SUPPORTED,
+  'authPacket', 'autoAssignTopicAlias', 'autoUseTopicAlias', 'binary', 'browserBufferSize', 'browserBufferTimeout',
+  'caPaths', 'certPath', 'keyPath', 'createWebsocket', 'customHandleAcks', 'encoding', 'forceNativeWebSocket',
+  'incomingStore', 'outgoingStore', 'log', 'my', 'objectMode', 'properties', 'socksProxy', 'socksTimeout',
+  'subscribeBatchSize', 'topicAliasMaximum',
+  // Node's tls.connect and net.connect options.
+  'pfx', 'passphrase', 'ciphers', 'ecdhCurve', 'dhparam', 'secureProtocol', 'secureOptions', 'honorCipherOrder',
+  'sessionIdContext', 'minVersion', 'maxVersion', 'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
+  'clientCertEngine', 'crl', 'ticketKeys', 'sessionTimeout', 'checkServerIdentity', 'session', 'pskCallback',
+  'enableTrace', 'secureContext', 'requestOCSP', 'highWaterMark', 'lookup', 'family', 'hints', 'localAddress',
+  'localPort', 'timeout', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'allowHalfOpen', 'signal',
+])
+
 /** Options whose absence would change what the application relies on. */
 const REJECTED = {
   incomingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
   outgoingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
-  messageIdProvider: 'packet ids are chosen by the native engine',
   customHandleAcks: 'acknowledgements are sent by the native engine',
   createWebsocket: 'the WebSocket is opened by the native engine (use wsOptions.headers or transformWsUrl)',
   socksProxy: 'SOCKS proxies are not supported',
@@ -161,7 +181,14 @@ function resolveOptions(brokerUrl, opts) {
     `"+unix" works with mqtt and tcp only (got ${options.protocol}+unix)`,
   )
   if (options.clean === false && !options.clientId) throw new Error('Missing clientId for unclean clients')
+  // MQTT.js keeps a URL's path for WebSockets and Unix sockets only.
+  if (!options.unixSocket && !TRANSPORTS[options.protocol].startsWith('ws')) delete options.path
   options = { ...DEFAULTS, ...options }
+  // What MQTT.js's stream builders fill in as they connect.
+  options.hostname ||= options.host || 'localhost'
+  if (options.port === undefined || options.port === null || options.port === 0) {
+    options.port = DEFAULT_PORTS[TRANSPORTS[options.protocol]]
+  }
   options.clientId ??= `mqttjs_${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}`
   options.queueQoSZero ??= true
   checkOptions(options)
@@ -173,8 +200,9 @@ function checkOptions(options) {
     if (REJECTED[name] !== undefined && options[name] !== undefined && options[name] !== null) {
       throw new Error(`options.${name} is not supported by mqtt-napi: ${REJECTED[name]}`)
     }
-    if (!SUPPORTED.has(name) && options[name] !== undefined) warnIgnored(name)
+    if (KNOWN_TO_MQTTJS.has(name) && !SUPPORTED.has(name) && options[name] !== undefined) warnIgnored(name)
   }
+  checkMessageIdProvider(options.messageIdProvider)
   check(
     options.protocolVersion === 4,
     RangeError,
@@ -275,19 +303,27 @@ function will(options) {
   return { topic: will.topic, qos, payload: toBytes(will.payload ?? '', 'options.will.payload'), retain }
 }
 
-/** `options.servers` as host and port pairs; each on the options' transport. */
+const isTls = (transport) => transport === 'tls' || transport === 'wss'
+const isWebsocket = (transport) => transport === 'ws' || transport === 'wss'
+
+/**
+ * `options.servers` as the native config's: each with its own transport
+ * (`protocol`, else options.protocol's), all over WebSockets or none.
+ */
 function servers(options, port) {
   if (options.servers === undefined || options.servers === null) return undefined
   check(Array.isArray(options.servers), TypeError, 'options.servers must be an array of { host, port }')
   return options.servers.map((server, i) => {
     check(server !== null && typeof server === 'object', TypeError, `options.servers[${i}] must be { host, port }`)
     check(typeof server.host === 'string', TypeError, `options.servers[${i}].host must be a string`)
+    const transport = server.protocol === undefined ? transportOf(options) : TRANSPORTS[server.protocol]
+    check(transport !== undefined, Error, `options.servers[${i}].protocol must be mqtt, tcp, mqtts, ssl, tls, ws or wss (got ${server.protocol})`)
     check(
-      server.protocol === undefined || TRANSPORTS[server.protocol] === transportOf(options),
+      isWebsocket(transport) === isWebsocket(transportOf(options)),
       Error,
-      `options.servers[${i}].protocol must use the same transport as options.protocol (${options.protocol})`,
+      `options.servers[${i}].protocol must be a WebSocket one (ws, wss) exactly when options.protocol (${options.protocol}) is`,
     )
-    return { host_name: server.host, port: server.port ?? port }
+    return { host_name: server.host, port: server.port ?? port, use_tls: isTls(transport) }
   })
 }
 
@@ -297,6 +333,12 @@ function servers(options, port) {
  * events itself, so this is never called.
  */
 function upgradeRequestsComeToTheClient() {}
+
+/** Whether the broker, or any of `options.servers`, takes TLS. */
+function wantsTls(options) {
+  const protocols = [options.protocol, ...(Array.isArray(options.servers) ? options.servers.map((server) => server?.protocol) : [])]
+  return protocols.some((protocol) => isTls(TRANSPORTS[protocol]))
+}
 
 /** The native connection's config for `options`. */
 function nativeConfig(options) {
@@ -331,9 +373,9 @@ function nativeConfig(options) {
     retry_first_connect: options.reconnectPeriod > 0,
     reconnect_min_sec: options.reconnectPeriod / 1000,
     reconnect_max_sec: reconnectMax / 1000,
-    tls_ctx: transport === 'tls' || transport === 'wss' ? tlsContext(options) : undefined,
+    tls_ctx: wantsTls(options) ? tlsContext(options) : undefined,
     tls_server_name: options.servername,
-    use_websocket: transport === 'ws' || transport === 'wss',
+    use_websocket: isWebsocket(transport),
     websocket_handshake_transform: upgradeRequestsComeToTheClient,
   }
 }

@@ -23,7 +23,7 @@ use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
     Backlog, ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode,
-    EventSink, ReconnectDelays, WebsocketOptions,
+    EventSink, ReconnectDelays, Server, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read at first: an idle link holds little.
@@ -74,7 +74,7 @@ pub(super) struct Driver {
     websocket: Option<WebsocketOptions>,
     reconnect_delays: ReconnectDelays,
     retry_first_connect: bool,
-    servers: Vec<(String, u16)>,
+    servers: Vec<Server>,
     /// Counts attempts, so a late answer from a websocket transform is not
     /// taken for a later attempt's.
     attempt: u32,
@@ -247,7 +247,11 @@ impl Driver {
         let mut route = self.route.clone();
         if !self.servers.is_empty() {
             let turn = self.attempt.wrapping_sub(1) as usize % self.servers.len();
-            (route.endpoint.host, route.endpoint.port) = self.servers[turn].clone();
+            let server = &self.servers[turn];
+            (route.endpoint.host, route.endpoint.port) = (server.host.clone(), server.port);
+            if server.tls == Some(false) {
+                route.tls = None;
+            }
         }
         let endpoint = &route.endpoint;
         let mut what = format!(

@@ -42,9 +42,19 @@ pub struct ConnectionOptions {
     pub websocket: Option<WebsocketOptions>,
     /// A failed first attempt is retried with backoff like a reconnect.
     pub retry_first_connect: bool,
-    /// Host and port of each attempt in turn, in place of the route's
-    /// (MQTT.js's `servers`); empty keeps the route's.
-    pub servers: Vec<(String, u16)>,
+    /// The broker of each attempt in turn, in place of the route's
+    /// endpoint (MQTT.js's `servers`); empty keeps the route's.
+    pub servers: Vec<Server>,
+}
+
+/// One broker of `ConnectionOptions::servers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    /// Whether this broker takes TLS (the route's context); `None` follows
+    /// the route.
+    pub tls: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,9 @@ use bytes::Bytes;
 use napi::bindgen_prelude::{ClassInstance, Object, Unknown};
 use napi::{JsValue, ValueType};
 
-use crate::client::{ConnectionOptions, ReconnectDelays, WebsocketOptions, MAX_PACKET_SIZE};
+use crate::client::{
+    ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, MAX_PACKET_SIZE,
+};
 use crate::protocol::{validate_topic_name, LastWill, QoS};
 use crate::session::{QueueLimit, SessionOptions};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive, TlsContext};
@@ -214,8 +216,9 @@ fn tls_context(fields: &Fields<'_, '_>, field: &str) -> Checked<Option<TlsContex
     }
 }
 
-/// `[{ host_name, port }]`: the endpoint of each attempt in turn.
-fn servers(fields: &Fields<'_, '_>) -> Checked<Vec<(String, u16)>> {
+/// `[{ host_name, port, use_tls? }]`: the broker of each attempt in turn;
+/// `use_tls: false` leaves out the connection's TLS for that broker.
+fn servers(fields: &Fields<'_, '_>) -> Checked<Vec<Server>> {
     let Some(value) = fields.get("servers")? else {
         return Ok(Vec::new());
     };
@@ -232,8 +235,11 @@ fn servers(fields: &Fields<'_, '_>) -> Checked<Vec<(String, u16)>> {
         }
         let server: Object<'_> = unsafe { item.cast() }?;
         let server = Fields::new(&server, format!("{name}[{i}]"));
-        let host = server.string("host_name")?;
-        servers.push((host, server.integer("port", 0.0, 65535.0)? as u16));
+        servers.push(Server {
+            host: server.string("host_name")?,
+            port: server.integer("port", 0.0, 65535.0)? as u16,
+            tls: server.optional_bool("use_tls")?,
+        });
     }
     Ok(servers)
 }

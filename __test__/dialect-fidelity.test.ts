@@ -1,0 +1,133 @@
+/**
+ * Drop-in fidelity of the MQTT.js dialect: patterns from real MQTT.js
+ * programs and from MQTT.js's own tests that must behave as they do with
+ * MQTT.js. Each behaviour runs with MQTT.js itself and with mqtt-napi.
+ */
+import fs from 'fs'
+import mqtt from 'mqtt'
+import * as mqttNapi from '../index'
+import { availableBrokers, startBroker, Broker, startTransportBroker, TransportBroker } from './support/brokers'
+import { makeCerts, removeCerts } from './support/certs'
+import { callbackOf, connected, dialects, endAllClients, IClientOptions, nextMessage, refusedPort, track, urlOf } from './support/dialect'
+import { startHostileBroker, HostileBroker, Type, filtersOf } from './support/hostile-broker'
+import { uniqueTopic, within } from './support/helpers'
+
+const kinds = availableBrokers()
+const certs = makeCerts()
+const ca = fs.readFileSync(certs.caPath)
+
+afterEach(endAllClients)
+afterAll(removeCerts)
+
+/** Each dialect's own message id providers. */
+const providers = {
+  'MQTT.js': { Unique: mqtt.UniqueMessageIdProvider, Default: mqtt.DefaultMessageIdProvider },
+  'mqtt-napi': { Unique: mqttNapi.UniqueMessageIdProvider, Default: mqttNapi.DefaultMessageIdProvider },
+}
+
+describe.each(kinds)('with %s', (kind) => {
+  let broker: Broker
+  beforeAll(async () => {
+    broker = await startBroker(kind)
+  }, 30000)
+  afterAll(async () => {
+    await broker?.stop()
+  })
+
+  describe.each(dialects)('$name', (dialect) => {
+    test.each([
+      ['null', null],
+      ['undefined', undefined],
+    ])('publish(topic, %s) sends an empty payload', async (_, message) => {
+      const { client } = await connected(dialect, urlOf(broker))
+      const topic = uniqueTopic('empty')
+      await within(client.subscribeAsync(topic, { qos: 1 }), 5000, 'subscribe')
+      const arrived = nextMessage(client, topic)
+      const [error] = await callbackOf<[Error | undefined]>((cb) => client.publish(topic, message as unknown as string, { qos: 1 }, cb))
+      expect(error ?? null).toBeNull()
+      expect((await arrived).payload).toEqual(Buffer.alloc(0))
+    })
+
+    test.each(['Unique', 'Default'] as const)('messageIdProvider: new %sMessageIdProvider() is accepted; QoS 1 and 2 round trips work', async (which) => {
+      const messageIdProvider = new providers[dialect.name][which]()
+      const { client } = await connected(dialect, urlOf(broker), { messageIdProvider } as IClientOptions)
+      const topic = uniqueTopic('ids')
+      await within(client.subscribeAsync(topic, { qos: 2 }), 5000, 'subscribe')
+      for (const qos of [1, 2] as const) {
+        const arrived = nextMessage(client, topic)
+        const packet = await within(client.publishAsync(topic, `at ${qos}`, { qos }), 5000, 'publish')
+        expect(packet?.messageId).toEqual(expect.any(Number))
+        expect((await arrived).payload.toString()).toBe(`at ${qos}`)
+      }
+    })
+
+    test('client.options: hostname and port filled in and path left out for an mqtt:// URL, as MQTT.js', async () => {
+      const { client } = await connected(dialect, `${urlOf(broker)}/ignored`)
+      expect(client.options.hostname).toBe('127.0.0.1')
+      expect(client.options.port).toBe(broker.port)
+      expect(client.options.path).toBeUndefined()
+    })
+
+    test('MqttClient.VERSION is a version string', () => {
+      const Client = (dialect.name === 'MQTT.js' ? mqtt.MqttClient : mqttNapi.MqttClient) as unknown as { VERSION: unknown }
+      expect(Client.VERSION).toMatch(/^\d+\.\d+\.\d+/)
+    })
+  })
+})
+
+describe('subscribing again to a filter already granted', () => {
+  let broker: HostileBroker
+  beforeEach(async () => {
+    broker = await startHostileBroker([])
+  })
+  afterEach(async () => {
+    await broker?.close()
+  })
+  const subscribesSent = () => broker.peers.flatMap((peer) => peer.received.filter((p) => p.type === Type.SUBSCRIBE).map(filtersOf))
+
+  describe.each(dialects)('$name', (dialect) => {
+    test('at the same (or a lower) QoS calls back an empty granted list and sends nothing; a higher QoS, or after unsubscribe, is sent', async () => {
+      const { client } = await connected(dialect, urlOf(broker))
+      const ask = (topic: string | Record<string, { qos: 0 | 1 | 2 }>, qos: 0 | 1 | 2) =>
+        callbackOf<[Error | null, unknown]>((cb) => client.subscribe(topic, { qos }, cb)).then((args) => args.slice(0, 2))
+      expect(await ask('a/b', 1)).toEqual([null, [{ topic: 'a/b', qos: 1 }]])
+      expect(await ask('a/b', 1)).toEqual([null, []])
+      expect(await ask('a/b', 0)).toEqual([null, []])
+      expect(await ask('a/b', 2)).toEqual([null, [{ topic: 'a/b', qos: 2 }]])
+      await within(client.unsubscribeAsync('a/b'), 5000, 'unsubscribe')
+      expect(await ask('a/b', 2)).toEqual([null, [{ topic: 'a/b', qos: 2 }]])
+      expect(await ask({ 'a/b': { qos: 2 }, resubscribe: true } as never, 2)).toEqual([null, [{ topic: 'a/b', qos: 2 }]])
+      expect(subscribesSent()).toEqual([[['a/b', 1]], [['a/b', 2]], [['a/b', 2]], [['a/b', 2]]])
+    })
+  })
+})
+
+describe('a servers list that mixes ws and wss', () => {
+  let broker: TransportBroker
+  beforeAll(async () => {
+    broker = await startTransportBroker('aedes', certs)
+  }, 30000)
+  afterAll(async () => {
+    await broker?.stop()
+  })
+
+  describe.each(dialects)('$name', (dialect) => {
+    test.each([
+      ['ws', 'wss'],
+      ['wss', 'ws'],
+    ] as const)('protocol %s, then a server over %s: the second server connects', async (first, second) => {
+      const refused = await refusedPort()
+      const servers = [
+        { host: '127.0.0.1', port: refused, protocol: first },
+        { host: '127.0.0.1', port: broker.listeners[second]!.port, protocol: second },
+      ]
+      const client = track(dialect.connect({ protocol: first, servers, ca, reconnectPeriod: 100 } as IClientOptions))
+      await within(new Promise((resolve) => client.once('connect', resolve)), 10000, 'connect')
+      const topic = uniqueTopic('servers')
+      await within(client.subscribeAsync(topic, { qos: 1 }), 5000, 'subscribe')
+      const arrived = nextMessage(client, topic)
+      await within(client.publishAsync(topic, 'over ' + second, { qos: 1 }), 5000, 'publish')
+      expect((await arrived).payload.toString()).toBe('over ' + second)
+    })
+  })
+})
