@@ -535,6 +535,7 @@ impl Driver {
                         .push(ClientEvent::ConnectionSuccess { session_present });
                 }
                 Event::Fatal(failure) => fatal = Some(failure),
+                Event::Note(text) => log::step(Level::Info, self.client_id(), text),
                 Event::Message(publish) => self.events.push(ClientEvent::Message(publish)),
                 Event::Completed {
                     id,

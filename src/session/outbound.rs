@@ -183,10 +183,24 @@ impl Session {
         }
     }
 
+    /// PUBACK completes a QoS 1 publish; for a QoS 2 one it is a broker that
+    /// downgrades QoS 2 to 1 (RabbitMQ does): delivered at QoS 1, complete.
     pub(super) fn handle_puback(&mut self, packet_id: u16) {
+        let downgraded = matches!(
+            self.in_flight.get(&packet_id),
+            Some(InFlight {
+                awaiting: Awaiting::PubRec(_),
+                ..
+            })
+        );
+        if downgraded {
+            self.events.push_back(Event::Note(format!(
+                "the broker answered the QoS 2 publish {packet_id} with PUBACK: delivered at QoS 1"
+            )));
+        }
         self.complete_if(
             packet_id,
-            |a| matches!(a, Awaiting::PubAck(_)),
+            |a| matches!(a, Awaiting::PubAck(_) | Awaiting::PubRec(_)),
             || Outcome::Published,
         );
     }

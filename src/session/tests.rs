@@ -311,6 +311,27 @@ fn qos2_publish_goes_through_pubrec_pubrel_pubcomp() {
 }
 
 #[test]
+fn qos2_publish_answered_with_puback_completes_as_delivered_at_qos1() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    session.submit(1, publish_request(QoS::ExactlyOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    session.handle_packet(Packet::PubAck { packet_id }, now);
+    let note = format!(
+        "the broker answered the QoS 2 publish {packet_id} with PUBACK: delivered at QoS 1"
+    );
+    assert_eq!(
+        drain_events(&mut session),
+        vec![
+            Event::Note(note),
+            completed(1, packet_id, Outcome::Published)
+        ]
+    );
+    assert!(drain_transmit(&mut session, now).is_empty());
+    assert_eq!(session.statistics(), Statistics::default());
+}
+
+#[test]
 fn inbound_qos1_is_acknowledged_and_delivered() {
     let now = Instant::now();
     let mut session = connected(options(), now);

@@ -144,6 +144,8 @@ pub enum Event {
         packet_id: u16,
         outcome: Outcome,
     },
+    /// Something the broker did that is allowed but worth a line in the log.
+    Note(String),
 }
 
 /// Counts and sizes of operations that have not completed, as
