@@ -218,3 +218,126 @@ export function removeCerts(): void {
   if (cached) fs.rmSync(cached.dir, { recursive: true, force: true })
   cached = undefined
 }
+
+/**
+ * Certificates for how far trust reaches (made by `makeTrustCerts`):
+ * self-signed server certificates that are their own CA, and an X.509 v1
+ * client certificate.
+ */
+export interface TrustCerts {
+  /**
+   * A self-signed server certificate that is its own CA (basicConstraints
+   * CA:TRUE), for DNS:localhost and IP:127.0.0.1, as home and development
+   * brokers run: given as the CA, it is the whole chain. PEM file and text.
+   */
+  selfSignedCert: string
+  selfSignedPem: string
+  /** Its RSA key, shared by the two variants below. */
+  selfSignedKey: string
+  /** The same kind of certificate for DNS:localhost only (so 127.0.0.1 does not match it). */
+  localhostOnlyCert: string
+  localhostOnlyPem: string
+  /** The same kind of certificate (localhost, 127.0.0.1), expired in 2020. */
+  expiredSelfSignedCert: string
+  expiredSelfSignedPem: string
+  /**
+   * An X.509 v1 client certificate signed by the test CA (`openssl x509 -req`
+   * without extensions, as older openssl made by default and MQTT.js's own
+   * test certificates are), its PKCS#8 key, and a PKCS#12 bundle of both
+   * (password `p12Password` of `makeCerts`).
+   */
+  v1ClientCert: string
+  v1ClientKey: string
+  v1ClientP12: string
+  /** `openssl x509 -text` of the v1 client certificate. */
+  v1ClientText: string
+}
+
+const TRUST_CONFIG = `
+[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = unused
+[ self_signed_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature, keyEncipherment
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+[ self_signed_ca_localhost ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature, keyEncipherment
+subjectAltName = DNS:localhost
+subjectKeyIdentifier = hash
+[ ca ]
+default_ca = trust_ca
+[ trust_ca ]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any_policy
+unique_subject = no
+copy_extensions = none
+[ any_policy ]
+commonName = supplied
+`
+
+let trustCached: TrustCerts | undefined
+
+/**
+ * Makes (once per test file, in `certs.dir`/trust, so `removeCerts` deletes
+ * them too) the certificates of `TrustCerts`; the v1 client certificate is
+ * signed by `certs`' test CA.
+ */
+export function makeTrustCerts(certs: Certs = makeCerts()): TrustCerts {
+  if (trustCached && fs.existsSync(trustCached.selfSignedCert)) return trustCached
+  const dir = path.join(certs.dir, 'trust')
+  fs.mkdirSync(dir, { recursive: true })
+  const run = (...args: string[]) => openssl(args, dir)
+  const at = (name: string) => path.join(dir, name)
+  const serial = () => '0x' + crypto.randomBytes(8).toString('hex')
+  fs.writeFileSync(at('trust.cnf'), TRUST_CONFIG)
+  fs.writeFileSync(at('index.txt'), '')
+  fs.writeFileSync(at('serial'), crypto.randomBytes(8).toString('hex').toUpperCase() + '\n')
+
+  run('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'self-signed.key')
+  const selfSigned = (extensions: string, out: string) =>
+    run('req', '-x509', '-new', '-config', 'trust.cnf', '-key', 'self-signed.key', '-out', out, '-days', '3',
+      '-subj', '/CN=localhost', '-extensions', extensions, '-sha256', '-set_serial', serial())
+  selfSigned('self_signed_ca', 'self-signed.pem')
+  selfSigned('self_signed_ca_localhost', 'localhost-only.pem')
+  // Expired: `openssl ca -selfsign` takes explicit dates (openssl 3.0's x509 and req do not).
+  run('req', '-new', '-config', 'trust.cnf', '-key', 'self-signed.key', '-subj', '/CN=localhost', '-out', 'expired.csr')
+  run('ca', '-batch', '-selfsign', '-config', 'trust.cnf', '-keyfile', 'self-signed.key', '-in', 'expired.csr',
+    '-out', 'expired-self-signed.pem', '-notext', '-startdate', '20200101000000Z', '-enddate', '20200201000000Z',
+    '-extfile', 'trust.cnf', '-extensions', 'self_signed_ca')
+
+  run('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'v1-client.key')
+  run('req', '-new', '-config', 'trust.cnf', '-key', 'v1-client.key', '-subj', '/CN=mqtt-napi-v1-client',
+    '-out', 'v1-client.csr')
+  // No -extfile: openssl then makes a version 1 certificate.
+  run('x509', '-req', '-in', 'v1-client.csr', '-CA', certs.caPath, '-CAkey', path.join(certs.dir, 'ca.key'),
+    '-set_serial', serial(), '-days', '2', '-sha256', '-out', 'v1-client.pem')
+  run('pkcs12', '-export', '-in', 'v1-client.pem', '-inkey', 'v1-client.key', '-out', 'v1-client.p12',
+    '-passout', `pass:${certs.p12Password}`, '-name', 'mqtt-napi-v1-client')
+  const v1ClientText = run('x509', '-in', 'v1-client.pem', '-noout', '-text')
+  if (!/Version: 1 \(0x0\)/.test(v1ClientText)) throw new Error(`v1-client.pem is not X.509 v1:\n${v1ClientText}`)
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.key')) fs.chmodSync(at(f), 0o600)
+
+  const read = (name: string) => fs.readFileSync(at(name), 'utf8')
+  trustCached = {
+    selfSignedCert: at('self-signed.pem'),
+    selfSignedPem: read('self-signed.pem'),
+    selfSignedKey: at('self-signed.key'),
+    localhostOnlyCert: at('localhost-only.pem'),
+    localhostOnlyPem: read('localhost-only.pem'),
+    expiredSelfSignedCert: at('expired-self-signed.pem'),
+    expiredSelfSignedPem: read('expired-self-signed.pem'),
+    v1ClientCert: at('v1-client.pem'),
+    v1ClientKey: at('v1-client.key'),
+    v1ClientP12: at('v1-client.p12'),
+    v1ClientText,
+  }
+  return trustCached
+}

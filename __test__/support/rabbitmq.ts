@@ -10,13 +10,10 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { freePort, waitForPort } from './ports'
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { rabbitmqPath } = require('./rabbitmq-path') as { rabbitmqPath: () => string | undefined }
 
-const SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
-
-/** The RabbitMQ server script, if the package is installed. */
-export function rabbitmqPath(): string | undefined {
-  return fs.existsSync(SERVER) ? SERVER : undefined
-}
+export { rabbitmqPath }
 
 export interface RabbitMq {
   kind: 'rabbitmq'
