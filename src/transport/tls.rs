@@ -5,16 +5,24 @@
 use std::fs;
 use std::io;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{verify_server_name, ResolvesClientCert, WebPkiServerVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    CertificateError, ClientConfig, DigitallySignedStruct, InconsistentKeys, RootCertStore,
+    SignatureScheme,
 };
 use tokio_rustls::TlsConnector;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+use x509_parser::time::ASN1Time;
 
 use super::{BoxedStream, ByteStream};
 
@@ -89,17 +97,17 @@ impl TlsContext {
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(versions)
             .map_err(|e| option_error("min_tls_version", e))?;
-        let builder = if options.verify_peer {
-            builder.with_root_certificates(root_store(options)?)
-        } else {
-            builder
+        let builder = match custom_verifier(options, &provider)? {
+            Some(verifier) => builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+                .with_custom_certificate_verifier(verifier),
+            None => builder.with_root_certificates(platform_roots().clone()),
         };
         let mut config = match client_identity(options)? {
-            Some((chain, key, key_option)) => builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| option_error(key_option, mismatch_message(&e)))?,
+            Some((chain, key, key_option)) => builder.with_client_cert_resolver(
+                client_certificate(chain, key, &provider)
+                    .map_err(|e| option_error(key_option, mismatch_message(&e)))?,
+            ),
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
@@ -163,9 +171,40 @@ fn pem_certificates(
     Ok(certificates)
 }
 
-/// The user's CAs when any are given, else the platform's roots (the bundled
-/// Mozilla roots where the platform has none).
-fn root_store(options: &TlsOptions) -> Result<RootCertStore, TlsOptionError> {
+/// How the server's certificate is checked, unless by webpki against the
+/// platform's roots (None): not at all (`verify_peer = false`), or against
+/// the user's CAs when any are given.
+fn custom_verifier(
+    options: &TlsOptions,
+    provider: &Arc<CryptoProvider>,
+) -> Result<Option<Arc<dyn ServerCertVerifier>>, TlsOptionError> {
+    if !options.verify_peer {
+        return Ok(Some(Arc::new(NoVerification(provider.clone()))));
+    }
+    let anchors = user_cas(options)?;
+    let Some(&(first_option, _)) = anchors.first() else {
+        return Ok(None);
+    };
+    let mut store = RootCertStore::empty();
+    for (option, certificate) in &anchors {
+        store
+            .add(certificate.clone())
+            .map_err(|e| option_error(option, format!("holds an unusable CA certificate: {e}")))?;
+    }
+    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+        .build()
+        .map_err(|e| option_error(first_option, e))?;
+    Ok(Some(Arc::new(UserCaVerifier {
+        webpki,
+        anchors: anchors.into_iter().map(|(_, c)| c).collect(),
+    })))
+}
+
+/// The user's CA certificates, each with the option it came from; none when
+/// the user gave no CA option (each given option holds at least one).
+fn user_cas(
+    options: &TlsOptions,
+) -> Result<Vec<(&'static str, CertificateDer<'static>)>, TlsOptionError> {
     let mut sources: Vec<(&'static str, Vec<u8>)> = Vec::new();
     if let Some(pem) = &options.certificate_authority {
         sources.push(("certificate_authority", pem.as_bytes().to_vec()));
@@ -176,18 +215,13 @@ fn root_store(options: &TlsOptions) -> Result<RootCertStore, TlsOptionError> {
     if let Some(dir) = &options.ca_dirpath {
         sources.push(("ca_dirpath", ca_directory(dir)?));
     }
-    if sources.is_empty() {
-        return Ok(platform_roots().clone());
-    }
-    let mut store = RootCertStore::empty();
+    let mut certificates = Vec::new();
     for (option, pem) in sources {
         for certificate in pem_certificates(option, &pem)? {
-            store.add(certificate).map_err(|e| {
-                option_error(option, format!("holds an unusable CA certificate: {e}"))
-            })?;
+            certificates.push((option, certificate));
         }
     }
-    Ok(store)
+    Ok(certificates)
 }
 
 /// Every PEM certificate in the files of `dir`, concatenated.
@@ -298,6 +332,165 @@ fn pkcs12_identity(path: &str, password: &str) -> Result<Identity, TlsOptionErro
         )
     })?;
     Ok((certificates, key, "pkcs12_filepath"))
+}
+
+/// Our certificate chain and key, sent as they are: the certificate is the
+/// broker's to judge. (rustls's own `with_client_auth_cert` parses it as
+/// webpki does a server's, and so refuses X.509 v1 certificates, which older
+/// openssl makes by default and brokers accept.)
+fn client_certificate(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    provider: &CryptoProvider,
+) -> Result<Arc<dyn ResolvesClientCert>, rustls::Error> {
+    let certified = CertifiedKey::new(chain, provider.key_provider.load_private_key(key)?);
+    key_belongs_to_certificate(&certified)?;
+    Ok(Arc::new(SingleCertAndKey::from(certified)))
+}
+
+/// `keys_match` as rustls has it (the key's public half is the certificate's
+/// SubjectPublicKeyInfo, byte for byte), with the certificate read by
+/// webpki's trust-anchor reader, which takes v1 as well as v3. A key that
+/// cannot tell its public half passes, as in rustls: the broker will judge.
+fn key_belongs_to_certificate(certified: &CertifiedKey) -> Result<(), rustls::Error> {
+    let Some(key_spki) = certified.key.public_key() else {
+        return Ok(());
+    };
+    let anchor = webpki::anchor_from_trusted_cert(certified.end_entity_cert()?)
+        .map_err(|_| CertificateError::BadEncoding)?;
+    if webpki::spki_for_anchor(&anchor) == key_spki {
+        Ok(())
+    } else {
+        Err(InconsistentKeys::KeyMismatch.into())
+    }
+}
+
+/// webpki against the user's CAs, and one more acceptance: a server
+/// certificate that is byte for byte one of those CAs. A self-signed broker
+/// certificate (often `CA:TRUE`) given as its own CA is how home and
+/// development brokers run; OpenSSL, so Node, accepts it, while webpki
+/// refuses a CA as an end entity.
+#[derive(Debug)]
+struct UserCaVerifier {
+    webpki: Arc<WebPkiServerVerifier>,
+    anchors: Vec<CertificateDer<'static>>,
+}
+
+impl UserCaVerifier {
+    fn is_anchor(&self, certificate: &CertificateDer<'_>) -> bool {
+        self.anchors
+            .iter()
+            .any(|a| a.as_ref() == certificate.as_ref())
+    }
+}
+
+impl ServerCertVerifier for UserCaVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verified = self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verified {
+            Err(error) if is_ca_used_as_end_entity(&error) && self.is_anchor(end_entity) => {
+                verify_trusted_certificate(end_entity, server_name, now)
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// rustls passes this webpki error through as `CertificateError::Other`.
+fn is_ca_used_as_end_entity(error: &rustls::Error) -> bool {
+    match error {
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => matches!(
+            other.0.downcast_ref::<webpki::Error>(),
+            Some(webpki::Error::CaUsedAsEndEntity)
+        ),
+        _ => false,
+    }
+}
+
+/// What webpki checks of an end entity besides its issuer, for a
+/// certificate the user trusts as such: its dates (webpki has checked them
+/// before it found the CA, but that order is its own business), its purpose
+/// and the name.
+fn verify_trusted_certificate(
+    certificate: &CertificateDer<'_>,
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Result<ServerCertVerified, rustls::Error> {
+    let (_, parsed) =
+        X509Certificate::from_der(certificate).map_err(|_| CertificateError::BadEncoding)?;
+    check_validity(&parsed, now)?;
+    check_server_purpose(&parsed)?;
+    verify_server_name(&ParsedCertificate::try_from(certificate)?, server_name)?;
+    Ok(ServerCertVerified::assertion())
+}
+
+fn check_validity(
+    certificate: &X509Certificate<'_>,
+    now: UnixTime,
+) -> Result<(), CertificateError> {
+    let validity = certificate.validity();
+    let seconds = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    if seconds < validity.not_before.timestamp() {
+        return Err(CertificateError::NotValidYetContext {
+            time: now,
+            not_before: unix_time(validity.not_before),
+        });
+    }
+    if seconds > validity.not_after.timestamp() {
+        return Err(CertificateError::ExpiredContext {
+            time: now,
+            not_after: unix_time(validity.not_after),
+        });
+    }
+    Ok(())
+}
+
+fn unix_time(time: ASN1Time) -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(time.timestamp().max(0) as u64))
+}
+
+/// An extended key usage, when there is one, must allow server authentication.
+fn check_server_purpose(certificate: &X509Certificate<'_>) -> Result<(), CertificateError> {
+    match certificate.extended_key_usage() {
+        Ok(Some(usage)) if !usage.value.server_auth => Err(CertificateError::InvalidPurpose),
+        Ok(_) => Ok(()),
+        Err(_) => Err(CertificateError::BadEncoding),
+    }
 }
 
 /// `verify_peer = false`: any certificate is accepted, but the handshake
@@ -468,5 +661,429 @@ mod tests {
             ..TlsOptions::default()
         };
         assert!(TlsContext::new(&options).is_ok());
+    }
+
+    /// A fresh directory of certificates made with the `openssl` CLI (as the
+    /// jest suites make theirs: no private key is committed), removed on drop.
+    struct Scratch {
+        dir: std::path::PathBuf,
+    }
+
+    const OPENSSL_CONFIG: &str = "\
+[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = unused
+[ self_signed_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature
+subjectAltName = DNS:localhost, IP:127.0.0.1
+[ server ]
+basicConstraints = critical, CA:FALSE
+subjectAltName = DNS:localhost
+[ client_only_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature
+extendedKeyUsage = clientAuth
+subjectAltName = DNS:localhost
+[ ca ]
+default_ca = scratch_ca
+[ scratch_ca ]
+database = index.txt
+new_certs_dir = .
+default_md = sha256
+policy = any_policy
+unique_subject = no
+rand_serial = yes
+[ any_policy ]
+commonName = supplied
+";
+
+    impl Scratch {
+        fn new() -> Scratch {
+            static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir =
+                std::env::temp_dir().join(format!("mqtt-napi-tls-{}-{n}", std::process::id()));
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("openssl.cnf"), OPENSSL_CONFIG).unwrap();
+            fs::write(dir.join("index.txt"), "").unwrap();
+            Scratch { dir }
+        }
+
+        fn path(&self, name: &str) -> String {
+            self.dir.join(name).to_string_lossy().into_owned()
+        }
+
+        fn read(&self, name: &str) -> Vec<u8> {
+            fs::read(self.dir.join(name)).unwrap()
+        }
+
+        /// Runs `openssl` with `command_line`, split at spaces.
+        fn openssl(&self, command_line: &str) {
+            let args: Vec<&str> = command_line.split_whitespace().collect();
+            let output = std::process::Command::new("openssl")
+                .args(&args)
+                .current_dir(&self.dir)
+                .output()
+                .expect("the openssl CLI runs");
+            assert!(
+                output.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+
+        fn ec_key(&self, name: &str) {
+            self.openssl(&format!(
+                "ecparam -name prime256v1 -genkey -noout -out {name}"
+            ));
+        }
+
+        /// `{name}.pem`, self-signed by `{key}.key` with the `extensions`
+        /// section, valid from one date to the other.
+        fn self_signed(&self, name: &str, key: &str, extensions: &str, (from, to): Period) {
+            self.openssl(&format!(
+                "req -new -config openssl.cnf -key {key}.key -subj /CN=localhost -out {name}.csr"
+            ));
+            self.openssl(&format!(
+                "ca -batch -selfsign -config openssl.cnf -keyfile {key}.key -in {name}.csr \
+                 -out {name}.pem -notext -startdate {from} -enddate {to} \
+                 -extfile openssl.cnf -extensions {extensions}"
+            ));
+        }
+
+        /// A certificate for the key `{name}.key`, made `{name}.pem` and signed
+        /// by `{ca}.pem` and `{ca}.key`. Without `extensions` openssl makes an
+        /// X.509 v1 certificate.
+        fn signed(&self, name: &str, ca: &str, extensions: Option<&str>) {
+            self.openssl(&format!(
+                "req -new -config openssl.cnf -key {name}.key -subj /CN={name} -out {name}.csr"
+            ));
+            let extensions = extensions
+                .map(|section| format!("-extfile openssl.cnf -extensions {section}"))
+                .unwrap_or_default();
+            self.openssl(&format!(
+                "x509 -req -in {name}.csr -CA {ca}.pem -CAkey {ca}.key -set_serial 7 -days 2 \
+                 {extensions} -out {name}.pem"
+            ));
+        }
+
+        fn certificates(&self, name: &str) -> Vec<CertificateDer<'static>> {
+            pem_certificates("test", &self.read(name)).unwrap()
+        }
+
+        fn key(&self, name: &str) -> PrivateKeyDer<'static> {
+            PrivateKeyDer::from_pem_slice(&self.read(name)).unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// From and to, as openssl takes dates (YYYYMMDDHHMMSSZ).
+    type Period = (&'static str, &'static str);
+    const CURRENT: Period = ("20240101000000Z", "20990101000000Z");
+    const PAST: Period = ("20200101000000Z", "20200201000000Z");
+    const FUTURE: Period = ("20900101000000Z", "20910101000000Z");
+
+    /// Runs a handshake between `context` (asking for `server_name`) and a
+    /// rustls server presenting `chain`.
+    async fn handshake(
+        context: &TlsContext,
+        server_name: &str,
+        chain: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+    ) -> io::Result<()> {
+        let server = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+        let (client_end, server_end) = tokio::io::duplex(64 * 1024);
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let (client, _server) = tokio::join!(
+            context.connect(client_end, server_name),
+            acceptor.accept(server_end)
+        );
+        client.map(|_| ())
+    }
+
+    fn trusting(pem: &[u8]) -> TlsContext {
+        TlsContext::new(&TlsOptions {
+            certificate_authority: Some(String::from_utf8(pem.to_vec()).unwrap()),
+            ..verifying()
+        })
+        .unwrap()
+    }
+
+    /// A self-signed CA:TRUE certificate for localhost and 127.0.0.1, valid now.
+    fn self_signed_broker(scratch: &Scratch) {
+        scratch.ec_key("broker.key");
+        scratch.self_signed("broker", "broker", "self_signed_ca", CURRENT);
+    }
+
+    #[tokio::test]
+    async fn a_self_signed_ca_certificate_given_as_the_ca_is_accepted_for_its_names() {
+        let scratch = Scratch::new();
+        self_signed_broker(&scratch);
+        let context = trusting(&scratch.read("broker.pem"));
+        for name in ["localhost", "127.0.0.1"] {
+            let result = handshake(
+                &context,
+                name,
+                scratch.certificates("broker.pem"),
+                scratch.key("broker.key"),
+            )
+            .await;
+            assert!(result.is_ok(), "{name}: {result:?}");
+        }
+    }
+
+    fn failure_of(result: io::Result<()>) -> TlsFailure {
+        tls_failure(&result.expect_err("the handshake should fail")).expect("a TLS failure")
+    }
+
+    /// The rustls error a failed handshake ended with.
+    fn rustls_error(result: io::Result<()>) -> rustls::Error {
+        let error = result.expect_err("the handshake should fail");
+        let inner = error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>());
+        inner.expect("a rustls error").clone()
+    }
+
+    #[tokio::test]
+    async fn a_self_signed_ca_certificate_given_as_the_ca_is_still_checked() {
+        let scratch = Scratch::new();
+        self_signed_broker(&scratch);
+        let key = || scratch.key("broker.key");
+        let presenting = |name: &str| (trusting(&scratch.read(name)), scratch.certificates(name));
+
+        let (context, chain) = presenting("broker.pem");
+        let wrong_name = handshake(&context, "other.example", chain, key()).await;
+        assert_eq!(failure_of(wrong_name), TlsFailure::NameMismatch);
+
+        scratch.self_signed("expired", "broker", "self_signed_ca", PAST);
+        let (context, chain) = presenting("expired.pem");
+        let expired = handshake(&context, "localhost", chain, key()).await;
+        assert_eq!(failure_of(expired), TlsFailure::Expired);
+
+        scratch.self_signed("future", "broker", "self_signed_ca", FUTURE);
+        let (context, chain) = presenting("future.pem");
+        let future = handshake(&context, "localhost", chain, key()).await;
+        assert!(matches!(
+            rustls_error(future),
+            rustls::Error::InvalidCertificate(CertificateError::NotValidYetContext { .. })
+        ));
+
+        scratch.self_signed("client-only", "broker", "client_only_ca", CURRENT);
+        let (context, chain) = presenting("client-only.pem");
+        let client_only = handshake(&context, "localhost", chain, key()).await;
+        assert_eq!(
+            rustls_error(client_only),
+            rustls::Error::InvalidCertificate(CertificateError::InvalidPurpose)
+        );
+
+        // A CA certificate that is not the one trusted is still no end entity.
+        scratch.ec_key("other.key");
+        scratch.self_signed("other", "other", "self_signed_ca", CURRENT);
+        let (context, _) = presenting("other.pem");
+        let untrusted = handshake(
+            &context,
+            "localhost",
+            scratch.certificates("broker.pem"),
+            key(),
+        )
+        .await;
+        assert!(is_ca_used_as_end_entity(&rustls_error(untrusted)));
+    }
+
+    /// webpki checks the dates before it finds a CA used as an end entity;
+    /// our own check must not depend on that order.
+    #[test]
+    fn a_trusted_certificate_is_checked_for_its_dates_by_itself() {
+        let scratch = Scratch::new();
+        self_signed_broker(&scratch);
+        let certificate = &scratch.certificates("broker.pem")[0];
+        let name = ServerName::try_from("localhost").unwrap();
+        let at = |seconds: u64| UnixTime::since_unix_epoch(Duration::from_secs(seconds));
+        let (in_2023, in_2050, in_2100) = (at(1_672_531_200), at(2_524_608_000), at(4_102_444_800));
+        assert!(verify_trusted_certificate(certificate, &name, in_2050).is_ok());
+        assert!(matches!(
+            verify_trusted_certificate(certificate, &name, in_2023),
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidYetContext { .. }
+            ))
+        ));
+        assert!(matches!(
+            verify_trusted_certificate(certificate, &name, in_2100),
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::ExpiredContext { .. }
+            ))
+        ));
+    }
+
+    /// A CA and an X.509 v1 client certificate it signed (`openssl x509 -req`
+    /// without extensions), with its key in PEM and in a PKCS#12 bundle.
+    fn v1_client(scratch: &Scratch) {
+        scratch.ec_key("ca.key");
+        scratch.self_signed("ca", "ca", "self_signed_ca", CURRENT);
+        scratch.ec_key("client.key");
+        scratch.signed("client", "ca", None);
+        scratch.openssl(
+            "pkcs12 -export -in client.pem -inkey client.key -out client.p12 -passout pass:secret",
+        );
+        let der = &scratch.certificates("client.pem")[0];
+        let (_, parsed) = X509Certificate::from_der(der).unwrap();
+        assert_eq!(parsed.version().0, 0, "openssl made a v1 certificate");
+    }
+
+    #[test]
+    fn an_x509_v1_client_certificate_is_accepted_from_pem_files_pem_text_and_pkcs12() {
+        let scratch = Scratch::new();
+        v1_client(&scratch);
+        let text = |name: &str| Some(String::from_utf8(scratch.read(name)).unwrap());
+        let variants = [
+            TlsOptions {
+                certificate_filepath: Some(scratch.path("client.pem")),
+                private_key_filepath: Some(scratch.path("client.key")),
+                ..verifying()
+            },
+            TlsOptions {
+                certificate: text("client.pem"),
+                private_key: text("client.key"),
+                ..verifying()
+            },
+            TlsOptions {
+                pkcs12_filepath: Some(scratch.path("client.p12")),
+                pkcs12_password: Some("secret".into()),
+                ..verifying()
+            },
+        ];
+        for options in variants {
+            let built = TlsContext::new(&options);
+            assert!(built.is_ok(), "{options:?}: {built:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_v1_certificates_is_still_refused() {
+        let scratch = Scratch::new();
+        v1_client(&scratch);
+        let error = error_of(TlsOptions {
+            certificate_filepath: Some(scratch.path("client.pem")),
+            private_key_filepath: Some(scratch.path("ca.key")),
+            ..verifying()
+        });
+        assert_eq!(error.option, "private_key_filepath");
+        assert_eq!(
+            error.message,
+            "the private key does not match the certificate"
+        );
+    }
+
+    /// A server that requires a client certificate, keeps what it was sent,
+    /// and checks the handshake signature with the certificate's key.
+    #[derive(Debug, Default)]
+    struct RecordingClientVerifier {
+        presented: std::sync::Mutex<Vec<CertificateDer<'static>>>,
+    }
+
+    impl rustls::server::danger::ClientCertVerifier for RecordingClientVerifier {
+        fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+            &[]
+        }
+
+        fn verify_client_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _now: UnixTime,
+        ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+            self.presented
+                .lock()
+                .unwrap()
+                .push(end_entity.clone().into_owned());
+            Ok(rustls::server::danger::ClientCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            _message: &[u8],
+            _cert: &CertificateDer<'_>,
+            _dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            Err(rustls::Error::General(
+                "this server speaks TLS 1.3 only".into(),
+            ))
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            let anchor = webpki::anchor_from_trusted_cert(cert).unwrap();
+            rustls::crypto::verify_tls13_signature_with_raw_key(
+                message,
+                &webpki::spki_for_anchor(&anchor),
+                dss,
+                &rustls::crypto::ring::default_provider().signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            rustls::crypto::ring::default_provider()
+                .signature_verification_algorithms
+                .supported_schemes()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_x509_v1_client_certificate_is_sent_as_it_is() {
+        let scratch = Scratch::new();
+        v1_client(&scratch);
+        let context = TlsContext::new(&TlsOptions {
+            certificate_authority: Some(String::from_utf8(scratch.read("ca.pem")).unwrap()),
+            certificate_filepath: Some(scratch.path("client.pem")),
+            private_key_filepath: Some(scratch.path("client.key")),
+            ..verifying()
+        })
+        .unwrap();
+        scratch.ec_key("server.key");
+        scratch.signed("server", "ca", Some("server"));
+        let verifier = Arc::new(RecordingClientVerifier::default());
+        let server = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_client_cert_verifier(verifier.clone())
+        .with_single_cert(
+            scratch.certificates("server.pem"),
+            scratch.key("server.key"),
+        )
+        .unwrap();
+        let (client_end, server_end) = tokio::io::duplex(64 * 1024);
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let (client, server) = tokio::join!(
+            context.connect(client_end, "localhost"),
+            acceptor.accept(server_end)
+        );
+        client.unwrap();
+        server.unwrap();
+        assert_eq!(
+            *verifier.presented.lock().unwrap(),
+            scratch.certificates("client.pem")
+        );
     }
 }
