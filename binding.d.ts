@@ -26,12 +26,17 @@ export declare class NativeConnection {
   unsubscribe(id: number, filters: Array<string>): void
   /** Hands the operations queued since the last flush to the I/O thread. */
   flush(): void
-  disconnect(): void
+  /**
+   * Sends DISCONNECT and closes the link. With `fail_unfinished`,
+   * operations not complete fail once it is closed (MQTT.js's `end()`);
+   * without, they wait for the next `connect` (aws-crt's `disconnect()`).
+   */
+  disconnect(failUnfinished?: boolean | undefined | null): void
   /**
    * Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
-   * the broker publishes the will.
+   * the broker publishes the will. `fail_unfinished` as for `disconnect`.
    */
-  abort(): void
+  abort(failUnfinished?: boolean | undefined | null): void
   /**
    * The user name and password of every CONNECT from now on (MQTT.js's
    * `transformWsUrl` may refresh them before an attempt).

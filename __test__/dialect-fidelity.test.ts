@@ -11,13 +11,25 @@ import { makeCerts, removeCerts } from './support/certs'
 import { callbackOf, connected, dialects, endAllClients, IClientOptions, nextMessage, refusedPort, track, urlOf } from './support/dialect'
 import { startHostileBroker, HostileBroker, Type, filtersOf } from './support/hostile-broker'
 import { uniqueTopic, within } from './support/helpers'
+import { startFakeBroker, FakeBroker } from './support/fake-broker'
 
 const kinds = availableBrokers()
 const certs = makeCerts()
 const ca = fs.readFileSync(certs.caPath)
 
+const fakes: FakeBroker[] = []
 afterEach(endAllClients)
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()))
+})
 afterAll(removeCerts)
+
+/** A broker that accepts TCP and never answers; closed after the test. */
+async function startSilentBroker(): Promise<FakeBroker> {
+  const fake = await startFakeBroker('silent')
+  fakes.push(fake)
+  return fake
+}
 
 /** Each dialect's own message id providers. */
 const providers = {
@@ -129,5 +141,64 @@ describe('a servers list that mixes ws and wss', () => {
       await within(client.publishAsync(topic, 'over ' + second, { qos: 1 }), 5000, 'publish')
       expect((await arrived).payload.toString()).toBe('over ' + second)
     })
+  })
+})
+
+describe("end() in the tick of connect(), as in MQTT.js's own examples", () => {
+  describe.each(kinds)('with %s', (kind) => {
+    let broker: Broker
+    beforeAll(async () => {
+      broker = await startBroker(kind)
+    }, 30000)
+    afterAll(async () => {
+      await broker?.stop()
+    })
+
+    // MQTT.js itself does this at QoS 0; at QoS 1 and 2 none of its callbacks
+    // is ever called and it stays connected (README: where it differs).
+    const cases = dialects.flatMap((dialect) =>
+      ([0, 1, 2] as const).filter((qos) => qos === 0 || dialect.name === 'mqtt-napi').map((qos) => ({ dialect, name: dialect.name, qos })),
+    )
+    describe.each(cases)('$name', ({ dialect, qos }) => {
+      test(`subscribe, publish at QoS ${qos}, end(): both are sent, their callbacks hear success, then DISCONNECT`, async () => {
+        const topic = uniqueTopic('presence')
+        const { client: watcher } = await connected(dialects[0], urlOf(broker))
+        await within(watcher.subscribeAsync(topic, { qos: 1 }), 5000, 'watcher subscribe')
+        const seen = nextMessage(watcher, topic)
+
+        const client = track(dialect.connect(urlOf(broker)))
+        const order: string[] = []
+        const subscribed = callbackOf<[Error | null]>((cb) => client.subscribe(topic, { qos: 1 }, (error) => (order.push('subscribed'), cb(error))))
+        const published = callbackOf<[Error | undefined]>((cb) => client.publish(topic, 'hello', { qos }, (error) => (order.push('published'), cb(error))))
+        const ended = callbackOf<[]>((cb) => client.end(() => (order.push('ended'), cb())))
+
+        expect((await subscribed)[0]).toBeNull()
+        expect((await published)[0] ?? null).toBeNull()
+        await ended
+        expect((await seen).payload.toString()).toBe('hello')
+        expect(order[order.length - 1]).toBe('ended')
+        expect(client.connected).toBe(false)
+      })
+    })
+  })
+})
+
+describe('end() during the first attempt when no connection can be made (mqtt-napi)', () => {
+  const napi = dialects.find((d) => d.name === 'mqtt-napi')!
+
+  test.each([
+    ['refused', async () => urlOf({ port: await refusedPort() })],
+    ['never answered (connectTimeout 300 ms)', async () => urlOf(await startSilentBroker())],
+  ])('the broker is %s: every queued operation fails with an error, then end() calls back', async (_, url) => {
+    const client = track(napi.connect(await url(), { connectTimeout: 300, reconnectPeriod: 100 }))
+    const subscribed = callbackOf<[Error | null]>((cb) => client.subscribe('a', { qos: 1 }, cb))
+    const published = callbackOf<[Error | undefined]>((cb) => client.publish('a', 'x', { qos: 1 }, cb))
+    const publishedAt0 = callbackOf<[Error | undefined]>((cb) => client.publish('a', 'x', { qos: 0 }, cb))
+    const unsubscribed = callbackOf<[Error | undefined]>((cb) => client.unsubscribe('a', cb))
+    await callbackOf<[]>((cb) => client.end(() => cb()), 5000)
+    for (const [error] of await Promise.all([subscribed, published, publishedAt0, unsubscribed])) {
+      expect(error).toBeInstanceOf(Error)
+      expect(error!.message).toBe('Connection closed')
+    }
   })
 })

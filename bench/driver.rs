@@ -15,7 +15,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use mqtt_napi::client::{
-    ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays, MAX_PACKET_SIZE,
+    ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays, Unfinished,
+    MAX_PACKET_SIZE,
 };
 use mqtt_napi::protocol::QoS;
 use mqtt_napi::session::{OperationId, QueueLimit, Request, SessionOptions};
@@ -299,7 +300,9 @@ fn connect(args: &Args, sink: &Arc<Sink>) -> Result<Connection, String> {
 }
 
 fn disconnect(connections: &[Connection], sink: &Sink) {
-    connections.iter().for_each(Connection::disconnect);
+    for connection in connections {
+        connection.disconnect(Unfinished::Keep);
+    }
     let n = connections.len() as u64;
     // The result is already out: a hang is reported by the exit code.
     if let Err(error) = sink.wait_for("disconnect", DISCONNECT_TIMEOUT, |s| s.disconnected >= n) {

@@ -38,7 +38,10 @@ class MqttClient extends NativeClient {
     this.reconnecting = false
     this.disconnecting = false
     this.disconnected = false
+    /** Operations handed to the engine and not complete yet. */
     this._inFlight = 0
+    /** A connect() whose first attempt has not ended yet. */
+    this._firstAttempt = false
     this._lastMessageId = undefined
     this._ending = undefined
     this._endWhenIdle = false
@@ -55,6 +58,7 @@ class MqttClient extends NativeClient {
       this.disconnected = false
     }
     this._holdProcess(true)
+    this._firstAttempt = !this.connected && !this.reconnecting
     this._native.connect()
     return this
   }
@@ -93,7 +97,7 @@ class MqttClient extends NativeClient {
       this._failLater(callback, error)
       return this
     }
-    if (qos > 0) this._inFlight++
+    this._inFlight++
     // Without a link the engine fails it at once; that must be heard.
     const awaited = qos === 0 && !this.connected && !this.options.queueQoSZero
     if (awaited) this._awaitSettlement()
@@ -199,7 +203,9 @@ class MqttClient extends NativeClient {
     this.disconnecting = true
     this._ending = { force, callbacks: callback ? [callback] : [] }
     this._awaitSettlement()
-    if (!force && this.connected && this._inFlight > 0) this._endWhenIdle = true
+    // As MQTT.js: without force, what was asked before end() goes out first,
+    // on the live link or on the one the first attempt is opening.
+    if (!force && (this.connected || this._firstAttempt) && this._inFlight > 0) this._endWhenIdle = true
     else this._closeForEnd()
     return this
   }
@@ -267,10 +273,11 @@ class MqttClient extends NativeClient {
     else this.emit('error', error)
   }
 
+  /** Closes for end(): what is still unfinished then fails (`Connection closed`). */
   _closeForEnd() {
     this._endWhenIdle = false
-    if (this._ending.force) this._native.abort()
-    else this._native.disconnect()
+    if (this._ending.force) this._native.abort(true)
+    else this._native.disconnect(true)
   }
 
   _payloadOf(batch) {
@@ -303,7 +310,7 @@ class MqttClient extends NativeClient {
     if (operation === undefined) return
     const { kind, callback } = operation
     if (operation.awaited) this._settled()
-    if (kind !== PUBLISH || operation.qos > 0) this._inFlight--
+    this._inFlight--
     if (packetId !== 0) this._lastMessageId = packetId
     try {
       if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION))
@@ -347,6 +354,7 @@ class MqttClient extends NativeClient {
       case 'connection_success':
         this.connected = true
         this.reconnecting = false
+        this._firstAttempt = false
         this.emit('connect', {
           cmd: 'connack',
           retain: false,
@@ -378,8 +386,13 @@ class MqttClient extends NativeClient {
   }
 
   _onAttemptFailed(event) {
-    // An attempt that end() cut short is no failure to report.
-    if (this.disconnecting) return
+    this._firstAttempt = false
+    // An attempt that end() cut short (or waited for in vain) is no failure
+    // to report; what end() waited to send fails with `Connection closed`.
+    if (this.disconnecting) {
+      if (this._endWhenIdle) this._closeForEnd()
+      return
+    }
     const refused = connectionRefused(event)
     this.emit('error', refused ?? errorOf(event.errorCode, DURING_ATTEMPT, event.errorDetail))
     if ((refused && !this.options.reconnectOnConnackError) || this.options.reconnectPeriod === 0) {
@@ -422,6 +435,7 @@ class MqttClient extends NativeClient {
     const wasConnected = this.connected
     this.connected = false
     this.reconnecting = false
+    this._firstAttempt = false
     this._holdProcess(false)
     const ending = this._ending
     if (ending === undefined) return

@@ -42,6 +42,7 @@ const MQTTJS_MESSAGES = {
   [`${DURING_ATTEMPT} AWS_ERROR_MQTT_TIMEOUT`]: 'connack timeout',
   [`${ON_LINK} AWS_ERROR_MQTT_TIMEOUT`]: 'Keepalive timeout',
   [`${IN_OPERATION} AWS_ERROR_MQTT_NOT_CONNECTED`]: 'No connection to broker',
+  [`${IN_OPERATION} AWS_ERROR_MQTT_CONNECTION_SHUTDOWN`]: 'Connection closed',
 }
 
 /**

@@ -23,7 +23,7 @@ use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
     Backlog, ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode,
-    EventSink, ReconnectDelays, Server, WebsocketOptions,
+    EventSink, ReconnectDelays, Server, Unfinished, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read at first: an idle link holds little.
@@ -82,6 +82,8 @@ pub(super) struct Driver {
     receive_buffer: usize,
     /// CONNACK accepted the link being served.
     connack_accepted: bool,
+    /// What the latest `disconnect` or `abort` asked for unfinished operations.
+    unfinished: Unfinished,
     commands: Inbox,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
@@ -108,6 +110,7 @@ impl Driver {
             max_incoming_packet_size: options.max_incoming_packet_size,
             receive_buffer: options.receive_buffer,
             connack_accepted: false,
+            unfinished: Unfinished::Keep,
             commands,
             sink,
             statistics,
@@ -124,8 +127,9 @@ impl Driver {
                     self.submit(id, request);
                     true
                 }
-                Command::Disconnect | Command::Abort => {
-                    self.events.push(ClientEvent::Disconnected);
+                Command::Disconnect(unfinished) | Command::Abort(unfinished) => {
+                    self.unfinished = unfinished;
+                    self.disconnected(false);
                     true
                 }
                 Command::Credentials(credentials) => {
@@ -175,16 +179,11 @@ impl Driver {
             let error = match end {
                 LinkEnd::Abandoned => return false,
                 LinkEnd::Disconnected => {
-                    if established || reconnecting {
-                        self.events
-                            .extend([ClientEvent::Disconnected, ClientEvent::Closed]);
-                    } else {
+                    if !(established || reconnecting) {
                         let error = ClientError::new(ErrorCode::MqttConnectionDisconnecting);
-                        self.events.extend([
-                            ClientEvent::ConnectionFailure(error),
-                            ClientEvent::Disconnected,
-                        ]);
+                        self.events.push(ClientEvent::ConnectionFailure(error));
                     }
+                    self.disconnected(established || reconnecting);
                     return true;
                 }
                 LinkEnd::Failed(failure) => ClientError::from_failure(&failure),
@@ -222,8 +221,7 @@ impl Driver {
                 }
                 Err(LinkEnd::Abandoned) => return false,
                 Err(_) => {
-                    self.events
-                        .extend([ClientEvent::Disconnected, ClientEvent::Closed]);
+                    self.disconnected(true);
                     return true;
                 }
             }
@@ -340,7 +338,10 @@ impl Driver {
     ) -> Result<Option<Result<UpgradeRequest, ClientError>>, LinkEnd> {
         match command {
             None => Err(LinkEnd::Abandoned),
-            Some(Command::Disconnect | Command::Abort) => Err(LinkEnd::Disconnected),
+            Some(Command::Disconnect(unfinished) | Command::Abort(unfinished)) => {
+                self.unfinished = unfinished;
+                Err(LinkEnd::Disconnected)
+            }
             Some(Command::Submit(id, request)) => {
                 self.submit(id, request);
                 Ok(None)
@@ -497,11 +498,29 @@ impl Driver {
                 self.submit(id, request);
                 Closing::No
             }
-            Command::Disconnect => {
+            Command::Disconnect(unfinished) => {
+                self.unfinished = unfinished;
                 self.session.disconnect();
                 Closing::Gracefully
             }
-            Command::Abort => Closing::AtOnce,
+            Command::Abort(unfinished) => {
+                self.unfinished = unfinished;
+                Closing::AtOnce
+            }
+        }
+    }
+
+    /// The user's disconnect is done (no link is up): unfinished operations
+    /// fail if asked, then `Disconnected`, and `Closed` after a link that
+    /// had been established.
+    fn disconnected(&mut self, closed: bool) {
+        if self.unfinished == Unfinished::Fail {
+            self.session.fail_unfinished(Failure::ConnectionShutdown);
+            self.collect_session_events();
+        }
+        self.events.push(ClientEvent::Disconnected);
+        if closed {
+            self.events.push(ClientEvent::Closed);
         }
     }
 

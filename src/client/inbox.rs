@@ -115,6 +115,7 @@ fn lock(queued: &Mutex<Vec<Command>>) -> std::sync::MutexGuard<'_, Vec<Command>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Unfinished;
     use std::time::Duration;
 
     fn runtime() -> tokio::runtime::Runtime {
@@ -129,10 +130,13 @@ mod tests {
         runtime().block_on(async {
             let (outbox, mut inbox) = inbox();
             outbox.queue(Command::Connect);
-            outbox.queue(Command::Disconnect);
+            outbox.queue(Command::Disconnect(Unfinished::Keep));
             assert!(matches!(inbox.try_recv(), Some(Command::Connect)));
             let waiting = tokio::time::timeout(Duration::from_millis(50), async {
-                assert!(matches!(inbox.recv().await, Some(Command::Disconnect)));
+                assert!(matches!(
+                    inbox.recv().await,
+                    Some(Command::Disconnect(Unfinished::Keep))
+                ));
                 inbox.recv().await
             })
             .await;
@@ -156,7 +160,7 @@ mod tests {
                 tokio::task::yield_now().await;
                 outbox.queue(Command::Connect);
                 outbox.queue(Command::Connect);
-                outbox.send(Command::Disconnect);
+                outbox.send(Command::Disconnect(Unfinished::Keep));
             };
             let (got, ()) = tokio::join!(receiving, sending);
             assert_eq!(got, 3);

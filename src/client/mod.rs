@@ -126,12 +126,22 @@ pub trait EventSink: Send + Sync + 'static {
     }
 }
 
+/// What a `disconnect` or `abort` does with operations not yet complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfinished {
+    /// They wait for the next `connect` (aws-crt's `disconnect()`).
+    Keep,
+    /// They fail with `AWS_ERROR_MQTT_CONNECTION_SHUTDOWN` once the link is
+    /// closed, before `Disconnected` (MQTT.js's `end()`).
+    Fail,
+}
+
 enum Command {
     Connect,
     Submit(OperationId, Request),
-    Disconnect,
+    Disconnect(Unfinished),
     /// Closes the link without DISCONNECT, so the broker publishes the will.
-    Abort,
+    Abort(Unfinished),
     /// The user name and password of the next CONNECT.
     Credentials(Credentials),
     Transformed {
@@ -189,14 +199,15 @@ impl Connection {
     }
 
     /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
-    pub fn disconnect(&self) {
-        self.commands.send(Command::Disconnect);
+    /// While a link is being opened, the attempt is given up.
+    pub fn disconnect(&self, unfinished: Unfinished) {
+        self.commands.send(Command::Disconnect(unfinished));
     }
 
     /// Closes the link at once without DISCONNECT, as a network failure
     /// would (the broker publishes the will); `Disconnected` reports the end.
-    pub fn abort(&self) {
-        self.commands.send(Command::Abort);
+    pub fn abort(&self, unfinished: Unfinished) {
+        self.commands.send(Command::Abort(unfinished));
     }
 
     /// Replaces the user name and password from the next CONNECT on (sent

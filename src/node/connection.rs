@@ -7,7 +7,7 @@ use napi::bindgen_prelude::{Function, Object, ObjectFinalize};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::client::{check_payload_size, ClientError, Connection, InvalidRequest};
+use crate::client::{check_payload_size, ClientError, Connection, InvalidRequest, Unfinished};
 use crate::protocol::QoS;
 use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
@@ -48,6 +48,14 @@ fn qos(env: &Env, argument: &str, value: u32) -> napi::Result<QoS> {
         ))
         .throw(env)
     })
+}
+
+fn unfinished(fail: Option<bool>) -> Unfinished {
+    if fail == Some(true) {
+        Unfinished::Fail
+    } else {
+        Unfinished::Keep
+    }
 }
 
 fn rejected(env: &Env, invalid: InvalidRequest) -> napi::Error {
@@ -136,16 +144,19 @@ impl NativeConnection {
         self.connection.flush();
     }
 
+    /// Sends DISCONNECT and closes the link. With `fail_unfinished`,
+    /// operations not complete fail once it is closed (MQTT.js's `end()`);
+    /// without, they wait for the next `connect` (aws-crt's `disconnect()`).
     #[napi]
-    pub fn disconnect(&self) {
-        self.connection.disconnect();
+    pub fn disconnect(&self, fail_unfinished: Option<bool>) {
+        self.connection.disconnect(unfinished(fail_unfinished));
     }
 
     /// Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
-    /// the broker publishes the will.
+    /// the broker publishes the will. `fail_unfinished` as for `disconnect`.
     #[napi]
-    pub fn abort(&self) {
-        self.connection.abort();
+    pub fn abort(&self, fail_unfinished: Option<bool>) {
+        self.connection.abort(unfinished(fail_unfinished));
     }
 
     /// The user name and password of every CONNECT from now on (MQTT.js's

@@ -317,6 +317,17 @@ impl Session {
         }
     }
 
+    /// Fails every user operation not complete, in flight (in send order)
+    /// and then queued, with `failure`: the user ended the connection for
+    /// good. Subscriptions being restored are dropped with them.
+    pub fn fail_unfinished(&mut self, failure: Failure) {
+        self.fail_in_flight(failure.clone());
+        self.queued_bytes = 0;
+        while let Some(Queued { origin, size, .. }) = self.queued.pop_front() {
+            self.finish(origin, 0, size, false, Outcome::Failed(failure.clone()));
+        }
+    }
+
     /// Ends an operation that was in flight and frees its packet id.
     fn settle(&mut self, packet_id: u16, op: InFlight, outcome: Outcome) {
         self.ids.release(packet_id);

@@ -474,6 +474,33 @@ fn operations_before_connack_wait_and_go_out_after_it() {
 }
 
 #[test]
+fn fail_unfinished_fails_in_flight_then_queued_operations_and_empties_the_statistics() {
+    let now = Instant::now();
+    let mut session = connected(persistent_options(), now);
+    session.submit(1, publish_request(QoS::AtLeastOnce), now);
+    let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
+    session.connection_lost();
+    session.submit(2, publish_request(QoS::ExactlyOnce), now);
+    session.fail_unfinished(Failure::ConnectionShutdown);
+    let failed = Outcome::Failed(Failure::ConnectionShutdown);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![
+            completed(1, packet_id, failed.clone()),
+            completed(2, 0, failed)
+        ]
+    );
+    assert_eq!(session.statistics(), Statistics::default());
+    // Nothing is left to send on the next link.
+    session.connection_opened(now);
+    session.handle_packet(connack(true, 0), now);
+    assert!(matches!(
+        drain_transmit(&mut session, now).as_slice(),
+        [Packet::Connect(_)]
+    ));
+}
+
+#[test]
 fn clean_session_fails_in_flight_operations_when_the_link_is_lost() {
     let now = Instant::now();
     let mut session = connected(options(), now);
