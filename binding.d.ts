@@ -24,6 +24,22 @@ export declare class NativeConnection {
   publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean): void
   subscribe(id: number, filters: Array<string>, qosValues: Array<number>): void
   unsubscribe(id: number, filters: Array<string>): void
+  /**
+   * From now on (`on`) or no longer, the PUBACK / PUBCOMP of each
+   * inbound QoS 1/2 message waits for `acknowledge` with the ticket the
+   * message carries (`EventBatch.ackTickets`); they go out in arrival order.
+   */
+  deferAcknowledgements(on: boolean): void
+  /**
+   * The application is done with the message of `ticket`: its
+   * acknowledgement goes out (`send`), or never does. Waits for `flush`.
+   */
+  acknowledge(ticket: number, send: boolean): void
+  /**
+   * From now on (`on`) or no longer, every packet sent and received comes
+   * to JS as a `packet_sent` / `packet_received` connection event.
+   */
+  reportPackets(on: boolean): void
   /** Hands the operations queued since the last flush to the I/O thread. */
   flush(): void
   /**
@@ -58,7 +74,7 @@ export declare class NativeTlsContext {
 export interface ConnectionEvent {
   /**
    * connection_success, connection_failure, interrupt, reconnecting,
-   * disconnect, closed, websocket_handshake
+   * disconnect, closed, websocket_handshake, packet_sent, packet_received
    */
   kind: string
   /** Messages of this batch that happened before this event. */
@@ -78,6 +94,8 @@ export interface ConnectionEvent {
   requestMethod?: string
   requestPath?: string
   requestHeaders?: Array<string>
+  /** packet_sent, packet_received: the packet. */
+  packet?: PacketFields
 }
 
 export declare function errorCodeToName(code: number): string
@@ -89,7 +107,9 @@ export declare function errorCodeToString(code: number): string
  *
  * Messages are columns: payloads back to back in `payload` ending at
  * `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
- * same-topic << 4 | packet id << 16 (0 for QoS 0). Each batch has a
+ * same-topic << 4 | acknowledgement-deferred << 5 | packet id << 16 (0 for
+ * QoS 0). A message with the acknowledgement-deferred bit has the next
+ * ticket of `ackTickets` (see `NativeConnection.acknowledge`). Each batch has a
  * `payload` of its own that is never reused, so JS may hand out views of
  * it. `topics` holds, joined by U+0000 (which no topic may
  * contain), the topic of each message whose same-topic bit is clear; a
@@ -105,6 +125,7 @@ export interface EventBatch {
   payload: Buffer
   payloadEnds: Uint32Array
   flags: Uint32Array
+  ackTickets: Uint32Array
   completions: Uint32Array
   connectionEvents: Array<ConnectionEvent>
 }
@@ -114,6 +135,32 @@ export interface NativeStatistics {
   incompleteOperationSize: number
   unackedOperationCount: number
   unackedOperationSize: number
+}
+
+export interface PacketFields {
+  /**
+   * connect, connack, publish, puback, pubrec, pubrel, pubcomp,
+   * subscribe, suback, unsubscribe, unsuback, pingreq, pingresp,
+   * disconnect
+   */
+  kind: string
+  packetId?: number
+  topic?: string
+  payload?: Buffer
+  qos?: number
+  dup?: boolean
+  retain?: boolean
+  sessionPresent?: boolean
+  returnCode?: number
+  /** SUBSCRIBE's and UNSUBSCRIBE's topic filters. */
+  filters?: Array<string>
+  /** SUBSCRIBE's requested QoS per filter; SUBACK's return codes. */
+  codes?: Array<number>
+  clientId?: string
+  cleanSession?: boolean
+  keepAlive?: number
+  /** CONNECT's user name (its password is never handed out). */
+  username?: string
 }
 
 /**

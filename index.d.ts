@@ -1456,8 +1456,69 @@ export interface IPubrelPacket extends IPacket {
   messageId: number;
 }
 
+/** A CONNECT, as `packetsend` shows it (its password is left out). */
+export interface IConnectPacket extends IPacket {
+  cmd: 'connect';
+  /** The client identifier. */
+  clientId: string;
+  /** 4: MQTT 3.1.1. */
+  protocolVersion?: 4;
+  /** The protocol name. */
+  protocolId?: 'MQTT';
+  /** The clean session flag. */
+  clean?: boolean;
+  /** The keep alive, in seconds. */
+  keepalive?: number;
+  /** The user name, when one is sent. */
+  username?: string;
+}
+
+/** A SUBSCRIBE, as `packetsend` shows it. */
+export interface ISubscribePacket extends IPacket {
+  cmd: 'subscribe';
+  /** The filters and the QoS asked for each. */
+  subscriptions: ISubscriptionRequest[];
+}
+
+/** An UNSUBSCRIBE, as `packetsend` shows it. */
+export interface IUnsubscribePacket extends IPacket {
+  cmd: 'unsubscribe';
+  /** The filters. */
+  unsubscriptions: string[];
+}
+
+/** PUBACK, PUBREC or PUBCOMP, as `packetsend` and `packetreceive` show them. */
+export interface IAckPacket extends IPacket {
+  cmd: 'puback' | 'pubrec' | 'pubcomp';
+  /** The packet identifier acknowledged. */
+  messageId: number;
+}
+
+/** PINGREQ or PINGRESP, as `packetsend` and `packetreceive` show them. */
+export interface IPingPacket extends IPacket {
+  cmd: 'pingreq' | 'pingresp';
+}
+
 /** The packets handed to callbacks and events. */
-export type Packet = IConnackPacket | IPublishPacket | IPubrelPacket | IUnsubackPacket;
+export type Packet =
+  | IConnectPacket
+  | IConnackPacket
+  | IPublishPacket
+  | IAckPacket
+  | IPubrelPacket
+  | ISubscribePacket
+  | ISubackPacket
+  | IUnsubscribePacket
+  | IUnsubackPacket
+  | IPingPacket
+  | IDisconnectPacket;
+
+/**
+ * A listener of `packetsend` and `packetreceive`.
+ *
+ * @param packet The packet sent or received; a PUBLISH's payload is a Buffer.
+ */
+export type OnPacketCallback = (packet: Packet) => void;
 
 /**
  * An `Error` with an MQTT return code. A refused connection emits one on
@@ -1559,6 +1620,14 @@ export interface MqttClientEventCallbacks {
   reconnect: VoidCallback;
   /** The client went offline: a connection was lost (or a first attempt failed) and reconnecting begins. */
   offline: VoidCallback;
+  /**
+   * Every packet sent, in MQTT.js's shapes. The engine reports packets only
+   * while a `packetsend` or `packetreceive` listener is attached, so they
+   * cost nothing otherwise.
+   */
+  packetsend: OnPacketCallback;
+  /** Every packet received; as {@link MqttClientEventCallbacks.packetsend}. */
+  packetreceive: OnPacketCallback;
 }
 
 /**
@@ -1577,9 +1646,8 @@ export interface MqttClientEventCallbacks {
  * `end()` (or until it stops reconnecting); one made with `manualConnect`
  * and not connected yet does not.
  *
- * Events MQTT.js has and mqtt-napi does not emit (`packetsend`,
- * `packetreceive`, `disconnect`, `outgoingEmpty`) can be listened to; their
- * listeners are never called.
+ * Events MQTT.js has and mqtt-napi does not emit (`disconnect`,
+ * `outgoingEmpty`) can be listened to; their listeners are never called.
  */
 export declare class MqttClient extends EventEmitter {
   /**
@@ -1591,6 +1659,20 @@ export declare class MqttClient extends EventEmitter {
 
   /** mqtt-napi's version (MQTT.js gives its own there). */
   static readonly VERSION: string;
+
+  /**
+   * MQTT.js's hook for processing a message before it is acknowledged,
+   * called with every message after its `message` event. Replace it on the
+   * client: the QoS 1 PUBACK or QoS 2 PUBCOMP then waits for `callback()`;
+   * `callback(error)` withholds it. Acknowledgements go out in the order the
+   * messages came; later messages are delivered meanwhile and other traffic
+   * does not wait (MQTT.js holds every later packet instead).
+   *
+   * @param packet The received PUBLISH.
+   * @param callback Call it once the message is processed, with an error to
+   *   withhold the acknowledgement.
+   */
+  handleMessage(packet: IPublishPacket, callback: DoneCallback): void;
 
   /** `true` from an accepted CONNACK until that connection is lost or closed. */
   connected: boolean;
@@ -1837,12 +1919,12 @@ export declare class MqttClient extends EventEmitter {
 export interface IMessageIdProvider {
   /** The next packet identifier, or null when none is free. */
   allocate(): number | null;
-  /** The identifier `allocate` returned last. */
-  getLastAllocated(): number | null | undefined;
+  /** The identifier `allocate` returned last, null before the first. */
+  getLastAllocated(): number | null;
   /** Marks `num` as in use; false if it already was. */
   register(num: number): boolean;
   /** Marks `num` as free again. */
-  deregister(num: number): void;
+  deallocate(num: number): void;
   /** Frees every identifier. */
   clear(): void;
 }
@@ -1856,12 +1938,12 @@ export declare class DefaultMessageIdProvider implements IMessageIdProvider {
   constructor();
   /** The next identifier, 1 after 65535. */
   allocate(): number;
-  /** The identifier `allocate` returned last. */
-  getLastAllocated(): number | undefined;
+  /** The identifier `allocate` returned last, null before the first. */
+  getLastAllocated(): number | null;
   /** Always true: this provider does not track identifiers. */
   register(num: number): boolean;
   /** Does nothing: this provider does not track identifiers. */
-  deregister(num: number): void;
+  deallocate(num: number): void;
   /** Does nothing. */
   clear(): void;
 }
@@ -1874,12 +1956,12 @@ export declare class UniqueMessageIdProvider implements IMessageIdProvider {
   constructor();
   /** The lowest free identifier, or null when all 65535 are in use. */
   allocate(): number | null;
-  /** The identifier `allocate` returned last. */
-  getLastAllocated(): number | undefined;
+  /** The identifier `allocate` returned last, null before the first. */
+  getLastAllocated(): number | null;
   /** Marks `num` as in use; false if it already was. */
   register(num: number): boolean;
   /** Marks `num` as free again. */
-  deregister(num: number): void;
+  deallocate(num: number): void;
   /** Frees every identifier. */
   clear(): void;
 }

@@ -9,8 +9,8 @@ import * as mqttNapi from '../index'
 import { availableBrokers, startBroker, Broker, startTransportBroker, TransportBroker } from './support/brokers'
 import { makeCerts, removeCerts } from './support/certs'
 import { callbackOf, connected, dialects, endAllClients, IClientOptions, nextMessage, refusedPort, track, urlOf } from './support/dialect'
-import { startHostileBroker, HostileBroker, Type, filtersOf } from './support/hostile-broker'
-import { uniqueTopic, within } from './support/helpers'
+import { ack, filtersOf, HostileBroker, packetIdOf, Peer, publish, startHostileBroker, Type } from './support/hostile-broker'
+import { uniqueTopic, waitFor, within } from './support/helpers'
 import { startFakeBroker, FakeBroker } from './support/fake-broker'
 
 const kinds = availableBrokers()
@@ -200,5 +200,131 @@ describe('end() during the first attempt when no connection can be made (mqtt-na
       expect(error).toBeInstanceOf(Error)
       expect(error!.message).toBe('Connection closed')
     }
+  })
+})
+
+describe('handleMessage(packet, callback): the acknowledgement waits for the callback', () => {
+  let broker: HostileBroker
+  beforeEach(async () => {
+    broker = await startHostileBroker([])
+  })
+  afterEach(async () => {
+    await broker?.close()
+  })
+
+  /** What the client sent of `type` so far, by packet id. */
+  const sentIds = (peer: Peer, type: number) => peer.received.filter((p) => p.type === type).map(packetIdOf)
+  const quiet = () => new Promise((resolve) => setTimeout(resolve, 150))
+
+  /** A client of `dialect` whose handleMessage keeps each callback in `held`, connected to the scripted broker. */
+  async function holdingClient(dialect: (typeof dialects)[number]) {
+    const { client } = await connected(dialect, urlOf(broker))
+    const held: Array<{ messageId?: number; callback: (error?: Error) => void }> = []
+    client.handleMessage = (packet, callback) => {
+      held.push({ messageId: (packet as { messageId?: number }).messageId, callback })
+    }
+    return { client, held, peer: await broker.peer(0) }
+  }
+
+  describe.each(dialects)('$name', (dialect) => {
+    test.each([
+      [1, Type.PUBACK],
+      [2, Type.PUBCOMP],
+    ] as const)('QoS %i: no acknowledgement until callback(); then it goes out', async (qos, ackType) => {
+      const { held, peer } = await holdingClient(dialect)
+      await peer.write(publish('in/t', 'x', qos, 7))
+      if (qos === 2) {
+        await peer.expect(Type.PUBREC)
+        await peer.write(ack(0x62, 7))
+      }
+      await waitFor(() => held.length === 1, 5000, 'handleMessage')
+      expect(held[0].messageId).toBe(7)
+      await quiet()
+      expect(sentIds(peer, ackType)).toEqual([])
+      held[0].callback()
+      await waitFor(() => sentIds(peer, ackType).length === 1, 5000, 'the acknowledgement')
+      expect(sentIds(peer, ackType)).toEqual([7])
+    })
+
+    test('callback(error) withholds the PUBACK', async () => {
+      const { held, peer } = await holdingClient(dialect)
+      await peer.write(publish('in/t', 'x', 1, 8))
+      await waitFor(() => held.length === 1, 5000, 'handleMessage')
+      held[0].callback(new Error('not processed'))
+      await quiet()
+      expect(sentIds(peer, Type.PUBACK)).toEqual([])
+    })
+  })
+
+  describe('mqtt-napi (MQTT.js holds every later packet until the callback instead)', () => {
+    const napi = dialects.find((d) => d.name === 'mqtt-napi')!
+
+    test('later messages are delivered meanwhile; acknowledgements go out in arrival order', async () => {
+      const { held, peer } = await holdingClient(napi)
+      for (const id of [1, 2, 3]) await peer.write(publish('in/t', `m${id}`, 1, id))
+      await waitFor(() => held.length === 3, 5000, 'three messages')
+      held[2].callback()
+      held[1].callback()
+      await quiet()
+      expect(sentIds(peer, Type.PUBACK)).toEqual([])
+      held[0].callback()
+      await waitFor(() => sentIds(peer, Type.PUBACK).length === 3, 5000, 'the acknowledgements')
+      expect(sentIds(peer, Type.PUBACK)).toEqual([1, 2, 3])
+    })
+
+    test('other traffic does not wait: a publish completes while an acknowledgement is held', async () => {
+      const { client, held, peer } = await holdingClient(napi)
+      await peer.write(publish('in/t', 'x', 1, 4))
+      await waitFor(() => held.length === 1, 5000, 'handleMessage')
+      await within(client.publishAsync('out/t', 'y', { qos: 1 }), 5000, 'publish while an acknowledgement is held')
+      expect(sentIds(peer, Type.PUBACK)).toEqual([])
+      held[0].callback()
+      await waitFor(() => sentIds(peer, Type.PUBACK).length === 1, 5000, 'the acknowledgement')
+    })
+  })
+})
+
+describe.each(kinds)('packetsend / packetreceive with %s', (kind) => {
+  let broker: Broker
+  beforeAll(async () => {
+    broker = await startBroker(kind)
+  }, 30000)
+  afterAll(async () => {
+    await broker?.stop()
+  })
+
+  describe.each(dialects)('$name', (dialect) => {
+    test('a listener sees every packet in MQTT.js shapes; without one, none', async () => {
+      const sent: Array<Record<string, unknown>> = []
+      const received: Array<Record<string, unknown>> = []
+      // Listening before connect(): MQTT.js writes its CONNECT at once.
+      const client = track(dialect.connect(urlOf(broker), { keepalive: 0, manualConnect: true }))
+      const onSend = (packet: object) => sent.push(packet as Record<string, unknown>)
+      client.on('packetsend', onSend)
+      client.on('packetreceive', (packet: object) => received.push(packet as Record<string, unknown>))
+      client.connect()
+      await within(new Promise((resolve) => client.once('connect', resolve)), 5000, 'connect')
+      const topic = uniqueTopic('packets')
+      await within(client.subscribeAsync(topic, { qos: 1 }), 5000, 'subscribe')
+      const arrived = nextMessage(client, topic)
+      await within(client.publishAsync(topic, 'seen', { qos: 1 }), 5000, 'publish')
+      await arrived
+      await waitFor(() => sent.some((p) => p.cmd === 'puback'), 5000, 'our PUBACK')
+
+      expect(sent.map((p) => p.cmd)).toEqual(['connect', 'subscribe', 'publish', 'puback'])
+      expect(sent[0]).toEqual(expect.objectContaining({ cmd: 'connect', clientId: client.options.clientId, clean: true, keepalive: 0 }))
+      expect(sent[1]).toEqual(expect.objectContaining({ subscriptions: [expect.objectContaining({ topic, qos: 1 })], messageId: expect.any(Number) }))
+      expect(sent[2]).toEqual(expect.objectContaining({ topic, qos: 1, retain: false, dup: false, messageId: expect.any(Number) }))
+      expect(Buffer.from(sent[2].payload as Buffer).toString()).toBe('seen')
+      expect(received.map((p) => p.cmd).sort()).toEqual(['connack', 'puback', 'publish', 'suback'])
+      expect(received[0]).toEqual(expect.objectContaining({ cmd: 'connack', returnCode: 0, sessionPresent: false }))
+      expect(received.find((p) => p.cmd === 'suback')).toEqual(expect.objectContaining({ granted: [1] }))
+
+      client.off('packetsend', onSend)
+      client.removeAllListeners('packetreceive')
+      const before = sent.length
+      await within(client.publishAsync(topic, 'unseen', { qos: 1 }), 5000, 'publish')
+      expect(sent.length).toBe(before)
+    })
   })
 })

@@ -378,9 +378,9 @@ describe('mqtt-napi: options it cannot honour throw (MQTT.js would use them)', (
     expect(() => napi.connect(url, { [name]: value } as IClientOptions)).toThrow(new RegExp(`options\\.${name}\\b.*not supported`))
   })
 
-  test('a messageIdProvider of the application's own throws a TypeError saying which ones are supported', async () => {
+  test("a messageIdProvider of the application's own throws a TypeError saying which ones are supported", async () => {
     const url = urlOf({ port: await refusedPort() })
-    const custom = { allocate: () => 1, getLastAllocated: () => 1, register: () => true, deregister: () => undefined, clear: () => undefined }
+    const custom = { allocate: () => 1, getLastAllocated: () => 1, register: () => true, deallocate: () => undefined, clear: () => undefined }
     const make = () => napi.connect(url, { messageIdProvider: custom, manualConnect: true } as IClientOptions)
     expect(make).toThrow(TypeError)
     expect(make).toThrow(/options\.messageIdProvider must be a DefaultMessageIdProvider or a UniqueMessageIdProvider/)

@@ -118,6 +118,12 @@ function subscriber(client: MqttClient): void {
   client.on('reconnect', () => console.log('reconnecting', client.reconnecting))
   client.on('offline', () => console.log('offline', client.connected))
   client.on('close', () => console.log('closed'))
+  client.on('packetsend', (packet) => console.log('sent', packet.cmd, packet.messageId))
+  client.on('packetreceive', (packet) => console.log('received', packet.cmd))
+  client.handleMessage = (packet, callback) => {
+    console.log(packet.topic, packet.payload.length)
+    callback(packet.qos === 2 ? new Error('not now') : undefined)
+  }
   client.on('end', () => console.log('ended', client.disconnecting, client.disconnected))
   client.once('connect', (connack: IConnackPacket) => console.log(connack.returnCode))
 

@@ -202,7 +202,7 @@ impl EventSink for Sink {
                     state.failure.get_or_insert(e.to_string());
                 }
                 ClientEvent::Disconnected => state.disconnected += 1,
-                ClientEvent::Message(publish) => self.received(&mut state, &publish.payload),
+                ClientEvent::Message(publish, _) => self.received(&mut state, &publish.payload),
                 ClientEvent::Completed { id, result, .. } => match (id, result) {
                     (SUBSCRIBE_ID, Ok(_)) => state.subscribed = true,
                     (SUBSCRIBE_ID, Err(e)) => {

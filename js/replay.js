@@ -1,11 +1,16 @@
 'use strict'
 
+/** Message flags (see EventBatch in binding.d.ts). */
+const SAME_TOPIC = 16
+const ACK_DEFERRED = 32
+
 /**
  * Replays one native EventBatch (see binding.d.ts) on `target` in the order
  * things happened:
- * - `target._onMessage(failures, topic, payload, start, end, flags)` per
- *   message, `payload` being what `target._payloadOf(batch)` made of the
- *   batch's bytes;
+ * - `target._onMessage(failures, topic, payload, start, end, flags, ticket)`
+ *   per message, `payload` being what `target._payloadOf(batch)` made of the
+ *   batch's bytes and `ticket` the message's acknowledgement ticket when its
+ *   acknowledgement waits (flag ACK_DEFERRED), else undefined;
  * - `target._onCompletion(failures, id, errorCode, packetId, records, codesAt,
  *   codeCount)` per completion, the SUBACK codes being `records[codesAt ...]`;
  * - `target._onConnectionEvent(event)` per connection event.
@@ -15,7 +20,7 @@
  */
 function replay(target, batch) {
   const failures = []
-  const state = { message: 0, record: 0, completion: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
+  const state = { message: 0, record: 0, completion: 0, ack: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
   try {
     for (const event of batch.connectionEvents) {
       replayUntil(target, batch, state, failures, event.messagesBefore, event.completionsBefore)
@@ -46,8 +51,9 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
     const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
     const flags = batch.flags[i]
     // The same-topic bit: the topic of the message before (see EventBatch).
-    if ((flags & 16) === 0) state.topic = state.topics[state.topicAt++]
-    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags)
+    if ((flags & SAME_TOPIC) === 0) state.topic = state.topics[state.topicAt++]
+    const ticket = (flags & ACK_DEFERRED) === 0 ? undefined : batch.ackTickets[state.ack++]
+    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket)
   }
   const records = batch.completions
   while (state.completion < completionCount && state.record < records.length) {

@@ -658,7 +658,7 @@ impl Driver {
                 }
                 // The driver closes the link on a fatal event.
                 Event::Fatal(_) => self.lose_stream(),
-                Event::Connected { .. } | Event::Message(_) | Event::Note(_) => {}
+                Event::Connected { .. } | Event::Message(..) | Event::Note(_) => {}
             }
         }
     }

@@ -5,6 +5,7 @@ const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
 const { ErrorWithReasonCode, connectionRefused, errorOf, inOptionTerms, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
+const { mqttjsPacket } = require('./packets')
 const { checkQos, checkTopicString, describe, filtersOf, checkOptionsAndCallback } = require('./arguments')
 
 const PUBLISH = 0
@@ -48,7 +49,47 @@ class MqttClient extends NativeClient {
     this._afterEnd = undefined
     /** Filters asked for, and their QoS: MQTT.js's `_resubscribeTopics`. */
     this._subscribed = new Map()
+    /** The application's `handleMessage`, once it replaced MQTT.js's. */
+    this._messageHandler = undefined
+    this._reportingPackets = false
+    this.on('newListener', (event) => this._watchPackets(event, 1))
+    this.on('removeListener', (event) => this._watchPackets(event, 0))
+    // A subclass's handleMessage method counts as a replacement too.
+    if (this.handleMessage !== acknowledgeAtOnce) this._adoptMessageHandler(this.handleMessage)
     if (!options.manualConnect) this.connect()
+  }
+
+  /**
+   * MQTT.js's hook, called with every message after its `message` event:
+   * the QoS 1 PUBACK or QoS 2 PUBCOMP waits for `callback()` (acknowledgements
+   * go out in arrival order; other traffic does not wait), and
+   * `callback(error)` withholds it. Replace it on the client (or a subclass).
+   */
+  get handleMessage() {
+    return this._messageHandler ?? acknowledgeAtOnce
+  }
+
+  set handleMessage(handler) {
+    this._adoptMessageHandler(handler)
+  }
+
+  _adoptMessageHandler(handler) {
+    if (typeof handler !== 'function') throw new TypeError(`handleMessage must be a function (got ${describe(handler)})`)
+    const custom = handler !== acknowledgeAtOnce
+    if (custom !== (this._messageHandler !== undefined)) this._native.deferAcknowledgements(custom)
+    this._messageHandler = custom ? handler : undefined
+  }
+
+  /**
+   * Packets are reported by the engine only while a `packetsend` or
+   * `packetreceive` listener is attached: otherwise they cost nothing.
+   */
+  _watchPackets(event, adding) {
+    if (event !== 'packetsend' && event !== 'packetreceive') return
+    const wanted = adding + this.listenerCount('packetsend') + this.listenerCount('packetreceive') > 0
+    if (wanted === this._reportingPackets) return
+    this._reportingPackets = wanted
+    this._native.reportPackets(wanted)
   }
 
   /** Opens the connection (needed only with `manualConnect`). */
@@ -284,8 +325,9 @@ class MqttClient extends NativeClient {
     return batch.payload
   }
 
-  _onMessage(failures, topic, payload, start, end, flags) {
-    if (this.listenerCount('message') === 0) return
+  _onMessage(failures, topic, payload, start, end, flags, ticket) {
+    const handler = this._messageHandler
+    if (this.listenerCount('message') === 0 && handler === undefined) return
     const bytes = payload.subarray(start, end)
     const messageId = flags >>> 16
     const packet = {
@@ -302,6 +344,24 @@ class MqttClient extends NativeClient {
       this.emit('message', topic, bytes, packet)
     } catch (error) {
       failures.push(error)
+    }
+    if (handler !== undefined) this._handleMessage(failures, handler, packet, ticket)
+  }
+
+  /** Runs the application's handleMessage; its answer releases (or withholds) the acknowledgement. */
+  _handleMessage(failures, handler, packet, ticket) {
+    let answered = false
+    const done = (error) => {
+      if (answered || ticket === undefined) return
+      answered = true
+      this._native.acknowledge(ticket, !error)
+      this._flushSoon()
+    }
+    try {
+      handler.call(this, packet, done)
+    } catch (error) {
+      failures.push(error)
+      done(error)
     }
   }
 
@@ -381,6 +441,12 @@ class MqttClient extends NativeClient {
         break
       case 'websocket_handshake':
         this._transformHandshake(event)
+        break
+      case 'packet_sent':
+        this.emit('packetsend', mqttjsPacket(event.packet))
+        break
+      case 'packet_received':
+        this.emit('packetreceive', mqttjsPacket(event.packet))
         break
     }
   }
@@ -482,6 +548,11 @@ class MqttClient extends NativeClient {
     }
     this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
   }
+}
+
+/** MQTT.js's default handleMessage: acknowledge at once (the engine does, without asking). */
+function acknowledgeAtOnce(packet, callback) {
+  callback()
 }
 
 /** MQTT.js's `MqttClient.VERSION`: here, mqtt-napi's version. */

@@ -10,7 +10,7 @@ const MAX_ID = 65535
 class DefaultMessageIdProvider {
   constructor() {
     this.nextId = Math.max(1, Math.floor(Math.random() * MAX_ID))
-    this.lastId = undefined
+    this.lastId = null
   }
 
   allocate() {
@@ -28,7 +28,7 @@ class DefaultMessageIdProvider {
     return true
   }
 
-  deregister() {}
+  deallocate() {}
 
   clear() {}
 }
@@ -37,7 +37,7 @@ class DefaultMessageIdProvider {
 class UniqueMessageIdProvider {
   constructor() {
     this.inUse = new Set()
-    this.lastId = undefined
+    this.lastId = null
   }
 
   allocate() {
@@ -61,7 +61,7 @@ class UniqueMessageIdProvider {
     return true
   }
 
-  deregister(id) {
+  deallocate(id) {
     this.inUse.delete(id)
   }
 

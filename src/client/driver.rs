@@ -11,8 +11,8 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{sleep_until, timeout, Instant};
 
-use crate::protocol;
-use crate::session::{Event, Failure, OperationId, Outcome, Request, Session};
+use crate::protocol::{self, Packet};
+use crate::session::{Event, Failure, Outcome, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
@@ -23,7 +23,7 @@ use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
     Backlog, ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode,
-    EventSink, ReconnectDelays, Server, Unfinished, WebsocketOptions,
+    EventSink, Instruction, ReconnectDelays, Server, Unfinished, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read at first: an idle link holds little.
@@ -84,6 +84,8 @@ pub(super) struct Driver {
     connack_accepted: bool,
     /// What the latest `disconnect` or `abort` asked for unfinished operations.
     unfinished: Unfinished,
+    /// Every packet sent and received goes out as `ClientEvent::Packet`.
+    report_packets: bool,
     commands: Inbox,
     sink: Arc<dyn EventSink>,
     statistics: Arc<SharedStatistics>,
@@ -111,6 +113,7 @@ impl Driver {
             receive_buffer: options.receive_buffer,
             connack_accepted: false,
             unfinished: Unfinished::Keep,
+            report_packets: false,
             commands,
             sink,
             statistics,
@@ -123,17 +126,13 @@ impl Driver {
         while let Some(command) = self.commands.recv().await {
             let keep_going = match command {
                 Command::Connect => self.connect_and_serve().await,
-                Command::Submit(id, request) => {
-                    self.submit(id, request);
+                Command::Apply(instruction) => {
+                    self.apply(instruction);
                     true
                 }
                 Command::Disconnect(unfinished) | Command::Abort(unfinished) => {
                     self.unfinished = unfinished;
                     self.disconnected(false);
-                    true
-                }
-                Command::Credentials(credentials) => {
-                    self.session.set_credentials(credentials);
                     true
                 }
                 Command::Transformed { .. } => true,
@@ -150,9 +149,18 @@ impl Driver {
         &self.session.options().client_id
     }
 
-    fn submit(&mut self, id: OperationId, request: Request) {
-        self.taken.add(&request);
-        self.session.submit(id, request, Instant::now().into_std());
+    fn apply(&mut self, instruction: Instruction) {
+        let now = Instant::now().into_std();
+        match instruction {
+            Instruction::Submit(id, request) => {
+                self.taken.add(&request);
+                self.session.submit(id, request, now);
+            }
+            Instruction::Credentials(credentials) => self.session.set_credentials(credentials),
+            Instruction::DeferAcknowledgements(on) => self.session.defer_acknowledgements(on),
+            Instruction::Acknowledge { ticket, send } => self.session.acknowledge(ticket, send),
+            Instruction::ReportPackets(on) => self.report_packets = on,
+        }
     }
 
     /// Attempts a link and serves it; when an established link is lost,
@@ -342,15 +350,11 @@ impl Driver {
                 self.unfinished = unfinished;
                 Err(LinkEnd::Disconnected)
             }
-            Some(Command::Submit(id, request)) => {
-                self.submit(id, request);
+            Some(Command::Apply(instruction)) => {
+                self.apply(instruction);
                 Ok(None)
             }
             Some(Command::Connect) => Ok(None),
-            Some(Command::Credentials(credentials)) => {
-                self.session.set_credentials(credentials);
-                Ok(None)
-            }
             Some(Command::Transformed { attempt, result }) => {
                 Ok((attempt == self.attempt).then_some(result))
             }
@@ -384,7 +388,7 @@ impl Driver {
         let end = loop {
             let now = Instant::now().into_std();
             while let Some(packet) = self.session.poll_transmit(now) {
-                log::packet(self.client_id(), "→", &packet);
+                self.observe(true, &packet);
                 if let Err(error) = outgoing.encode(&packet) {
                     // Requests are validated before they are queued: this is a bug guard.
                     let failure = Failure::ProtocolViolation(format!("cannot encode: {error}"));
@@ -490,12 +494,8 @@ impl Driver {
     fn handle_live_command(&mut self, command: Command) -> Closing {
         match command {
             Command::Connect | Command::Transformed { .. } => Closing::No,
-            Command::Credentials(credentials) => {
-                self.session.set_credentials(credentials);
-                Closing::No
-            }
-            Command::Submit(id, request) => {
-                self.submit(id, request);
+            Command::Apply(instruction) => {
+                self.apply(instruction);
                 Closing::No
             }
             Command::Disconnect(unfinished) => {
@@ -524,6 +524,15 @@ impl Driver {
         }
     }
 
+    /// A packet sent or received, for the log and, when asked, the user.
+    fn observe(&mut self, sent: bool, packet: &Packet) {
+        log::packet(self.client_id(), if sent { "→" } else { "←" }, packet);
+        if self.report_packets {
+            let packet = packet.clone();
+            self.events.push(ClientEvent::Packet { sent, packet });
+        }
+    }
+
     /// Hands every whole packet in `incoming` to the session; returns how many.
     fn decode_all(&mut self, incoming: &mut BytesMut) -> Result<usize, Failure> {
         let now = Instant::now().into_std();
@@ -531,7 +540,7 @@ impl Driver {
         loop {
             match protocol::decode(incoming, self.max_incoming_packet_size) {
                 Ok(Some(packet)) => {
-                    log::packet(self.client_id(), "←", &packet);
+                    self.observe(false, &packet);
                     self.session.handle_packet(packet, now);
                     packets += 1;
                 }
@@ -555,7 +564,9 @@ impl Driver {
                 }
                 Event::Fatal(failure) => fatal = Some(failure),
                 Event::Note(text) => log::step(Level::Info, self.client_id(), text),
-                Event::Message(publish) => self.events.push(ClientEvent::Message(publish)),
+                Event::Message(publish, ticket) => {
+                    self.events.push(ClientEvent::Message(publish, ticket))
+                }
                 Event::Completed {
                     id,
                     packet_id,

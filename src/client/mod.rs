@@ -15,8 +15,8 @@ mod statistics;
 
 use std::sync::Arc;
 
-use crate::protocol::Publish;
-use crate::session::{Credentials, OperationId, Request, SessionOptions, Statistics};
+use crate::protocol::{Packet, Publish};
+use crate::session::{AckTicket, Credentials, OperationId, Request, SessionOptions, Statistics};
 use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
 
@@ -85,9 +85,7 @@ pub enum Completion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
     /// CONNACK accepted an attempt.
-    ConnectionSuccess {
-        session_present: bool,
-    },
+    ConnectionSuccess { session_present: bool },
     /// An attempt failed before CONNACK accepted it.
     ConnectionFailure(ClientError),
     /// An established link was lost.
@@ -104,7 +102,12 @@ pub enum ClientEvent {
         attempt: u32,
         request: UpgradeRequest,
     },
-    Message(Publish),
+    /// An inbound message, with the ticket of its acknowledgement when that
+    /// waits for `Connection::acknowledge`.
+    Message(Publish, Option<AckTicket>),
+    /// A packet sent (`sent`) or received, while `Connection::report_packets`
+    /// asks for them.
+    Packet { sent: bool, packet: Packet },
     Completed {
         id: OperationId,
         /// The packet identifier used on the wire, 0 when none was.
@@ -138,16 +141,28 @@ pub enum Unfinished {
 
 enum Command {
     Connect,
-    Submit(OperationId, Request),
+    /// Applied at once, whatever the link is doing.
+    Apply(Instruction),
     Disconnect(Unfinished),
     /// Closes the link without DISCONNECT, so the broker publishes the will.
     Abort(Unfinished),
-    /// The user name and password of the next CONNECT.
-    Credentials(Credentials),
     Transformed {
         attempt: u32,
         result: Result<UpgradeRequest, ClientError>,
     },
+}
+
+/// What the driver applies at once, whatever the link is doing.
+enum Instruction {
+    Submit(OperationId, Request),
+    /// The user name and password of the next CONNECT.
+    Credentials(Credentials),
+    DeferAcknowledgements(bool),
+    Acknowledge {
+        ticket: AckTicket,
+        send: bool,
+    },
+    ReportPackets(bool),
 }
 
 /// A handle on one connection's driver task. Dropping it ends the task and
@@ -189,7 +204,8 @@ impl Connection {
     pub fn submit_deferred(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
         request::validate(&request)?;
         self.statistics.submitted(&request);
-        self.commands.queue(Command::Submit(id, request));
+        self.commands
+            .queue(Command::Apply(Instruction::Submit(id, request)));
         Ok(())
     }
 
@@ -213,7 +229,31 @@ impl Connection {
     /// Replaces the user name and password from the next CONNECT on (sent
     /// before a transform's answer, they reach that attempt's CONNECT).
     pub fn set_credentials(&self, credentials: Credentials) {
-        self.commands.send(Command::Credentials(credentials));
+        self.commands
+            .send(Command::Apply(Instruction::Credentials(credentials)));
+    }
+
+    /// From now on (`on`) or no longer, the QoS 1 PUBACK and QoS 2 PUBCOMP
+    /// of each inbound message wait for `acknowledge` with the message's
+    /// ticket (`ClientEvent::Message`); they go out in arrival order.
+    pub fn defer_acknowledgements(&self, on: bool) {
+        self.commands
+            .send(Command::Apply(Instruction::DeferAcknowledgements(on)));
+    }
+
+    /// The application is done with the message of `ticket`: its
+    /// acknowledgement goes out (`send`), or never does. Like
+    /// `submit_deferred`, it waits for `flush`.
+    pub fn acknowledge(&self, ticket: AckTicket, send: bool) {
+        self.commands
+            .queue(Command::Apply(Instruction::Acknowledge { ticket, send }));
+    }
+
+    /// From now on (`on`) or no longer, every packet sent and received is
+    /// reported as `ClientEvent::Packet`; off, it costs nothing.
+    pub fn report_packets(&self, on: bool) {
+        self.commands
+            .send(Command::Apply(Instruction::ReportPackets(on)));
     }
 
     /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:

@@ -138,6 +138,28 @@ impl NativeConnection {
             .map_err(|invalid| rejected(&env, invalid))
     }
 
+    /// From now on (`on`) or no longer, the PUBACK / PUBCOMP of each
+    /// inbound QoS 1/2 message waits for `acknowledge` with the ticket the
+    /// message carries (`EventBatch.ackTickets`); they go out in arrival order.
+    #[napi]
+    pub fn defer_acknowledgements(&self, on: bool) {
+        self.connection.defer_acknowledgements(on);
+    }
+
+    /// The application is done with the message of `ticket`: its
+    /// acknowledgement goes out (`send`), or never does. Waits for `flush`.
+    #[napi]
+    pub fn acknowledge(&self, ticket: u32, send: bool) {
+        self.connection.acknowledge(ticket, send);
+    }
+
+    /// From now on (`on`) or no longer, every packet sent and received comes
+    /// to JS as a `packet_sent` / `packet_received` connection event.
+    #[napi]
+    pub fn report_packets(&self, on: bool) {
+        self.connection.report_packets(on);
+    }
+
     /// Hands the operations queued since the last flush to the I/O thread.
     #[napi]
     pub fn flush(&self) {

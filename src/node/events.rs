@@ -11,11 +11,15 @@ use napi_derive::napi;
 
 use crate::client::{Backlog, ClientError, ClientEvent, Completion, EventSink};
 
+use super::packets::PacketFields;
+
 /// Everything that happened since the last drain, as JS receives it.
 ///
 /// Messages are columns: payloads back to back in `payload` ending at
 /// `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
-/// same-topic << 4 | packet id << 16 (0 for QoS 0). Each batch has a
+/// same-topic << 4 | acknowledgement-deferred << 5 | packet id << 16 (0 for
+/// QoS 0). A message with the acknowledgement-deferred bit has the next
+/// ticket of `ackTickets` (see `NativeConnection.acknowledge`). Each batch has a
 /// `payload` of its own that is never reused, so JS may hand out views of
 /// it. `topics` holds, joined by U+0000 (which no topic may
 /// contain), the topic of each message whose same-topic bit is clear; a
@@ -31,6 +35,7 @@ pub struct EventBatch {
     pub payload: Buffer,
     pub payload_ends: Uint32Array,
     pub flags: Uint32Array,
+    pub ack_tickets: Uint32Array,
     pub completions: Uint32Array,
     pub connection_events: Vec<ConnectionEvent>,
 }
@@ -38,7 +43,7 @@ pub struct EventBatch {
 #[napi(object)]
 pub struct ConnectionEvent {
     /// connection_success, connection_failure, interrupt, reconnecting,
-    /// disconnect, closed, websocket_handshake
+    /// disconnect, closed, websocket_handshake, packet_sent, packet_received
     pub kind: String,
     /// Messages of this batch that happened before this event.
     pub messages_before: u32,
@@ -55,6 +60,8 @@ pub struct ConnectionEvent {
     pub request_method: Option<String>,
     pub request_path: Option<String>,
     pub request_headers: Option<Vec<String>>,
+    /// packet_sent, packet_received: the packet.
+    pub packet: Option<PacketFields>,
 }
 
 #[derive(Default)]
@@ -64,6 +71,7 @@ struct Batch {
     payload: Vec<u8>,
     payload_ends: Vec<u32>,
     flags: Vec<u32>,
+    ack_tickets: Vec<u32>,
     /// Where the last message's topic starts in `topics`.
     last_topic_at: usize,
     completions: Vec<u32>,
@@ -76,7 +84,7 @@ struct Batch {
 impl Batch {
     fn push(&mut self, event: ClientEvent) {
         match event {
-            ClientEvent::Message(publish) => {
+            ClientEvent::Message(publish, ticket) => {
                 let same_topic =
                     self.message_count > 0 && self.topics[self.last_topic_at..] == *publish.topic;
                 if !same_topic {
@@ -92,8 +100,10 @@ impl Batch {
                     | u32::from(publish.dup) << 2
                     | u32::from(publish.retain) << 3
                     | u32::from(same_topic) << 4
+                    | u32::from(ticket.is_some()) << 5
                     | u32::from(publish.packet_id) << 16;
                 self.flags.push(flags);
+                self.ack_tickets.extend(ticket);
                 self.message_count += 1;
             }
             ClientEvent::Completed {
@@ -124,6 +134,17 @@ impl Batch {
             ClientEvent::Reconnecting => self.connection_event("reconnecting", None, None),
             ClientEvent::Disconnected => self.connection_event("disconnect", None, None),
             ClientEvent::Closed => self.connection_event("closed", None, None),
+            ClientEvent::Packet { sent, packet } => {
+                let kind = if sent {
+                    "packet_sent"
+                } else {
+                    "packet_received"
+                };
+                self.connection_event(kind, None, None);
+                if let Some(event) = self.connection_events.last_mut() {
+                    event.packet = Some(PacketFields::from(&packet));
+                }
+            }
             ClientEvent::WebsocketHandshake { attempt, request } => {
                 self.connection_event("websocket_handshake", None, None);
                 if let Some(event) = self.connection_events.last_mut() {
@@ -164,6 +185,7 @@ impl Batch {
             request_method: None,
             request_path: None,
             request_headers: None,
+            packet: None,
         });
     }
 
@@ -174,6 +196,7 @@ impl Batch {
             payload: batch.payload.into(),
             payload_ends: Uint32Array::new(batch.payload_ends),
             flags: Uint32Array::new(batch.flags),
+            ack_tickets: Uint32Array::new(batch.ack_tickets),
             completions: Uint32Array::new(batch.completions),
             connection_events: batch.connection_events,
         }

@@ -7,6 +7,7 @@ mod error_codes;
 mod events;
 mod fields;
 mod log;
+mod packets;
 mod tls;
 mod topics;
 

@@ -1,22 +1,92 @@
 //! Inbound application messages: QoS 1 acknowledged, QoS 2 delivered exactly
-//! once (the id is held from PUBLISH until PUBREL).
+//! once (the id is held from PUBLISH until PUBREL). With deferred
+//! acknowledgement the application says when each QoS 1 PUBACK and QoS 2
+//! PUBCOMP may go out; they go out in the order the messages came.
+
+use std::collections::{HashSet, VecDeque};
 
 use crate::protocol::{Packet, Publish, QoS};
 
-use super::{Event, Session};
+use super::{AckTicket, Event, Link, Session};
+
+#[derive(Default)]
+pub(super) struct Inbound {
+    /// QoS 2 packet ids received and not yet released (PUBREL).
+    qos2: HashSet<u16>,
+    /// Acknowledgements wait for `acknowledge`.
+    defer: bool,
+    next_ticket: AckTicket,
+    /// Deferred acknowledgements in arrival order.
+    deferred: VecDeque<Deferred>,
+    /// QoS 2 ids whose acknowledgement the application has not given (or
+    /// withheld): their PUBREL is not answered.
+    awaiting_application: HashSet<u16>,
+    /// Of those, the ids the broker released (PUBREL) on this link.
+    released: HashSet<u16>,
+    /// Counts links, so an acknowledgement for a message of an earlier link
+    /// is not sent on this one.
+    link: u64,
+}
+
+struct Deferred {
+    ticket: AckTicket,
+    packet_id: u16,
+    qos: QoS,
+    link: u64,
+    /// The application's answer: acknowledge (true) or withhold (false).
+    verdict: Option<bool>,
+}
+
+impl Inbound {
+    /// The broker has no record of the QoS 2 ids we hold.
+    pub(super) fn forget_session(&mut self) {
+        self.qos2.clear();
+        self.awaiting_application.clear();
+        self.released.clear();
+    }
+
+    pub(super) fn link_lost(&mut self) {
+        self.released.clear();
+        self.link += 1;
+    }
+
+    /// A ticket for the message just received, when its acknowledgement waits.
+    fn defer(&mut self, packet_id: u16, qos: QoS) -> Option<AckTicket> {
+        if !self.defer {
+            return None;
+        }
+        let ticket = self.next_ticket;
+        self.next_ticket = self.next_ticket.wrapping_add(1);
+        self.deferred.push_back(Deferred {
+            ticket,
+            packet_id,
+            qos,
+            link: self.link,
+            verdict: None,
+        });
+        if qos == QoS::ExactlyOnce {
+            self.awaiting_application.insert(packet_id);
+        }
+        Some(ticket)
+    }
+}
 
 impl Session {
     pub(super) fn handle_publish(&mut self, publish: Publish) {
         let packet_id = publish.packet_id;
         match publish.qos {
-            QoS::AtMostOnce => self.events.push_back(Event::Message(publish)),
+            QoS::AtMostOnce => self.events.push_back(Event::Message(publish, None)),
             QoS::AtLeastOnce => {
-                self.events.push_back(Event::Message(publish));
-                self.transmit.push_back(Packet::PubAck { packet_id });
+                let ticket = self.inbound.defer(packet_id, QoS::AtLeastOnce);
+                self.events.push_back(Event::Message(publish, ticket));
+                if ticket.is_none() {
+                    self.transmit.push_back(Packet::PubAck { packet_id });
+                }
             }
             QoS::ExactlyOnce => {
-                if self.inbound_qos2.insert(packet_id) {
-                    self.events.push_back(Event::Message(publish));
+                if self.inbound.qos2.insert(packet_id) {
+                    let ticket = self.inbound.defer(packet_id, QoS::ExactlyOnce);
+                    self.events.push_back(Event::Message(publish, ticket));
                 }
                 self.transmit.push_back(Packet::PubRec { packet_id });
             }
@@ -24,7 +94,64 @@ impl Session {
     }
 
     pub(super) fn handle_pubrel(&mut self, packet_id: u16) {
-        self.inbound_qos2.remove(&packet_id);
+        if self.inbound.awaiting_application.contains(&packet_id) {
+            self.inbound.released.insert(packet_id);
+        } else {
+            self.complete_inbound_qos2(packet_id);
+        }
+    }
+
+    fn complete_inbound_qos2(&mut self, packet_id: u16) {
+        self.inbound.qos2.remove(&packet_id);
         self.transmit.push_back(Packet::PubComp { packet_id });
+    }
+
+    /// From now on (`on`) or no longer, inbound QoS 1/2 messages carry an
+    /// `AckTicket` and are acknowledged only through `acknowledge`.
+    pub fn defer_acknowledgements(&mut self, on: bool) {
+        self.inbound.defer = on;
+    }
+
+    /// The application's answer for the message of `ticket`: its PUBACK or
+    /// PUBCOMP may go out (`send`), or never will. Answers are applied in
+    /// the order the messages came; an unknown ticket is ignored.
+    pub fn acknowledge(&mut self, ticket: AckTicket, send: bool) {
+        let Some(entry) = self
+            .inbound
+            .deferred
+            .iter_mut()
+            .find(|entry| entry.ticket == ticket)
+        else {
+            return;
+        };
+        entry.verdict.get_or_insert(send);
+        while let Some(Deferred {
+            verdict: Some(send),
+            ..
+        }) = self.inbound.deferred.front()
+        {
+            let send = *send;
+            let Some(entry) = self.inbound.deferred.pop_front() else {
+                return;
+            };
+            let on_this_link = entry.link == self.inbound.link && self.link == Link::Up;
+            match entry.qos {
+                QoS::AtLeastOnce if send && on_this_link => {
+                    let packet_id = entry.packet_id;
+                    self.transmit.push_back(Packet::PubAck { packet_id });
+                }
+                QoS::ExactlyOnce if send => self.release_inbound_qos2(entry.packet_id),
+                _ => {}
+            }
+        }
+    }
+
+    /// The application acknowledged a QoS 2 message: PUBCOMP now if the
+    /// broker released it on this link, else when its PUBREL comes.
+    fn release_inbound_qos2(&mut self, packet_id: u16) {
+        self.inbound.awaiting_application.remove(&packet_id);
+        if self.inbound.released.remove(&packet_id) && self.link == Link::Up {
+            self.complete_inbound_qos2(packet_id);
+        }
     }
 }

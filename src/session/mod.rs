@@ -15,12 +15,13 @@ mod outbound;
 mod tests;
 mod types;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::protocol::{Connect, Packet, ProtocolVersion, QoS};
 
 use ids::PacketIds;
+use inbound::Inbound;
 use outbound::{InFlight, Origin, Queued};
 pub use types::*;
 
@@ -50,8 +51,7 @@ pub struct Session {
     unflushed: VecDeque<(Origin, u64)>,
     /// Granted subscriptions, restored after a connection without a session.
     subscriptions: BTreeMap<String, QoS>,
-    /// Inbound QoS 2 packet ids received and not yet released (PUBREL).
-    inbound_qos2: HashSet<u16>,
+    inbound: Inbound,
     transmit: VecDeque<Packet>,
     events: VecDeque<Event>,
     statistics: Statistics,
@@ -73,7 +73,7 @@ impl Session {
             deadlines: VecDeque::new(),
             unflushed: VecDeque::new(),
             subscriptions: BTreeMap::new(),
-            inbound_qos2: HashSet::new(),
+            inbound: Inbound::default(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             statistics: Statistics::default(),
@@ -134,8 +134,9 @@ impl Session {
                 Outcome::Failed(Failure::ConnectionShutdown),
             );
         }
+        self.inbound.link_lost();
         if self.options.clean_session {
-            self.inbound_qos2.clear();
+            self.inbound.forget_session();
             if !self.options.resend_in_flight_when_clean {
                 self.fail_in_flight(Failure::CancelledForCleanSession);
             }
@@ -263,7 +264,7 @@ impl Session {
         if !connack.session_present {
             // The broker has no record of inbound QoS 2 ids we hold, nor of
             // our subscriptions.
-            self.inbound_qos2.clear();
+            self.inbound.forget_session();
             if self.options.resubscribe {
                 self.restore_subscriptions();
             }

@@ -338,7 +338,7 @@ fn inbound_qos1_is_acknowledged_and_delivered() {
     session.handle_packet(Packet::Publish(inbound(QoS::AtLeastOnce, 9)), now);
     assert_eq!(
         drain_events(&mut session),
-        vec![Event::Message(inbound(QoS::AtLeastOnce, 9))]
+        vec![Event::Message(inbound(QoS::AtLeastOnce, 9), None)]
     );
     assert_eq!(
         drain_transmit(&mut session, now),
@@ -357,7 +357,10 @@ fn inbound_qos2_is_delivered_exactly_once_until_pubrel() {
         ..message.clone()
     };
     session.handle_packet(Packet::Publish(duplicate.clone()), now);
-    assert_eq!(drain_events(&mut session), vec![Event::Message(message)]);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Message(message, None)]
+    );
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![
@@ -372,7 +375,10 @@ fn inbound_qos2_is_delivered_exactly_once_until_pubrel() {
     );
     // After PUBREL the id is free: the same id is a new message.
     session.handle_packet(Packet::Publish(duplicate.clone()), now);
-    assert_eq!(drain_events(&mut session), vec![Event::Message(duplicate)]);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Message(duplicate, None)]
+    );
 }
 
 #[test]
@@ -828,4 +834,104 @@ fn the_offline_queue_is_bounded_in_operations_and_bytes() {
     drain_events(&mut session);
     session.submit(9, publish_request(QoS::AtLeastOnce), now);
     assert!(drain_events(&mut session).is_empty());
+}
+
+/// A connected session that defers acknowledgements, and the ticket of each
+/// of `messages` (packet id, QoS) it delivered.
+fn deferring(messages: &[(u16, QoS)], now: Instant) -> (Session, Vec<AckTicket>) {
+    let mut session = connected(options(), now);
+    session.defer_acknowledgements(true);
+    for (packet_id, qos) in messages {
+        session.handle_packet(Packet::Publish(inbound(*qos, *packet_id)), now);
+    }
+    let tickets = drain_events(&mut session)
+        .into_iter()
+        .map(|event| match event {
+            Event::Message(_, Some(ticket)) => ticket,
+            other => panic!("expected a message with a ticket, got {other:?}"),
+        })
+        .collect();
+    (session, tickets)
+}
+
+#[test]
+fn deferred_pubacks_wait_for_the_application_and_go_out_in_arrival_order() {
+    let now = Instant::now();
+    let qos1 = QoS::AtLeastOnce;
+    let (mut session, tickets) = deferring(&[(1, qos1), (2, qos1), (3, qos1)], now);
+    assert!(drain_transmit(&mut session, now).is_empty());
+    session.acknowledge(tickets[1], true);
+    assert!(
+        drain_transmit(&mut session, now).is_empty(),
+        "2 waits for 1"
+    );
+    session.acknowledge(tickets[0], true);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![
+            Packet::PubAck { packet_id: 1 },
+            Packet::PubAck { packet_id: 2 }
+        ]
+    );
+    session.acknowledge(tickets[2], true);
+    session.acknowledge(tickets[2], true); // a second answer changes nothing
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubAck { packet_id: 3 }]
+    );
+}
+
+#[test]
+fn a_withheld_acknowledgement_is_never_sent_and_holds_up_nothing_after_it() {
+    let now = Instant::now();
+    let qos1 = QoS::AtLeastOnce;
+    let (mut session, tickets) = deferring(&[(1, qos1), (2, qos1)], now);
+    session.acknowledge(tickets[1], true);
+    session.acknowledge(tickets[0], false);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubAck { packet_id: 2 }]
+    );
+}
+
+#[test]
+fn a_deferred_qos2_message_is_completed_once_released_and_acknowledged_in_either_order() {
+    let now = Instant::now();
+    let qos2 = QoS::ExactlyOnce;
+    let (mut session, tickets) = deferring(&[(5, qos2), (6, qos2)], now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![
+            Packet::PubRec { packet_id: 5 },
+            Packet::PubRec { packet_id: 6 }
+        ]
+    );
+    // 5: PUBREL first, then the application.
+    session.handle_packet(Packet::PubRel { packet_id: 5 }, now);
+    assert!(drain_transmit(&mut session, now).is_empty());
+    session.acknowledge(tickets[0], true);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubComp { packet_id: 5 }]
+    );
+    // 6: the application first, then PUBREL.
+    session.acknowledge(tickets[1], true);
+    assert!(drain_transmit(&mut session, now).is_empty());
+    session.handle_packet(Packet::PubRel { packet_id: 6 }, now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubComp { packet_id: 6 }]
+    );
+}
+
+#[test]
+fn an_acknowledgement_for_a_message_of_a_lost_link_is_not_sent_on_the_next() {
+    let now = Instant::now();
+    let (mut session, tickets) = deferring(&[(1, QoS::AtLeastOnce)], now);
+    session.connection_lost();
+    session.connection_opened(now);
+    session.handle_packet(connack(false, 0), now);
+    drain_transmit(&mut session, now);
+    session.acknowledge(tickets[0], true);
+    assert!(drain_transmit(&mut session, now).is_empty());
 }

@@ -10,6 +10,10 @@ use crate::protocol::{LastWill, Publish, QoS};
 /// caller (the JS wrapper keys its promise table by it).
 pub type OperationId = u32;
 
+/// Identifies an inbound message whose acknowledgement waits for
+/// `Session::acknowledge` (see `Session::defer_acknowledgements`).
+pub type AckTicket = u32;
+
 /// How a connection introduces itself and keeps itself alive.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -136,8 +140,9 @@ pub enum Event {
     /// protocol violation.
     Fatal(Failure),
     /// An inbound application message, delivered once (QoS 2 duplicates are
-    /// filtered).
-    Message(Publish),
+    /// filtered), with the ticket of its acknowledgement when that waits for
+    /// the application.
+    Message(Publish, Option<AckTicket>),
     Completed {
         id: OperationId,
         /// The packet identifier used on the wire, 0 when none was.
