@@ -441,6 +441,45 @@ pub fn session_seeds() -> Vec<Seed> {
                 ],
             ),
         ),
+        (
+            "deferred-acknowledgements",
+            script(
+                0,
+                vec![
+                    connected(false),
+                    vec![
+                        Step::DeferAcknowledgements { on: true },
+                        receive(&publish_packet(QoS::AtLeastOnce, 1, false)),
+                        receive(&publish_packet(QoS::ExactlyOnce, 2, false)),
+                        receive(&publish_packet(QoS::AtLeastOnce, 3, false)),
+                        receive(&Packet::PubRel { packet_id: 2 }),
+                        Step::Acknowledge {
+                            pick: 0,
+                            send: true,
+                        },
+                        Step::Acknowledge {
+                            pick: 2,
+                            send: false,
+                        },
+                        Step::Acknowledge {
+                            pick: 1,
+                            send: true,
+                        },
+                        TRANSMIT_ALL,
+                    ],
+                ],
+            ),
+        ),
+        (
+            "fail-unfinished",
+            script(
+                0,
+                vec![
+                    connected(false),
+                    vec![publish(1), publish(2), TRANSMIT_ALL, Step::FailUnfinished],
+                ],
+            ),
+        ),
     ]
 }
 

@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{decode, encode, ConnAck, Packet, Publish, QoS, SubAck, SUBACK_FAILURE};
-use crate::session::{Event, OperationId, QueueLimit, Request, Session, SessionOptions};
+use crate::session::{
+    AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
+};
 
 /// One call of the driver into the session, or one packet from the broker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +73,21 @@ pub enum Step {
         id_pick: u8,
         extra: u8,
     },
+    /// Inbound acknowledgements wait for the application from now on, or no longer.
+    DeferAcknowledgements {
+        on: bool,
+    },
+    /// The application's answer for a message delivered with a ticket
+    /// (picked among those seen, newest first).
+    Acknowledge {
+        pick: u8,
+        send: bool,
+    },
+    /// The user ended the connection for good: unfinished operations fail.
+    FailUnfinished,
 }
 
-const STEP_KINDS: u8 = 13;
+const STEP_KINDS: u8 = 16;
 
 /// Session options from the first byte of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,11 +220,19 @@ impl Step {
                     wire: reader.take(len).to_vec(),
                 }
             }
-            _ => Step::Reply {
+            12 => Step::Reply {
                 kind: reader.byte(),
                 id_pick: reader.byte(),
                 extra: reader.byte(),
             },
+            13 => Step::DeferAcknowledgements {
+                on: reader.byte() & 1 != 0,
+            },
+            14 => Step::Acknowledge {
+                pick: reader.byte(),
+                send: reader.byte() & 1 != 0,
+            },
+            _ => Step::FailUnfinished,
         }
     }
 
@@ -252,6 +274,9 @@ impl Step {
                 id_pick,
                 extra,
             } => out.extend([12, *kind, *id_pick, *extra]),
+            Step::DeferAcknowledgements { on } => out.extend([13, u8::from(*on)]),
+            Step::Acknowledge { pick, send } => out.extend([14, *pick, u8::from(*send)]),
+            Step::FailUnfinished => out.push(15),
         }
     }
 }
@@ -289,6 +314,8 @@ struct Model {
     /// Filter counts of the SUBSCRIBEs sent, by packet id, for SUBACKs that
     /// match.
     subscribe_sizes: HashMap<u16, usize>,
+    /// Tickets of messages delivered with a deferred acknowledgement, newest last.
+    tickets: Vec<AckTicket>,
 }
 
 /// The marker filter that makes a user's SUBSCRIBE or UNSUBSCRIBE
@@ -360,6 +387,7 @@ pub fn run_traced(input: &[u8], trace: bool) {
             holders: HashMap::new(),
             sent_ids: Vec::new(),
             subscribe_sizes: HashMap::new(),
+            tickets: Vec::new(),
         },
     };
     for step in script.steps {
@@ -448,6 +476,20 @@ impl Driver {
             } => {
                 let packet = self.reply(kind, id_pick, extra);
                 self.deliver(packet);
+            }
+            Step::DeferAcknowledgements { on } => self.session.defer_acknowledgements(on),
+            Step::Acknowledge { pick, send } => {
+                let tickets = &self.model.tickets;
+                if let Some(&ticket) = tickets.iter().rev().nth(usize::from(pick) % 8) {
+                    self.session.acknowledge(ticket, send);
+                }
+            }
+            Step::FailUnfinished => {
+                // The real driver does this only once the link is closed.
+                if self.stream_open {
+                    self.lose_stream();
+                }
+                self.session.fail_unfinished(Failure::ConnectionShutdown);
             }
         }
     }
@@ -658,7 +700,8 @@ impl Driver {
                 }
                 // The driver closes the link on a fatal event.
                 Event::Fatal(_) => self.lose_stream(),
-                Event::Connected { .. } | Event::Message(..) | Event::Note(_) => {}
+                Event::Message(_, Some(ticket)) => self.model.tickets.push(ticket),
+                Event::Connected { .. } | Event::Message(_, None) | Event::Note(_) => {}
             }
         }
     }
