@@ -68,8 +68,4 @@ describe('aws-crt API types', () => {
   test('the functions that hold the checks exist (none is called)', () => {
     expect([awsIotConfig, lifecycle, proxied].every((fn) => typeof fn === 'function')).toBe(true)
   })
-
-  test('io.is_alpn_available() answers true, as aws-crt on Linux', () => {
-    expect(io.is_alpn_available()).toBe(true)
-  })
 })
