@@ -1921,9 +1921,17 @@ export interface IMessageIdProvider {
   allocate(): number | null;
   /** The identifier `allocate` returned last, null before the first. */
   getLastAllocated(): number | null;
-  /** Marks `num` as in use; false if it already was. */
+  /**
+   * Marks `num` as in use; false if it already was.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   register(num: number): boolean;
-  /** Marks `num` as free again. */
+  /**
+   * Marks `num` as free again.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   deallocate(num: number): void;
   /** Frees every identifier. */
   clear(): void;
@@ -1935,14 +1943,23 @@ export interface IMessageIdProvider {
  * stands in for it.
  */
 export declare class DefaultMessageIdProvider implements IMessageIdProvider {
+  /** A provider starting at a random identifier. */
   constructor();
   /** The next identifier, 1 after 65535. */
   allocate(): number;
   /** The identifier `allocate` returned last, null before the first. */
   getLastAllocated(): number | null;
-  /** Always true: this provider does not track identifiers. */
+  /**
+   * Always true: this provider does not track identifiers.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   register(num: number): boolean;
-  /** Does nothing: this provider does not track identifiers. */
+  /**
+   * Does nothing: this provider does not track identifiers.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   deallocate(num: number): void;
   /** Does nothing. */
   clear(): void;
@@ -1953,14 +1970,23 @@ export declare class DefaultMessageIdProvider implements IMessageIdProvider {
  * mqtt-napi's engine always does. For {@link IClientOptions.messageIdProvider}.
  */
 export declare class UniqueMessageIdProvider implements IMessageIdProvider {
+  /** A provider with every identifier free. */
   constructor();
   /** The lowest free identifier, or null when all 65535 are in use. */
   allocate(): number | null;
   /** The identifier `allocate` returned last, null before the first. */
   getLastAllocated(): number | null;
-  /** Marks `num` as in use; false if it already was. */
+  /**
+   * Marks `num` as in use; false if it already was.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   register(num: number): boolean;
-  /** Marks `num` as free again. */
+  /**
+   * Marks `num` as free again.
+   *
+   * @param num A packet identifier, 1 to 65535.
+   */
   deallocate(num: number): void;
   /** Frees every identifier. */
   clear(): void;

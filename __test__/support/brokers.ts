@@ -230,6 +230,24 @@ async function runMosquitto(bin: string, dir: string, port: number, lines: strin
   }
 }
 
+/**
+ * A `kind` broker for the tests of the calling `describe`: started before
+ * them, stopped after. Returns the getter of the running broker.
+ */
+export function brokerPerSuite(kind: BrokerKind, opts: BrokerOptions = {}): () => Broker {
+  let broker: Broker | undefined
+  beforeAll(async () => {
+    broker = await startBroker(kind, opts)
+  }, 30000)
+  afterAll(async () => {
+    await broker?.stop()
+  })
+  return () => {
+    if (!broker) throw new Error(`the ${kind} broker did not start`)
+    return broker
+  }
+}
+
 export function startBroker(kind: BrokerKind, opts: BrokerOptions = {}): Promise<Broker> {
   return kind === 'aedes' ? startAedes(opts) : startMosquitto(opts)
 }

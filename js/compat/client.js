@@ -40,7 +40,7 @@ class MqttClient extends NativeClient {
     this.disconnecting = false
     this.disconnected = false
     /** Operations handed to the engine and not complete yet. */
-    this._inFlight = 0
+    this._unfinished = 0
     /** A connect() whose first attempt has not ended yet. */
     this._firstAttempt = false
     this._lastMessageId = undefined
@@ -138,7 +138,7 @@ class MqttClient extends NativeClient {
       this._failLater(callback, error)
       return this
     }
-    this._inFlight++
+    this._unfinished++
     // Without a link the engine fails it at once; that must be heard.
     const awaited = qos === 0 && !this.connected && !this.options.queueQoSZero
     if (awaited) this._awaitSettlement()
@@ -246,7 +246,7 @@ class MqttClient extends NativeClient {
     this._awaitSettlement()
     // As MQTT.js: without force, what was asked before end() goes out first,
     // on the live link or on the one the first attempt is opening.
-    if (!force && (this.connected || this._firstAttempt) && this._inFlight > 0) this._endWhenIdle = true
+    if (!force && (this.connected || this._firstAttempt) && this._unfinished > 0) this._endWhenIdle = true
     else this._closeForEnd()
     return this
   }
@@ -292,7 +292,7 @@ class MqttClient extends NativeClient {
       this._failLater(callback, error)
       return false
     }
-    this._inFlight++
+    this._unfinished++
     this._pending(id, { kind, callback, filters })
     return true
   }
@@ -370,7 +370,7 @@ class MqttClient extends NativeClient {
     if (operation === undefined) return
     const { kind, callback } = operation
     if (operation.awaited) this._settled()
-    this._inFlight--
+    this._unfinished--
     if (packetId !== 0) this._lastMessageId = packetId
     try {
       if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION))
@@ -379,7 +379,7 @@ class MqttClient extends NativeClient {
     } catch (error) {
       failures.push(error)
     }
-    if (this._endWhenIdle && this._inFlight === 0) this._closeForEnd()
+    if (this._endWhenIdle && this._unfinished === 0) this._closeForEnd()
   }
 
   /** What MQTT.js passes a successful publish's or unsubscribe's callback. */
