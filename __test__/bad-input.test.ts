@@ -41,7 +41,7 @@
  * subscribe(5), subscribe qos 7, unsubscribe([1]), a wildcard publish.
  *
  * The payload over the limit is one Buffer of MAX_PACKET_SIZE + 1 bytes
- * (268,435,461: src/client/mod.rs), allocated once and never written, shared
+ * (268,435,461: crates/mqtt-engine/src/client/mod.rs), allocated once and never written, shared
  * by every such row; those rows run against aedes only (the check is local).
  */
 import { spawn } from 'child_process'
@@ -60,7 +60,7 @@ const INDEX = path.join(__dirname, '..', 'index.js')
 const napi = dialects.find((dialect) => dialect.name === 'mqtt-napi')!
 const kinds = availableBrokers()
 
-/** The largest packet MQTT can frame (src/client/mod.rs MAX_PACKET_SIZE). */
+/** The largest packet MQTT can frame (crates/mqtt-engine/src/client/mod.rs MAX_PACKET_SIZE). */
 const MAX_PACKET_SIZE = 268_435_455 + 5
 
 // Strings over 65,535 UTF-8 bytes, three ways.

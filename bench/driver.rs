@@ -1,4 +1,4 @@
-//! The benchmark's ceiling: the engine of mqtt-napi (`mqtt_napi::client`)
+//! The benchmark's ceiling: mqtt-napi's engine (`mqtt_engine::client`)
 //! driven from Rust, with no JavaScript and no N-API crossing.
 //!
 //!   bench-driver pub|sub|conns --port P --topic T --qos Q --size S --count N
@@ -14,13 +14,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use mqtt_napi::client::{
+use mqtt_engine::client::{
     ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays, Unfinished,
     MAX_PACKET_SIZE,
 };
-use mqtt_napi::protocol::QoS;
-use mqtt_napi::session::{OperationId, QueueLimit, Request, SessionOptions};
-use mqtt_napi::transport::{AddressFamily, Endpoint, Route};
+use mqtt_engine::protocol::QoS;
+use mqtt_engine::session::{OperationId, QueueLimit, Request, SessionOptions};
+use mqtt_engine::transport::{AddressFamily, Endpoint, Route};
 
 const SUBSCRIBE_ID: OperationId = OperationId::MAX;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -75,7 +75,7 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The defaults of src/node/config.rs for `{ host_name, port, client_id,
+/// The defaults of src/config.rs for `{ host_name, port, client_id,
 /// clean_session: true, keep_alive: 60 }`, the config the JS adapters use.
 fn options(port: u16, client_id: String) -> ConnectionOptions {
     ConnectionOptions {

@@ -166,10 +166,10 @@ function rounded(values) {
 
 /** cargo decides whether the driver is stale; a failed build drops the Rust column. */
 function buildDriver() {
-  console.error('building the Rust driver: cargo build --release --example bench-driver')
+  console.error('building the Rust driver: cargo build --release -p mqtt-engine --example bench-driver')
   const build = spawnSync(
     'cargo',
-    ['build', '--release', '--example', 'bench-driver', '--message-format=json-render-diagnostics'],
+    ['build', '--release', '-p', 'mqtt-engine', '--example', 'bench-driver', '--message-format=json-render-diagnostics'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 },
   )
   const artifact = build.stdout
@@ -178,7 +178,7 @@ function buildDriver() {
     .map((line) => JSON.parse(line))
     .find((m) => m.reason === 'compiler-artifact' && m.target?.name === 'bench-driver')
   if (build.status === 0 && artifact?.executable) return artifact.executable
-  failures.push('the Rust driver did not build (cargo build --release --example bench-driver)')
+  failures.push('the Rust driver did not build (cargo build --release -p mqtt-engine --example bench-driver)')
   console.error('\n!!! FAIL: the Rust driver did not build; running without it\n')
   return null
 }

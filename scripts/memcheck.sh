@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the library's Rust unit tests (`cargo test --lib`) under
+# Runs the workspace's Rust unit tests (`cargo test --workspace --lib`) under
 # AddressSanitizer, with LeakSanitizer on: out-of-bounds and use-after-free
 # in the crate and its dependencies' Rust code, and memory still allocated
 # and unreachable when the tests end.
@@ -28,5 +28,5 @@ export RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86:${ASAN_OPTIONS:-}"
 
 started=$(date +%s)
-cargo test --lib --target "$host" --target-dir target/memcheck "$@"
+cargo test --workspace --lib --target "$host" --target-dir target/memcheck "$@"
 echo "memcheck: the lib's tests ran clean under AddressSanitizer and LeakSanitizer in $(( $(date +%s) - started ))s"

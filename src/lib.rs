@@ -1,8 +1,22 @@
-//! mqtt-napi: an MQTT client engine in Rust, reached from Node.js through
-//! N-API. See DESIGN.md for what each module may touch.
+//! mqtt-napi: the N-API glue, the only crate that knows JavaScript. It
+//! converts and validates what JS passes into the engine's config and
+//! requests, and carries the engine's events back in batches. The engine is
+//! `mqtt-engine` (sockets, TLS, the driver task) over `mqtt-core` (packets
+//! and the sans-IO session); see DESIGN.md for what each may touch.
 
-pub mod client;
-pub mod node;
-pub mod protocol;
-pub mod session;
-pub mod transport;
+use mqtt_engine::{client, protocol, session, transport};
+
+mod config;
+mod connection;
+mod error_codes;
+mod events;
+mod fields;
+mod log;
+mod packets;
+mod tls;
+mod topics;
+
+// Exported to JS by #[napi]; re-exported so Rust sees them used in every build.
+pub use error_codes::{error_code_to_name, error_code_to_string};
+pub use log::set_log_level;
+pub use topics::topic_matches_filter;
