@@ -71,6 +71,17 @@ export declare class NativeTlsContext {
   constructor(options: object)
 }
 
+export declare const COMPLETION_CODE_COUNT: number
+
+export declare const COMPLETION_ERROR_CODE: number
+
+export declare const COMPLETION_HEADER_LENGTH: number
+
+/** A completion record: these fields, then `COMPLETION_CODE_COUNT` codes. */
+export declare const COMPLETION_ID: number
+
+export declare const COMPLETION_PACKET_ID: number
+
 export interface ConnectionEvent {
   /**
    * connection_success, connection_failure, interrupt, reconnecting,
@@ -106,17 +117,16 @@ export declare function errorCodeToString(code: number): string
  * Everything that happened since the last drain, as JS receives it.
  *
  * Messages are columns: payloads back to back in `payload` ending at
- * `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
- * same-topic << 4 | acknowledgement-deferred << 5 | packet id << 16 (0 for
- * QoS 0). A message with the acknowledgement-deferred bit has the next
- * ticket of `ackTickets` (see `NativeConnection.acknowledge`). Each batch has a
+ * `payloadEnds[i]`, and `flags[i]` the `MESSAGE_*` bits and packet id. A
+ * message with `MESSAGE_ACK_DEFERRED` has the next ticket of `ackTickets`
+ * (see `NativeConnection.acknowledge`). Each batch has a
  * `payload` of its own that is never reused, so JS may hand out views of
  * it. `topics` holds, joined by U+0000 (which no topic may
  * contain), the topic of each message whose same-topic bit is clear; a
  * message with the bit set has the topic of the one before it. A stream on
  * one topic thus crosses as one string, and JS looks it up once. Completions are records in
- * `completions`: operation id, error code (0 = success), packet id, count
- * of SUBACK codes, the codes. Connection events are rare and carry the
+ * `completions` (`COMPLETION_*`): operation id, error code (0 = success),
+ * packet id, count of SUBACK codes, the codes. Connection events are rare and carry the
  * message and completion counts at the moment they happened, so JS replays
  * everything in order.
  */
@@ -129,6 +139,22 @@ export interface EventBatch {
   completions: Uint32Array
   connectionEvents: Array<ConnectionEvent>
 }
+
+/** The message's acknowledgement waits: its ticket is the next of `ackTickets`. */
+export declare const MESSAGE_ACK_DEFERRED: number
+
+export declare const MESSAGE_DUP: number
+
+/** `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0). */
+export declare const MESSAGE_PACKET_ID_SHIFT: number
+
+/** `EventBatch.flags[i] & MESSAGE_QOS_MASK` is the message's QoS. */
+export declare const MESSAGE_QOS_MASK: number
+
+export declare const MESSAGE_RETAIN: number
+
+/** The message has the topic of the one before it. */
+export declare const MESSAGE_SAME_TOPIC: number
 
 export interface NativeStatistics {
   incompleteOperationCount: number

@@ -7,6 +7,7 @@ const http = require('./http')
 const { numericEnum } = require('./enum')
 const { ClientBootstrap } = require('./io')
 const { checkErrorCode, checkWellFormed } = require('./checks')
+const { MESSAGE_QOS_MASK, MESSAGE_DUP, MESSAGE_RETAIN } = require('./native')
 
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
@@ -205,9 +206,9 @@ class MqttClientConnection extends NativeClient {
     const wantsEvent = this.listenerCount('message') > 0
     if (!wantsEvent && callbacks.length === 0 && !this._catchAll) return
     const bytes = payload.slice(start, end).buffer
-    const qos = flags & 3
-    const dup = (flags & 4) !== 0
-    const retain = (flags & 8) !== 0
+    const qos = flags & MESSAGE_QOS_MASK
+    const dup = (flags & MESSAGE_DUP) !== 0
+    const retain = (flags & MESSAGE_RETAIN) !== 0
     // Inline try/catch: no closure per message.
     if (wantsEvent) {
       try {

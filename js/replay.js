@@ -1,8 +1,14 @@
 'use strict'
-
-/** Message flags (see EventBatch in binding.d.ts). */
-const SAME_TOPIC = 16
-const ACK_DEFERRED = 32
+// The batch layout is declared once, in the addon (EventBatch in binding.d.ts).
+const {
+  MESSAGE_SAME_TOPIC,
+  MESSAGE_ACK_DEFERRED,
+  COMPLETION_ID,
+  COMPLETION_ERROR_CODE,
+  COMPLETION_PACKET_ID,
+  COMPLETION_CODE_COUNT,
+  COMPLETION_HEADER_LENGTH,
+} = require('./native')
 
 /**
  * Replays one native EventBatch (see binding.d.ts) on `target` in the order
@@ -10,7 +16,7 @@ const ACK_DEFERRED = 32
  * - `target._onMessage(failures, topic, payload, start, end, flags, ticket)`
  *   per message, `payload` being what `target._payloadOf(batch)` made of the
  *   batch's bytes and `ticket` the message's acknowledgement ticket when its
- *   acknowledgement waits (flag ACK_DEFERRED), else undefined;
+ *   acknowledgement waits (MESSAGE_ACK_DEFERRED), else undefined;
  * - `target._onCompletion(failures, id, errorCode, packetId, records, codesAt,
  *   codeCount)` per completion, the SUBACK codes being `records[codesAt ...]`;
  * - `target._onConnectionEvent(event)` per connection event.
@@ -51,18 +57,25 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
     const start = i === 0 ? 0 : batch.payloadEnds[i - 1]
     const flags = batch.flags[i]
     // The same-topic bit: the topic of the message before (see EventBatch).
-    if ((flags & SAME_TOPIC) === 0) state.topic = state.topics[state.topicAt++]
-    const ticket = (flags & ACK_DEFERRED) === 0 ? undefined : batch.ackTickets[state.ack++]
+    if ((flags & MESSAGE_SAME_TOPIC) === 0) state.topic = state.topics[state.topicAt++]
+    const ticket = (flags & MESSAGE_ACK_DEFERRED) === 0 ? undefined : batch.ackTickets[state.ack++]
     target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket)
   }
   const records = batch.completions
   while (state.completion < completionCount && state.record < records.length) {
     const at = state.record
-    // A record: id, error code, packet id, code count, then the codes.
-    const codeCount = records[at + 3]
-    state.record = at + 4 + codeCount
+    const codeCount = records[at + COMPLETION_CODE_COUNT]
+    state.record = at + COMPLETION_HEADER_LENGTH + codeCount
     state.completion++
-    target._onCompletion(failures, records[at], records[at + 1], records[at + 2], records, at + 4, codeCount)
+    target._onCompletion(
+      failures,
+      records[at + COMPLETION_ID],
+      records[at + COMPLETION_ERROR_CODE],
+      records[at + COMPLETION_PACKET_ID],
+      records,
+      at + COMPLETION_HEADER_LENGTH,
+      codeCount,
+    )
   }
 }
 

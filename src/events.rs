@@ -13,20 +13,49 @@ use crate::client::{Backlog, ClientError, ClientEvent, Completion, EventSink};
 
 use super::packets::PacketFields;
 
+// The batch layout, declared once: JS reads these constants by name.
+
+/// `EventBatch.flags[i] & MESSAGE_QOS_MASK` is the message's QoS.
+#[napi]
+pub const MESSAGE_QOS_MASK: u32 = 3;
+#[napi]
+pub const MESSAGE_DUP: u32 = 1 << 2;
+#[napi]
+pub const MESSAGE_RETAIN: u32 = 1 << 3;
+/// The message has the topic of the one before it.
+#[napi]
+pub const MESSAGE_SAME_TOPIC: u32 = 1 << 4;
+/// The message's acknowledgement waits: its ticket is the next of `ackTickets`.
+#[napi]
+pub const MESSAGE_ACK_DEFERRED: u32 = 1 << 5;
+/// `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0).
+#[napi]
+pub const MESSAGE_PACKET_ID_SHIFT: u32 = 16;
+/// A completion record: these fields, then `COMPLETION_CODE_COUNT` codes.
+#[napi]
+pub const COMPLETION_ID: u32 = 0;
+#[napi]
+pub const COMPLETION_ERROR_CODE: u32 = 1;
+#[napi]
+pub const COMPLETION_PACKET_ID: u32 = 2;
+#[napi]
+pub const COMPLETION_CODE_COUNT: u32 = 3;
+#[napi]
+pub const COMPLETION_HEADER_LENGTH: u32 = 4;
+
 /// Everything that happened since the last drain, as JS receives it.
 ///
 /// Messages are columns: payloads back to back in `payload` ending at
-/// `payloadEnds[i]`, and `flags[i]` = qos | dup << 2 | retain << 3 |
-/// same-topic << 4 | acknowledgement-deferred << 5 | packet id << 16 (0 for
-/// QoS 0). A message with the acknowledgement-deferred bit has the next
-/// ticket of `ackTickets` (see `NativeConnection.acknowledge`). Each batch has a
+/// `payloadEnds[i]`, and `flags[i]` the `MESSAGE_*` bits and packet id. A
+/// message with `MESSAGE_ACK_DEFERRED` has the next ticket of `ackTickets`
+/// (see `NativeConnection.acknowledge`). Each batch has a
 /// `payload` of its own that is never reused, so JS may hand out views of
 /// it. `topics` holds, joined by U+0000 (which no topic may
 /// contain), the topic of each message whose same-topic bit is clear; a
 /// message with the bit set has the topic of the one before it. A stream on
 /// one topic thus crosses as one string, and JS looks it up once. Completions are records in
-/// `completions`: operation id, error code (0 = success), packet id, count
-/// of SUBACK codes, the codes. Connection events are rare and carry the
+/// `completions` (`COMPLETION_*`): operation id, error code (0 = success),
+/// packet id, count of SUBACK codes, the codes. Connection events are rare and carry the
 /// message and completion counts at the moment they happened, so JS replays
 /// everything in order.
 #[napi(object)]
@@ -96,12 +125,13 @@ impl Batch {
                 }
                 self.payload.extend_from_slice(&publish.payload);
                 self.payload_ends.push(self.payload.len() as u32);
+                let bit = |set: bool, flag: u32| if set { flag } else { 0 };
                 let flags = publish.qos as u32
-                    | u32::from(publish.dup) << 2
-                    | u32::from(publish.retain) << 3
-                    | u32::from(same_topic) << 4
-                    | u32::from(ticket.is_some()) << 5
-                    | u32::from(publish.packet_id) << 16;
+                    | bit(publish.dup, MESSAGE_DUP)
+                    | bit(publish.retain, MESSAGE_RETAIN)
+                    | bit(same_topic, MESSAGE_SAME_TOPIC)
+                    | bit(ticket.is_some(), MESSAGE_ACK_DEFERRED)
+                    | u32::from(publish.packet_id) << MESSAGE_PACKET_ID_SHIFT;
                 self.flags.push(flags);
                 self.ack_tickets.extend(ticket);
                 self.message_count += 1;
@@ -116,8 +146,12 @@ impl Batch {
                     Ok(Completion::Published | Completion::Unsubscribed) => (0, Vec::new()),
                     Err(error) => (error.code, Vec::new()),
                 };
-                self.completions
-                    .extend([id, code, u32::from(packet_id), granted.len() as u32]);
+                let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
+                header[COMPLETION_ID as usize] = id;
+                header[COMPLETION_ERROR_CODE as usize] = code;
+                header[COMPLETION_PACKET_ID as usize] = u32::from(packet_id);
+                header[COMPLETION_CODE_COUNT as usize] = granted.len() as u32;
+                self.completions.extend(header);
                 self.completions
                     .extend(granted.iter().map(|c| u32::from(*c)));
                 self.completion_count += 1;

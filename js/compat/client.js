@@ -1,5 +1,6 @@
 'use strict'
 const { NativeClient } = require('../native-client')
+const { MESSAGE_QOS_MASK, MESSAGE_DUP, MESSAGE_RETAIN, MESSAGE_PACKET_ID_SHIFT } = require('../native')
 const { toBytes } = require('../payload')
 const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
 const { nativeConfig, websocketUrl } = require('./options')
@@ -329,12 +330,12 @@ class MqttClient extends NativeClient {
     const handler = this._messageHandler
     if (this.listenerCount('message') === 0 && handler === undefined) return
     const bytes = payload.subarray(start, end)
-    const messageId = flags >>> 16
+    const messageId = flags >>> MESSAGE_PACKET_ID_SHIFT
     const packet = {
       cmd: 'publish',
-      retain: (flags & 8) !== 0,
-      qos: flags & 3,
-      dup: (flags & 4) !== 0,
+      retain: (flags & MESSAGE_RETAIN) !== 0,
+      qos: flags & MESSAGE_QOS_MASK,
+      dup: (flags & MESSAGE_DUP) !== 0,
       topic,
       payload: bytes,
       messageId: messageId === 0 ? undefined : messageId,
