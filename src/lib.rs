@@ -18,5 +18,6 @@ mod topics;
 
 // Exported to JS by #[napi]; re-exported so Rust sees them used in every build.
 pub use error_codes::{error_code_to_name, error_code_to_string};
+pub use events::MESSAGE_QOS_MASK;
 pub use log::set_log_level;
 pub use topics::topic_matches_filter;
