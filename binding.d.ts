@@ -109,6 +109,12 @@ export interface ConnectionEvent {
   packet?: PacketFields
 }
 
+export declare const ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE: number
+
+export declare const ERROR_CODE_MQTT_ALREADY_CONNECTED: number
+
+export declare const ERROR_CODE_MQTT_CONNECTION_DISCONNECTING: number
+
 export declare function errorCodeToName(code: number): string
 
 export declare function errorCodeToString(code: number): string

@@ -1,14 +1,14 @@
 'use strict'
-const { CrtError } = require('./js/error')
-const compat = require('./js/compat')
+const { CrtError } = require('./js/crt/error')
+const mqttjs = require('./js/mqttjs')
 
 // Both dialects from one root: aws-crt's namespaces, and MQTT.js's connect().
 module.exports = {
-  mqtt: require('./js/mqtt'),
-  io: require('./js/io'),
-  http: require('./js/http'),
+  mqtt: require('./js/crt/mqtt'),
+  io: require('./js/crt/io'),
+  http: require('./js/crt/http'),
   CrtError,
-  ...compat,
+  ...mqttjs,
 }
 // `import mqtt from 'mqtt-napi'` then `mqtt.connect()`, with or without esModuleInterop.
 module.exports.default = module.exports

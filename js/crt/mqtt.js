@@ -1,13 +1,20 @@
 'use strict'
-const { NativeClient } = require('./native-client')
-const { CrtError, MQTT_ALREADY_CONNECTED, HTTP_WEBSOCKET_UPGRADE_FAILURE, MQTT_CONNECTION_DISCONNECTING } = require('./error')
-const { toBytes } = require('./payload')
+const { NativeClient } = require('../core/native-client')
+const { CrtError } = require('./error')
+const { toBytes } = require('../core/payload')
 const { Subscriptions } = require('./dispatch')
 const http = require('./http')
 const { numericEnum } = require('./enum')
 const { ClientBootstrap } = require('./io')
-const { checkErrorCode, checkWellFormed } = require('./checks')
-const { MESSAGE_QOS_MASK, MESSAGE_DUP, MESSAGE_RETAIN } = require('./native')
+const { checkErrorCode, checkWellFormed } = require('../core/checks')
+const {
+  MESSAGE_QOS_MASK,
+  MESSAGE_DUP,
+  MESSAGE_RETAIN,
+  ERROR_CODE_MQTT_ALREADY_CONNECTED,
+  ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
+  ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
+} = require('../core/native')
 
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
@@ -90,7 +97,7 @@ class MqttClientConnection extends NativeClient {
   }
 
   connect() {
-    if (this._connected) return Promise.reject(new CrtError(MQTT_ALREADY_CONNECTED))
+    if (this._connected) return Promise.reject(new CrtError(ERROR_CODE_MQTT_ALREADY_CONNECTED))
     if (this._connecting) return this._connecting.promise
     const attempt = {}
     attempt.promise = new Promise((resolve, reject) => {
@@ -284,7 +291,7 @@ class MqttClientConnection extends NativeClient {
         this._holdProcess(false)
         const attempt = this._connecting
         this._connecting = undefined
-        if (attempt) attempt.reject(new CrtError(MQTT_CONNECTION_DISCONNECTING))
+        if (attempt) attempt.reject(new CrtError(ERROR_CODE_MQTT_CONNECTION_DISCONNECTING))
         const waiting = this._disconnecting
         this._disconnecting = []
         for (const resolve of waiting) {
@@ -331,7 +338,7 @@ class MqttClientConnection extends NativeClient {
       this.config.websocket_handshake_transform(request, done)
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error)
-      answer(HTTP_WEBSOCKET_UPGRADE_FAILURE, `websocket_handshake_transform threw: ${text}`)
+      answer(ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE, `websocket_handshake_transform threw: ${text}`)
     }
   }
 }

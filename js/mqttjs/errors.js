@@ -1,5 +1,5 @@
 'use strict'
-const native = require('../native')
+const native = require('../core/native')
 
 /** An Error with the MQTT return or reason code that caused it, as MQTT.js's. */
 class ErrorWithReasonCode extends Error {

@@ -1,8 +1,8 @@
 'use strict'
 const net = require('net')
-const io = require('../io')
-const { toBytes } = require('../payload')
-const { checkWellFormed } = require('../checks')
+const io = require('../crt/io')
+const { toBytes } = require('../core/payload')
+const { checkWellFormed } = require('../core/checks')
 const { checkQos } = require('./arguments')
 const { checkMessageIdProvider } = require('./message-ids')
 

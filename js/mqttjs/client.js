@@ -1,8 +1,13 @@
 'use strict'
-const { NativeClient } = require('../native-client')
-const { MESSAGE_QOS_MASK, MESSAGE_DUP, MESSAGE_RETAIN, MESSAGE_PACKET_ID_SHIFT } = require('../native')
-const { toBytes } = require('../payload')
-const { HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../error')
+const { NativeClient } = require('../core/native-client')
+const {
+  MESSAGE_QOS_MASK,
+  MESSAGE_DUP,
+  MESSAGE_RETAIN,
+  MESSAGE_PACKET_ID_SHIFT,
+  ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
+} = require('../core/native')
+const { toBytes } = require('../core/payload')
 const { nativeConfig, websocketUrl } = require('./options')
 const { ErrorWithReasonCode, connectionRefused, errorOf, inOptionTerms, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
@@ -545,7 +550,7 @@ class MqttClient extends NativeClient {
       }
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error)
-      answer = { code: HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl: ${text}` }
+      answer = { code: ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl: ${text}` }
     }
     this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
   }

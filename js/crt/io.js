@@ -1,7 +1,7 @@
 'use strict'
-const native = require('./native')
+const native = require('../core/native')
 const { numericEnum } = require('./enum')
-const { checkErrorCode } = require('./checks')
+const { checkErrorCode } = require('../core/checks')
 
 const SocketType = numericEnum({ STREAM: 0, DGRAM: 1 })
 const SocketDomain = numericEnum({ IPV4: 0, IPV6: 1, LOCAL: 2 })

@@ -1,5 +1,5 @@
 'use strict'
-const native = require('./native')
+const native = require('../core/native')
 
 /**
  * The error of every rejected promise and failure event. Built from an error
@@ -25,9 +25,4 @@ class CrtError extends Error {
   }
 }
 
-/** Error codes the JS wrappers produce themselves (names in the native table). */
-const MQTT_ALREADY_CONNECTED = 5132
-const HTTP_WEBSOCKET_UPGRADE_FAILURE = 2065
-const MQTT_CONNECTION_DISCONNECTING = 5137
-
-module.exports = { CrtError, MQTT_ALREADY_CONNECTED, HTTP_WEBSOCKET_UPGRADE_FAILURE, MQTT_CONNECTION_DISCONNECTING }
+module.exports = { CrtError }

@@ -1,5 +1,5 @@
 'use strict'
-const native = require('./native')
+const native = require('../core/native')
 
 /** Distinct topics remembered before the cache starts over. */
 const CACHE_LIMIT = 10000
