@@ -114,7 +114,7 @@ const document = {
   options: { ...args, runs },
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
   broker: { kind: args.broker, port: broker.port },
-  source: { commit: git('rev-parse', 'HEAD'), changed: git('status', '--porcelain', '--', 'src', 'js'), addonSha256: snapshot?.sha256 },
+  source: { commit: git('rev-parse', 'HEAD'), changed: git('status', '--porcelain', '--', 'src', 'crates', 'js'), addonSha256: snapshot?.sha256 },
   window: WINDOW,
   scenarios: results.map(({ scenario, perClient }) => ({ ...scenario, clients: perClient })),
   failures,

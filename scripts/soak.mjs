@@ -7,7 +7,7 @@
 //   node --expose-gc scripts/soak.mjs --minutes 5 --broker mqtt://127.0.0.1:18830 --work crt,pairs-crt
 //
 // The workloads (see __test__/support/stress-workloads.js, shared with
-// __test__/stress.test.ts) run side by side, each in a loop:
+// __test__/process/stress.test.ts) run side by side, each in a loop:
 //   crt           new_connection(), connect(), disconnect()   (aws-crt API)
 //   mqttjs        connect(url, { reconnectPeriod: 0 }), end() (MQTT.js API)
 //   pairs-crt     subscribe/unsubscribe pairs on one connection

@@ -15,7 +15,7 @@ const { settle, countEntries, within } = require('./stress-workloads')
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const pkg = require(ROOT)
-const { NativeConnection } = require(path.join(ROOT, 'js', 'native'))
+const { NativeConnection } = require(path.join(ROOT, 'js', 'core', 'native'))
 const { mqtt } = pkg
 
 const collected = new Set()

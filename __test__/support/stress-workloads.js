@@ -1,5 +1,5 @@
 'use strict'
-// The cycles the stress suite (__test__/stress.test.ts, through
+// The cycles the stress suite (__test__/process/stress.test.ts, through
 // stress-cycles.js) and the soak script (scripts/soak.mjs) repeat, and how
 // both measure a process: RSS, heap, open file descriptors, threads and
 // Node's active resources, after full garbage collections (run Node with

@@ -6,9 +6,12 @@ import * as fs from 'fs'
 import * as path from 'path'
 import * as ts from 'typescript'
 
+/** How a suite in a folder of __test__ imports the package. */
+const PACKAGE = "'../../index'"
+
 /**
  * The `// #region application` ... `// #endregion application` text of
- * `file`, its imports of `'../index'` (exactly `imports` of them) pointing at
+ * `file`, its imports of the package (exactly `imports` of them) pointing at
  * `library`; blank lines stand for what precedes it, so line numbers are the
  * file's.
  */
@@ -16,13 +19,14 @@ export function applicationRegion(file: string, library: string, imports = 2): s
   const source = fs.readFileSync(file, 'utf8')
   const match = /(^[\s\S]*\/\/ #region application\n)([\s\S]*?)\/\/ #endregion application/.exec(source)
   if (!match) throw new Error(`the application region of ${file} is missing`)
-  const parts = match[2].split("'../index'")
-  if (parts.length !== imports + 1) throw new Error(`the application region must import from ../index ${imports} times`)
+  const parts = match[2].split(PACKAGE)
+  if (parts.length !== imports + 1) throw new Error(`the application region must import from ${PACKAGE} ${imports} times`)
   return '\n'.repeat(match[1].split('\n').length - 1) + parts.join(JSON.stringify(library))
 }
 
 const root = path.resolve(__dirname, '..', '..')
-const appFile = path.join(root, '__test__', '__application__.ts')
+// Beside the suites (one folder down in __test__), so their imports resolve alike.
+const appFile = path.join(root, '__test__', 'package', '__application__.ts')
 const sourceFiles = new Map<string, ts.SourceFile | undefined>()
 
 function compilerOptions(): ts.CompilerOptions {
