@@ -146,6 +146,9 @@ export interface EventBatch {
   connectionEvents: Array<ConnectionEvent>
 }
 
+/** The largest packet MQTT can frame, for the JS APIs' own range checks. */
+export declare const MAX_PACKET_BYTES: number
+
 /** The message's acknowledgement waits: its ticket is the next of `ackTickets`. */
 export declare const MESSAGE_ACK_DEFERRED: number
 
@@ -200,5 +203,8 @@ export interface PacketFields {
  * the JS wrapper checks the range.
  */
 export declare function setLogLevel(level: number): void
+
+/** A SUBACK code of a refused filter, among a completion's codes. */
+export declare const SUBACK_FAILURE: number
 
 export declare function topicMatchesFilter(filter: string, topic: string): boolean

@@ -15,11 +15,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use mqtt_engine::client::{
-    ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays, Unfinished,
-    MAX_PACKET_SIZE,
+    ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays,
+    Unfinished, MAX_PACKET_SIZE,
 };
 use mqtt_engine::protocol::QoS;
-use mqtt_engine::session::{OperationId, QueueLimit, Request, SessionOptions};
+use mqtt_engine::session::{OperationId, Outcome, QueueLimit, Request, SessionOptions};
 use mqtt_engine::transport::{AddressFamily, Endpoint, Route};
 
 const SUBSCRIBE_ID: OperationId = OperationId::MAX;
@@ -203,17 +203,19 @@ impl EventSink for Sink {
                 }
                 ClientEvent::Disconnected => state.disconnected += 1,
                 ClientEvent::Message(publish, _) => self.received(&mut state, &publish.payload),
-                ClientEvent::Completed { id, result, .. } => match (id, result) {
-                    (SUBSCRIBE_ID, Ok(_)) => state.subscribed = true,
-                    (SUBSCRIBE_ID, Err(e)) => {
-                        state.failure.get_or_insert(format!("subscribe: {e}"));
+                ClientEvent::Completed { id, outcome, .. } => match (id, outcome) {
+                    (SUBSCRIBE_ID, Outcome::Failed(failure)) => {
+                        let error = ClientError::from_failure(&failure);
+                        state.failure.get_or_insert(format!("subscribe: {error}"));
                     }
-                    (_, Ok(_)) => state.settled += 1,
-                    (_, Err(e)) => {
+                    (SUBSCRIBE_ID, _) => state.subscribed = true,
+                    (_, Outcome::Failed(failure)) => {
                         state.settled += 1;
                         state.failed += 1;
-                        state.first_error.get_or_insert(e.to_string());
+                        let error = ClientError::from_failure(&failure);
+                        state.first_error.get_or_insert(error.to_string());
                     }
+                    (_, _) => state.settled += 1,
                 },
                 _ => {}
             }

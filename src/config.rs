@@ -10,6 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use napi::bindgen_prelude::{ClassInstance, Object, Unknown};
 use napi::{JsValue, ValueType};
+use napi_derive::napi;
 
 use crate::client::{
     ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, MAX_PACKET_SIZE,
@@ -26,6 +27,10 @@ const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
 const DEFAULT_CONNECT_TIMEOUT_MS: f64 = 5000.0;
 const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
 const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
+
+/// The largest packet MQTT can frame, for the JS APIs' own range checks.
+#[napi]
+pub const MAX_PACKET_BYTES: u32 = MAX_PACKET_SIZE as u32;
 const DEFAULT_QUEUE_OPERATIONS: f64 = 10_000.0;
 const DEFAULT_QUEUE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 const DEFAULT_RECEIVE_BUFFER_BYTES: f64 = 4.0 * 1024.0 * 1024.0;

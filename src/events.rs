@@ -9,7 +9,9 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
 
-use crate::client::{Backlog, ClientError, ClientEvent, Completion, EventSink};
+use crate::client::{Backlog, ClientError, ClientEvent, EventSink};
+use crate::protocol;
+use crate::session::Outcome;
 
 use super::packets::PacketFields;
 
@@ -42,6 +44,9 @@ pub const COMPLETION_PACKET_ID: u32 = 2;
 pub const COMPLETION_CODE_COUNT: u32 = 3;
 #[napi]
 pub const COMPLETION_HEADER_LENGTH: u32 = 4;
+/// A SUBACK code of a refused filter, among a completion's codes.
+#[napi]
+pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
 
 /// Everything that happened since the last drain, as JS receives it.
 ///
@@ -139,12 +144,14 @@ impl Batch {
             ClientEvent::Completed {
                 id,
                 packet_id,
-                result,
+                outcome,
             } => {
-                let (code, granted) = match result {
-                    Ok(Completion::Subscribed(codes)) => (0, codes),
-                    Ok(Completion::Published | Completion::Unsubscribed) => (0, Vec::new()),
-                    Err(error) => (error.code, Vec::new()),
+                let (code, granted) = match outcome {
+                    Outcome::Subscribed(codes) => (0, codes),
+                    Outcome::Published | Outcome::Unsubscribed => (0, Vec::new()),
+                    Outcome::Failed(failure) => {
+                        (ClientError::from_failure(&failure).code, Vec::new())
+                    }
                 };
                 let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
                 header[COMPLETION_ID as usize] = id;

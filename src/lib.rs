@@ -17,10 +17,11 @@ mod tls;
 mod topics;
 
 // Exported to JS by #[napi]; re-exported so Rust sees them used in every build.
+pub use config::MAX_PACKET_BYTES;
 pub use error_codes::{
     error_code_to_name, error_code_to_string, ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
     ERROR_CODE_MQTT_ALREADY_CONNECTED, ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
 };
-pub use events::MESSAGE_QOS_MASK;
+pub use events::{MESSAGE_QOS_MASK, SUBACK_FAILURE};
 pub use log::set_log_level;
 pub use topics::topic_matches_filter;

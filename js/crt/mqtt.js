@@ -14,6 +14,7 @@ const {
   ERROR_CODE_MQTT_ALREADY_CONNECTED,
   ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
   ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
+  SUBACK_FAILURE,
 } = require('../core/native')
 
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
@@ -244,7 +245,7 @@ class MqttClientConnection extends NativeClient {
     const packet_id = packetId === 0 ? undefined : packetId
     if (kind === SUBSCRIBE) {
       const qos = codeCount > 0 ? records[codesAt] : undefined
-      if (qos === 0x80) this._subscriptions.delete(details.topic, details.callback)
+      if (qos === SUBACK_FAILURE) this._subscriptions.delete(details.topic, details.callback)
       operation.resolve({ packet_id, topic: details.topic, qos, error_code: 0 })
       return
     }

@@ -6,6 +6,7 @@ const {
   MESSAGE_RETAIN,
   MESSAGE_PACKET_ID_SHIFT,
   ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
+  SUBACK_FAILURE,
 } = require('../core/native')
 const { toBytes } = require('../core/payload')
 const { nativeConfig, websocketUrl } = require('./options')
@@ -17,7 +18,6 @@ const { checkQos, checkTopicString, describe, filtersOf, checkOptionsAndCallback
 const PUBLISH = 0
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
-const SUBACK_FAILURE = 0x80
 const EMPTY_MESSAGE = Buffer.alloc(0)
 
 /** The outcome of `call(done)`, a Node-style call, as a promise; what it throws rejects. */

@@ -3,6 +3,7 @@ const net = require('net')
 const io = require('../crt/io')
 const { toBytes } = require('../core/payload')
 const { checkWellFormed } = require('../core/checks')
+const { MAX_PACKET_BYTES } = require('../core/native')
 const { checkQos } = require('./arguments')
 const { checkMessageIdProvider } = require('./message-ids')
 
@@ -26,8 +27,6 @@ const DEFAULTS = {
 /** mqtt-napi's own option `reconnectPeriodMax`: reconnect waits double from reconnectPeriod up to it. */
 const DEFAULT_RECONNECT_PERIOD_MAX = 30 * 1000
 const MAX_TIMER_MS = 2 ** 31 - 1
-/** The largest packet MQTT can frame: 268,435,455 bytes of remaining length and a 5-byte header. */
-const MAX_PACKET_BYTES = 268_435_455 + 5
 /** A PINGRESP may take half the keepalive, at most this long. */
 const MAX_PING_TIMEOUT_MS = 30 * 1000
 

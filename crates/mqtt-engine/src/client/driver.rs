@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::protocol::{self, Packet};
-use crate::session::{Event, Failure, Outcome, Session};
+use crate::session::{Event, Failure, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
@@ -22,8 +22,8 @@ use super::outgoing::Outgoing;
 use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
-    Backlog, ClientError, ClientEvent, Command, Completion, ConnectionOptions, ErrorCode,
-    EventSink, Instruction, ReconnectDelays, Server, Unfinished, WebsocketOptions,
+    Backlog, ClientError, ClientEvent, Command, ConnectionOptions, ErrorCode, EventSink,
+    Instruction, ReconnectDelays, Server, Unfinished, WebsocketOptions,
 };
 
 /// Bytes asked of the socket per read at first: an idle link holds little.
@@ -571,19 +571,11 @@ impl Driver {
                     id,
                     packet_id,
                     outcome,
-                } => {
-                    let result = match outcome {
-                        Outcome::Published => Ok(Completion::Published),
-                        Outcome::Subscribed(codes) => Ok(Completion::Subscribed(codes)),
-                        Outcome::Unsubscribed => Ok(Completion::Unsubscribed),
-                        Outcome::Failed(failure) => Err(ClientError::from_failure(&failure)),
-                    };
-                    self.events.push(ClientEvent::Completed {
-                        id,
-                        packet_id,
-                        result,
-                    });
-                }
+                } => self.events.push(ClientEvent::Completed {
+                    id,
+                    packet_id,
+                    outcome,
+                }),
             }
         }
         fatal

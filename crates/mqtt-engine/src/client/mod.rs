@@ -16,7 +16,9 @@ mod statistics;
 use std::sync::Arc;
 
 use crate::protocol::{Packet, Publish};
-use crate::session::{AckTicket, Credentials, OperationId, Request, SessionOptions, Statistics};
+use crate::session::{
+    AckTicket, Credentials, OperationId, Outcome, Request, SessionOptions, Statistics,
+};
 use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
 
@@ -72,15 +74,6 @@ pub struct ReconnectDelays {
     pub max: std::time::Duration,
 }
 
-/// How a successful operation ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Completion {
-    Published,
-    /// One SUBACK return code per filter (0..=2 granted, 0x80 refused).
-    Subscribed(Vec<u8>),
-    Unsubscribed,
-}
-
 /// What a connection reports, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
@@ -108,11 +101,13 @@ pub enum ClientEvent {
     /// A packet sent (`sent`) or received, while `Connection::report_packets`
     /// asks for them.
     Packet { sent: bool, packet: Packet },
+    /// An operation ended, as the session reports it (`ClientError::from_failure`
+    /// names a failure).
     Completed {
         id: OperationId,
         /// The packet identifier used on the wire, 0 when none was.
         packet_id: u16,
-        result: Result<Completion, ClientError>,
+        outcome: Outcome,
     },
 }
 
