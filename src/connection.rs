@@ -7,7 +7,9 @@ use napi::bindgen_prelude::{Function, Object, ObjectFinalize};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::client::{check_payload_size, ClientError, Connection, InvalidRequest, Unfinished};
+use crate::client::{
+    check_payload_size, ClientError, Connection, ErrorKind, InvalidRequest, Unfinished,
+};
 use crate::protocol::QoS;
 use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
@@ -72,6 +74,7 @@ impl NativeConnection {
         config: Object<'_>,
         on_events: Function<'_, EventBatch, ()>,
     ) -> napi::Result<NativeConnection> {
+        crate::log::configure_from_environment();
         let options = connection_options(&config).map_err(|invalid| invalid.throw(&env))?;
         let sink = JsEventSink::new(on_events)?;
         env.adjust_external_memory(NATIVE_FOOTPRINT_BYTES)?;
@@ -228,7 +231,7 @@ impl NativeConnection {
         } else {
             Err(ClientError {
                 detail: error_message,
-                ..ClientError::with_code(error_code)
+                ..ClientError::new(ErrorKind::Application(error_code))
             })
         };
         self.connection.websocket_transformed(attempt, result);

@@ -13,6 +13,7 @@ use crate::client::{Backlog, ClientError, ClientEvent, EventSink};
 use crate::protocol;
 use crate::session::Outcome;
 
+use super::error_codes::{error_code, error_text};
 use super::packets::PacketFields;
 
 // The batch layout, declared once: JS reads these constants by name.
@@ -150,7 +151,7 @@ impl Batch {
                     Outcome::Subscribed(codes) => (0, codes),
                     Outcome::Published | Outcome::Unsubscribed => (0, Vec::new()),
                     Outcome::Failed(failure) => {
-                        (ClientError::from_failure(&failure).code, Vec::new())
+                        (error_code(&ClientError::from_failure(&failure)), Vec::new())
                     }
                 };
                 let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
@@ -215,13 +216,13 @@ impl Batch {
             messages_before: self.message_count,
             completions_before: self.completion_count,
             session_present,
-            error_code: error.as_ref().map(|e| e.code),
+            error_code: error.as_ref().map(error_code),
             return_code: error
                 .as_ref()
                 .and_then(|e| e.connack_return_code)
                 .map(u32::from),
             http_status: error.as_ref().and_then(|e| e.http_status).map(u32::from),
-            error_detail: error.map(|e| e.to_string()),
+            error_detail: error.as_ref().map(error_text),
             attempt: None,
             request_method: None,
             request_path: None,

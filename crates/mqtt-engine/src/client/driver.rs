@@ -22,7 +22,7 @@ use super::outgoing::Outgoing;
 use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
-    Backlog, ClientError, ClientEvent, Command, ConnectionOptions, ErrorCode, EventSink,
+    Backlog, ClientError, ClientEvent, Command, ConnectionOptions, ErrorKind, EventSink,
     Instruction, ReconnectDelays, Server, Unfinished, WebsocketOptions,
 };
 
@@ -188,7 +188,7 @@ impl Driver {
                 LinkEnd::Abandoned => return false,
                 LinkEnd::Disconnected => {
                     if !(established || reconnecting) {
-                        let error = ClientError::new(ErrorCode::MqttConnectionDisconnecting);
+                        let error = ClientError::new(ErrorKind::ConnectionDisconnecting);
                         self.events.push(ClientEvent::ConnectionFailure(error));
                     }
                     self.disconnected(established || reconnecting);
@@ -322,7 +322,7 @@ impl Driver {
             tokio::select! {
                 () = sleep_until(deadline) => {
                     let error = ClientError::with_detail(
-                        ErrorCode::SocketTimeout,
+                        ErrorKind::SocketTimeout,
                         "websocket_handshake_transform did not call done() within the connect timeout",
                     );
                     return Err(LinkEnd::Broken(error));
@@ -444,7 +444,7 @@ impl Driver {
                 // A peer that reads nothing must not hold up a disconnect.
                 () = &mut close_by, if closing => break LinkEnd::Disconnected,
                 read = reader.read_buf(&mut incoming), if !read_paused && !backlogged => match read {
-                    Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorCode::MqttUnexpectedHangup)),
+                    Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorKind::UnexpectedHangup)),
                     Ok(_) => {
                         let filled = incoming.capacity() == incoming.len();
                         if filled {

@@ -1,49 +1,50 @@
 //! An opt-in debug log on stderr: connection steps, and packets described
-//! without payload bytes or passwords. Off until `MQTT_NAPI_LOG` (none,
-//! fatal, error, warn, info, debug, trace, or 0 to 6) or `set_level` asks;
-//! while off, a log call costs one atomic load.
+//! without payload bytes or passwords. Off until `set_max_level` turns it
+//! on; while off, a log call costs one atomic load.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Once;
 
 use crate::protocol::{Packet, Publish, QoS};
 
-/// aws-crt's `io.LogLevel` numbers.
+/// How much the log says, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
-    Info = 4,
-    Debug = 5,
+    Error = 1,
+    Warn,
+    Info,
+    Debug,
+    Trace,
 }
 
-const NAMES: [&str; 7] = ["none", "fatal", "error", "warn", "info", "debug", "trace"];
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug => "debug",
+            Level::Trace => "trace",
+        }
+    }
+}
 
-static LEVEL: AtomicU8 = AtomicU8::new(0);
-static FROM_ENVIRONMENT: Once = Once::new();
+/// The most detailed level logged; 0 is off.
+static MAX_LEVEL: AtomicU8 = AtomicU8::new(0);
 
-/// Logs at `level` and below from now on (0 = none ... 6 = trace).
-pub fn set_level(level: u8) {
-    FROM_ENVIRONMENT.call_once(|| {});
-    LEVEL.store(level.min(6), Ordering::Relaxed);
+/// Logs at `level` and below from now on; `None` turns the log off.
+pub fn set_max_level(level: Option<Level>) {
+    MAX_LEVEL.store(level.map_or(0, |level| level as u8), Ordering::Relaxed);
 }
 
 fn enabled(level: Level) -> bool {
-    FROM_ENVIRONMENT.call_once(|| {
-        if let Ok(value) = std::env::var("MQTT_NAPI_LOG") {
-            let value = value.trim().to_ascii_lowercase();
-            let named = NAMES.iter().position(|name| *name == value);
-            if let Some(level) = named.or_else(|| value.parse::<usize>().ok()) {
-                LEVEL.store(level.min(6) as u8, Ordering::Relaxed);
-            }
-        }
-    });
-    LEVEL.load(Ordering::Relaxed) >= level as u8
+    MAX_LEVEL.load(Ordering::Relaxed) >= level as u8
 }
 
 /// A step of connection `client_id`'s life, at `level`.
 pub fn step(level: Level, client_id: &str, what: impl fmt::Display) {
     if enabled(level) {
-        eprintln!("[mqtt-napi {}] {client_id}: {what}", NAMES[level as usize]);
+        eprintln!("[mqtt-napi {}] {client_id}: {what}", level.name());
     }
 }
 

@@ -23,7 +23,7 @@ use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
 
 pub use backlog::Backlog;
-pub use error::{ClientError, ErrorCode};
+pub use error::{ClientError, ErrorKind};
 pub use request::{check_payload_size, InvalidRequest};
 
 /// The largest packet MQTT can frame: 268,435,455 bytes of remaining length
