@@ -80,7 +80,7 @@ JS
 
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 echo "== packed $tarball"
-only_runtime_files "$work/$tarball" '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|(js|cli)/.*\.js|mqtt-napi\..*\.node)$'
+only_runtime_files "$work/$tarball" '^(README\.md|package\.json|index\.(js|mjs|d\.ts)|binding\.(js|d\.ts)|types/.*\.d\.ts|(js|cli)/.*\.js|mqtt-napi\..*\.node)$'
 install_and_run "$work/app" "$work/$tarball"
 echo "== the installed package works"
 

@@ -88,11 +88,12 @@ test('the docs build from index.d.ts with no warning, with a page per key name',
 })
 
 test('an undocumented member or a broken link fails the build', () => {
-  // A copy of index.d.ts (its `export * as default from './index'` then names
-  // the copy) with a probe appended, compiled on its own.
+  // A copy of index.d.ts and types/ (its `export * as default from './index'`
+  // then names the copy) with a probe appended, compiled on its own.
   const probe = path.join(tmp, 'probe')
   fs.mkdirSync(probe)
   const declarations = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
+  fs.cpSync(path.join(ROOT, 'types'), path.join(probe, 'types'), { recursive: true })
   fs.writeFileSync(
     path.join(probe, 'index.d.ts'),
     `${declarations}

@@ -84,7 +84,7 @@ test('the loader asks for each platform package by name', () => {
 })
 
 test('the package ships what runs, and the command', () => {
-  expect(pkg.files.sort()).toEqual(['*.node', 'binding.d.ts', 'binding.js', 'cli/', 'index.d.ts', 'index.js', 'index.mjs', 'js/'])
+  expect(pkg.files.sort()).toEqual(['*.node', 'binding.d.ts', 'binding.js', 'cli/', 'index.d.ts', 'index.js', 'index.mjs', 'js/', 'types/'])
   expect(pkg.bin).toEqual({ 'mqtt-napi': 'cli/mqtt-napi.js' })
   expect(pkg.peerDependenciesMeta?.aedes?.optional).toBe(true)
 })
