@@ -65,6 +65,21 @@ function openssl(args: string[], cwd: string): string {
   return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
 }
 
+/** `openssl ca`'s sections for a CA run in the certificates' directory. */
+const CA_SECTIONS = `[ ca ]
+default_ca = test_ca
+[ test_ca ]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any_policy
+unique_subject = no
+copy_extensions = none
+[ any_policy ]
+commonName = supplied
+`
+
 const EXTENSIONS = `
 [ req ]
 distinguished_name = dn
@@ -95,19 +110,7 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = any_policy
-unique_subject = no
-copy_extensions = none
-[ any_policy ]
-commonName = supplied
-`
+${CA_SECTIONS}`
 
 let cached: Certs | undefined
 
@@ -269,19 +272,7 @@ basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign, digitalSignature, keyEncipherment
 subjectAltName = DNS:localhost
 subjectKeyIdentifier = hash
-[ ca ]
-default_ca = trust_ca
-[ trust_ca ]
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = any_policy
-unique_subject = no
-copy_extensions = none
-[ any_policy ]
-commonName = supplied
-`
+${CA_SECTIONS}`
 
 let trustCached: TrustCerts | undefined
 
