@@ -17,19 +17,14 @@ use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
 use super::inbox::Inbox;
+use super::link::Link;
 use super::log::{self, Level};
-use super::outgoing::Outgoing;
-use super::pacing::ReadPacing;
 use super::statistics::{SharedStatistics, Taken};
 use super::{
     Backlog, ClientError, ClientEvent, Command, ConnectionOptions, ErrorKind, EventSink,
     Instruction, ReconnectDelays, Server, Unfinished, WebsocketOptions,
 };
 
-/// Bytes asked of the socket per read at first: an idle link holds little.
-const FIRST_READ: usize = 4 * 1024;
-/// Bytes asked per read once reads fill the buffer: many packets per read.
-const READ_CHUNK: usize = 64 * 1024;
 /// Commands taken in one go before the link is serviced again.
 const COMMAND_BATCH: usize = 1024;
 /// A link up this long counts as stable: the reconnect delay starts over.
@@ -363,76 +358,50 @@ impl Driver {
 
     /// Runs one link until it ends. Also says whether CONNACK accepted it.
     async fn serve(&mut self, stream: BoxedStream) -> (LinkEnd, bool) {
-        let (mut reader, mut writer) = tokio::io::split(stream);
-        let mut read_size = FIRST_READ;
-        let mut incoming = BytesMut::with_capacity(read_size);
-        let mut outgoing = Outgoing::default();
+        let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
+        let mut link = Link::new(stream, far_future);
         self.connack_accepted = false;
         let mut closing = false;
-        let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
-        let timer = sleep_until(far_future);
-        tokio::pin!(timer);
         let close_by = sleep_until(far_future);
         tokio::pin!(close_by);
-        let mut pacing = ReadPacing::default();
-        let read_pause = sleep_until(far_future);
-        tokio::pin!(read_pause);
-        let mut read_paused = false;
+        let timer = sleep_until(far_future);
+        tokio::pin!(timer);
+        let mut armed = None;
         let backlog = self.sink.backlog();
         // While the consumer is behind, reading stops and so does the clock
         // of answer deadlines: unread answers are not late answers.
         let mut backlogged_since: Option<Instant> = None;
-        let mut armed = None;
         self.session.connection_opened(Instant::now().into_std());
 
         let end = loop {
-            let now = Instant::now().into_std();
-            while let Some(packet) = self.session.poll_transmit(now) {
-                self.observe(true, &packet);
-                if let Err(error) = outgoing.encode(&packet) {
-                    // Requests are validated before they are queued: this is a bug guard.
-                    let failure = Failure::ProtocolViolation(format!("cannot encode: {error}"));
-                    return (LinkEnd::Failed(failure), self.connack_accepted);
-                }
+            if let Err(failure) = self.encode_transmit(&mut link) {
+                // Requests are validated before they are queued: this is a bug guard.
+                return (LinkEnd::Failed(failure), self.connack_accepted);
             }
             if let Some(failure) = self.collect_session_events() {
                 self.report();
                 break LinkEnd::Failed(failure);
             }
             self.report();
-            if closing && outgoing.is_empty() {
-                let _ = timeout(CLOSE_GRACE, writer.shutdown()).await;
+            if closing && link.outgoing.is_empty() {
+                let _ = timeout(CLOSE_GRACE, link.writer.shutdown()).await;
                 break LinkEnd::Disconnected;
             }
             let backlogged = backlog
                 .as_ref()
                 .is_some_and(|b| b.bytes() > self.receive_buffer);
-            match (backlogged, backlogged_since) {
-                (true, None) => backlogged_since = Some(Instant::now()),
-                (false, Some(since)) => {
-                    self.session.postpone_deadlines(since.elapsed());
-                    backlogged_since = None;
-                }
-                _ => {}
-            }
+            self.track_backlog(backlogged, &mut backlogged_since);
             let deadline = self.session.next_deadline().map(Instant::from_std);
             if deadline != armed {
                 timer.as_mut().reset(deadline.unwrap_or(far_future));
                 armed = deadline;
             }
-            if incoming.capacity() - incoming.len() < read_size / 4 {
-                incoming.reserve(read_size);
-            }
+            link.make_room();
 
             tokio::select! {
                 command = self.commands.recv() => {
                     let Some(command) = command else { break LinkEnd::Abandoned };
-                    let mut close = self.handle_live_command(command);
-                    for _ in 0..COMMAND_BATCH {
-                        let Some(command) = self.commands.try_recv() else { break };
-                        close = close.max(self.handle_live_command(command));
-                    }
-                    match close {
+                    match self.handle_live_commands(command) {
                         Closing::AtOnce => break LinkEnd::Disconnected,
                         Closing::Gracefully if !closing => {
                             closing = true;
@@ -443,28 +412,15 @@ impl Driver {
                 }
                 // A peer that reads nothing must not hold up a disconnect.
                 () = &mut close_by, if closing => break LinkEnd::Disconnected,
-                read = reader.read_buf(&mut incoming), if !read_paused && !backlogged => match read {
-                    Ok(0) => break LinkEnd::Broken(ClientError::new(ErrorKind::UnexpectedHangup)),
-                    Ok(_) => {
-                        let filled = incoming.capacity() == incoming.len();
-                        if filled {
-                            read_size = (read_size * 2).min(READ_CHUNK);
-                        }
-                        let packets = match self.decode_all(&mut incoming) {
-                            Ok(packets) => packets,
-                            Err(failure) => break LinkEnd::Failed(failure),
-                        };
-                        if let Some(until) = pacing.pause_after_read(Instant::now(), packets, filled) {
-                            read_pause.as_mut().reset(until);
-                            read_paused = true;
-                        }
+                read = link.reader.read_buf(&mut link.incoming), if !link.read_paused && !backlogged => {
+                    if let Err(end) = self.took_read(&mut link, read) {
+                        break end;
                     }
-                    Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
-                },
-                () = &mut read_pause, if read_paused => read_paused = false,
-                written = outgoing.write_to(&mut writer), if !outgoing.is_empty() => match written {
+                }
+                () = &mut link.read_pause, if link.read_paused => link.read_paused = false,
+                written = link.outgoing.write_to(&mut link.writer), if !link.outgoing.is_empty() => match written {
                     Ok(()) => {
-                        if outgoing.is_empty() {
+                        if link.outgoing.is_empty() {
                             self.session.flushed();
                         }
                     }
@@ -488,6 +444,65 @@ impl Driver {
         // its success goes out before the loss.
         self.collect_session_events();
         (end, self.connack_accepted)
+    }
+
+    /// Encodes every packet the session has to send into the link's buffer.
+    fn encode_transmit(&mut self, link: &mut Link) -> Result<(), Failure> {
+        let now = Instant::now().into_std();
+        while let Some(packet) = self.session.poll_transmit(now) {
+            self.observe(true, &packet);
+            if let Err(error) = link.outgoing.encode(&packet) {
+                return Err(Failure::ProtocolViolation(format!(
+                    "cannot encode: {error}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Notes when the consumer fell behind; when it caught up, moves the
+    /// answer deadlines by the time reading was stopped.
+    fn track_backlog(&mut self, backlogged: bool, since: &mut Option<Instant>) {
+        match (backlogged, *since) {
+            (true, None) => *since = Some(Instant::now()),
+            (false, Some(at)) => {
+                self.session.postpone_deadlines(at.elapsed());
+                *since = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// A command and every one waiting behind it (up to a batch): how the
+    /// most hasty of them asks the link to close.
+    fn handle_live_commands(&mut self, first: Command) -> Closing {
+        let mut close = self.handle_live_command(first);
+        for _ in 0..COMMAND_BATCH {
+            let Some(command) = self.commands.try_recv() else {
+                break;
+            };
+            close = close.max(self.handle_live_command(command));
+        }
+        close
+    }
+
+    /// What a read brought: the packets decoded and handed to the session,
+    /// or how the link ends.
+    fn took_read(&mut self, link: &mut Link, read: io::Result<usize>) -> Result<(), LinkEnd> {
+        match read {
+            Ok(0) => Err(LinkEnd::Broken(ClientError::new(
+                ErrorKind::UnexpectedHangup,
+            ))),
+            Ok(_) => {
+                let filled = link.grew();
+                let packets = self
+                    .decode_all(&mut link.incoming)
+                    .map_err(LinkEnd::Failed)?;
+                link.pace(packets, filled);
+                Ok(())
+            }
+            Err(error) => Err(LinkEnd::Broken(ClientError::from_io(&error))),
+        }
     }
 
     /// Says whether, and how, the command asks the link to close.

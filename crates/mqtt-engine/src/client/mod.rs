@@ -6,6 +6,7 @@ mod backoff;
 mod driver;
 mod error;
 mod inbox;
+mod link;
 pub mod log;
 mod outgoing;
 mod pacing;
