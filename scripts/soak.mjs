@@ -6,7 +6,7 @@
 //   node --expose-gc scripts/soak.mjs --minutes 60 --broker mosquitto
 //   node --expose-gc scripts/soak.mjs --minutes 5 --broker mqtt://127.0.0.1:18830 --work crt,pairs-crt
 //
-// The workloads (see __test__/support/stress-workloads.js, shared with
+// The workloads (see __test__/support/scripts/stress-workloads.js, shared with
 // __test__/process/stress.test.ts) run side by side, each in a loop:
 //   crt           new_connection(), connect(), disconnect()   (aws-crt API)
 //   mqttjs        connect(url, { reconnectPeriod: 0 }), end() (MQTT.js API)
@@ -31,8 +31,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 const require = createRequire(import.meta.url)
-const { measure, pairClient, runPairs, cycles } = require('../__test__/support/stress-workloads.js')
-const { mosquittoPath } = require('../__test__/support/mosquitto-path.js')
+const { measure, pairClient, runPairs, cycles } = require('../__test__/support/scripts/stress-workloads.js')
+const { mosquittoPath } = require('../__test__/support/brokers/mosquitto-path.js')
 
 const WORKS = ['crt', 'mqttjs', 'pairs-crt', 'pairs-mqttjs']
 

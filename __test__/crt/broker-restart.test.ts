@@ -6,10 +6,10 @@
  * while the broker was down.
  */
 import { CrtError, mqtt } from '../../index'
-import { startPersistentMosquitto } from '../support/brokers'
+import { startPersistentMosquitto } from '../support/brokers/brokers'
 import { cleanupConnections, connected, once, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { mosquittoPath } = require('../support/mosquitto-path') as { mosquittoPath: () => string | undefined }
+const { mosquittoPath } = require('../support/brokers/mosquitto-path') as { mosquittoPath: () => string | undefined }
 
 const { QoS } = mqtt
 

@@ -5,7 +5,7 @@
 import mqttPacket from 'mqtt-packet'
 import { mqtt as crtMqtt, io as crtIo } from 'aws-crt'
 import { io } from '../../index'
-import { HostileBroker, startHostileBroker, wellBehaved } from '../support/hostile-broker'
+import { HostileBroker, startHostileBroker, wellBehaved } from '../support/brokers/hostile-broker'
 import { cleanupConnections, newConnection, uniqueId, within } from '../support/helpers'
 
 afterEach(cleanupConnections)

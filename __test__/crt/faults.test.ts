@@ -4,8 +4,8 @@
  * and again.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
-import { startRelay, startRelayOn } from '../support/relay'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { startRelay, startRelayOn } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, NO_OPERATIONS, once, receiverOf, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
 const { QoS } = mqtt

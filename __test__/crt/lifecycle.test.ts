@@ -7,10 +7,10 @@ import fs from 'fs'
 import net from 'net'
 import os from 'os'
 import path from 'path'
-import { availableBrokers, Broker, startAedes, startBroker } from '../support/brokers'
-import { startFakeBroker } from '../support/fake-broker'
+import { availableBrokers, Broker, startAedes, startBroker } from '../support/brokers/brokers'
+import { startFakeBroker } from '../support/brokers/fake-broker'
 import { freePort } from '../support/ports'
-import { startRelay } from '../support/relay'
+import { startRelay } from '../support/brokers/relay'
 import {
   cleanupConnections,
   connected,

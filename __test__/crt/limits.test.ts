@@ -4,7 +4,7 @@
  * receive buffer (its effect is in backpressure.test.ts). Both APIs, aedes.
  */
 import { mqtt } from '../../index'
-import { Broker, startBroker } from '../support/brokers'
+import { Broker, startBroker } from '../support/brokers/brokers'
 // mqtt-napi's own options are not in MQTT.js's IClientOptions, which the dialect helpers use.
 import { connected as connectedClient, dialects, endAllClients, IClientOptions, inbox, urlOf } from '../support/dialect'
 import { cleanupConnections, connected, newConnection, once, uniqueTopic, waitFor, within } from '../support/helpers'

@@ -7,7 +7,7 @@
 import { randomBytes } from 'crypto'
 import { types } from 'util'
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
 import {
   bytesOf,
   cleanupConnections,

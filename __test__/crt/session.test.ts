@@ -4,8 +4,8 @@
  * only when) a client vanishes without DISCONNECT.
  */
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
-import { startRelay } from '../support/relay'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { startRelay } from '../support/brokers/relay'
 import {
   cleanupConnections,
   collector,

@@ -5,8 +5,8 @@
  * is too slow is detected, and nothing is corrupted or lost.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
-import { startRelay } from '../support/relay'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { startRelay } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, once, receiverOf, sleep, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
 const { QoS } = mqtt

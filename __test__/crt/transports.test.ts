@@ -18,9 +18,9 @@ import {
   startRefusingUpgradeServer,
   startTransportBroker,
   TransportBroker,
-} from '../support/brokers'
-import { Proxy, startConnectProxy, startTinyproxy, tinyproxyPath, withConnectProxy } from '../support/proxies'
-import { startRelay } from '../support/relay'
+} from '../support/brokers/brokers'
+import { Proxy, startConnectProxy, startTinyproxy, tinyproxyPath, withConnectProxy } from '../support/brokers/proxies'
+import { startRelay } from '../support/brokers/relay'
 import {
   bytesOf,
   cleanupConnections,

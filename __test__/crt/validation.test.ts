@@ -5,7 +5,7 @@
  */
 import { types } from 'util'
 import { http, io, mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
 import { cleanupConnections, connected, uniqueId, uniqueTopic, untrack, within } from '../support/helpers'
 
 const { QoS } = mqtt

@@ -11,14 +11,14 @@
  */
 import { spawn } from 'child_process'
 import path from 'path'
-import { startFloodBroker } from '../support/hostile-broker'
+import { startFloodBroker } from '../support/brokers/hostile-broker'
 
 const MESSAGES = 1_000_000
 const PAYLOAD_BYTES = 1024
 
 function runConsumer(port: number, receiveBufferBytes = 0): Promise<{ received: number; inOrder: boolean; peakRssMiB: number }> {
   return new Promise((resolve, reject) => {
-    const script = path.join(__dirname, '..', 'support', 'flood-consumer.js')
+    const script = path.join(__dirname, '..', 'support', 'scripts', 'flood-consumer.js')
     const child = spawn(process.execPath, [script, String(port), String(MESSAGES), String(receiveBufferBytes)])
     let stdout = ''
     let stderr = ''

@@ -4,8 +4,8 @@
  * at the fixtures.
  */
 import * as MQTT from 'mqtt'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
-import { startRelay } from '../support/relay'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { startRelay } from '../support/brokers/relay'
 import { freePort } from '../support/ports'
 import { once, uniqueId, uniqueTopic, waitFor } from '../support/helpers'
 

@@ -23,7 +23,7 @@ import {
   suback,
   Type,
   u16,
-} from '../support/hostile-broker'
+} from '../support/brokers/hostile-broker'
 import { cleanupConnections, newConnection, sleep, uniqueId, waitFor, within } from '../support/helpers'
 
 const { QoS } = mqtt

@@ -4,9 +4,9 @@
  * without either, nothing. Each case runs a round trip in a child process.
  */
 import path from 'path'
-import { Broker, startBroker } from '../support/brokers'
+import { Broker, startBroker } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
-import { withConnectProxy } from '../support/proxies'
+import { withConnectProxy } from '../support/brokers/proxies'
 
 const USER = 'logged-user'
 const PASSWORD = 's3cret-password'
@@ -21,7 +21,7 @@ afterAll(async () => {
 })
 
 function roundTrip(how: 'api' | 'env' | 'off') {
-  const script = path.join(__dirname, '..', 'support', 'logged-roundtrip.js')
+  const script = path.join(__dirname, '..', 'support', 'scripts', 'logged-roundtrip.js')
   const url = `mqtt://${broker.host}:${broker.port}`
   const env = how === 'env' ? { MQTT_NAPI_LOG: 'debug' } : {}
   return runNode([script, url, how, USER, PASSWORD, PAYLOAD], 15000, [], env)

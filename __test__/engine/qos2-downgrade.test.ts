@@ -8,8 +8,8 @@
  */
 import mqtt from 'mqtt'
 import { connect as napiConnect, mqtt as crt } from '../../index'
-import { ack, CONNACK_ACCEPTED, HostileBroker, packetIdOf, Peer, publishOf, startHostileBroker, Type } from '../support/hostile-broker'
-import { rabbitmqPath, RabbitMq, startRabbitMq } from '../support/rabbitmq'
+import { ack, CONNACK_ACCEPTED, HostileBroker, packetIdOf, Peer, publishOf, startHostileBroker, Type } from '../support/brokers/hostile-broker'
+import { rabbitmqPath, RabbitMq, startRabbitMq } from '../support/brokers/rabbitmq'
 import { cleanupConnections, connected, Endpoint, uniqueTopic, within } from '../support/helpers'
 import { runNode } from '../support/node-process'
 

@@ -21,7 +21,7 @@ import { DialectClient, dialects, endAllClients, firstConnect, IClientOptions } 
 import { cleanupConnections, connected, Endpoint, newConnection, within } from '../support/helpers'
 import { freePort, waitForPort } from '../support/ports'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { mosquittoPath } = require('../support/mosquitto-path') as { mosquittoPath: () => string | undefined }
+const { mosquittoPath } = require('../support/brokers/mosquitto-path') as { mosquittoPath: () => string | undefined }
 
 type ListenerName = 'selfSigned' | 'localhostOnly' | 'expired' | 'mtls'
 

@@ -10,8 +10,8 @@ import net from 'net'
 import os from 'os'
 import path from 'path'
 import { makeCerts, removeCerts } from '../support/certs'
-import { availableBrokers, Broker, Listener, ListenerName, startAedes, startBroker, startTransportBroker, TransportBroker } from '../support/brokers'
-import { startRelay } from '../support/relay'
+import { availableBrokers, Broker, Listener, ListenerName, startAedes, startBroker, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
+import { startRelay } from '../support/brokers/relay'
 import {
   callbackOf,
   connected,

@@ -6,12 +6,12 @@
 import fs from 'fs'
 import mqtt from 'mqtt'
 import * as mqttNapi from '../../index'
-import { availableBrokers, brokerPerSuite, startTransportBroker, TransportBroker } from '../support/brokers'
+import { availableBrokers, brokerPerSuite, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { makeCerts, removeCerts } from '../support/certs'
 import { callbackOf, connected, dialects, endAllClients, IClientOptions, nextMessage, refusedPort, track, urlOf } from '../support/dialect'
-import { ack, filtersOf, HostileBroker, packetIdOf, Peer, publish, startHostileBroker, Type } from '../support/hostile-broker'
+import { ack, filtersOf, HostileBroker, packetIdOf, Peer, publish, startHostileBroker, Type } from '../support/brokers/hostile-broker'
 import { uniqueTopic, waitFor, within } from '../support/helpers'
-import { startFakeBroker, FakeBroker } from '../support/fake-broker'
+import { startFakeBroker, FakeBroker } from '../support/brokers/fake-broker'
 
 const kinds = availableBrokers()
 const certs = makeCerts()

@@ -22,9 +22,9 @@ import fs from 'fs'
 import path from 'path'
 import { types } from 'util'
 import { makeCerts, removeCerts } from '../support/certs'
-import { availableBrokers, BrokerKind, Listener, ListenerName, startTransportBroker, TransportBroker, TransportEvent } from '../support/brokers'
-import { FakeBroker, startFakeBroker } from '../support/fake-broker'
-import { Relay, startRelay, startRelayOn } from '../support/relay'
+import { availableBrokers, BrokerKind, Listener, ListenerName, startTransportBroker, TransportBroker, TransportEvent } from '../support/brokers/brokers'
+import { FakeBroker, startFakeBroker } from '../support/brokers/fake-broker'
+import { Relay, startRelay, startRelayOn } from '../support/brokers/relay'
 import {
   callbackOf,
   connected,

@@ -8,7 +8,7 @@
  */
 import crypto from 'crypto'
 import fs from 'fs'
-import { availableBrokers, Broker, startBroker, startTransportBroker, TransportBroker } from '../support/brokers'
+import { availableBrokers, Broker, startBroker, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { makeCerts, removeCerts } from '../support/certs'
 import {
   callbackOf,

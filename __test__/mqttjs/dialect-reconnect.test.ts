@@ -8,9 +8,9 @@
  * waits with backoff and jitter where MQTT.js waits a fixed reconnectPeriod.
  */
 import fs from 'fs'
-import { availableBrokers, startTransportBroker, TransportBroker } from '../support/brokers'
+import { availableBrokers, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { makeCerts, removeCerts } from '../support/certs'
-import { Relay, startRelay, startRelayOn } from '../support/relay'
+import { Relay, startRelay, startRelayOn } from '../support/brokers/relay'
 import {
   connected,
   DialectClient,

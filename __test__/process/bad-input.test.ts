@@ -49,7 +49,7 @@ import path from 'path'
 import { types } from 'util'
 import * as root from '../../index'
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, BrokerKind, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, BrokerKind, startBroker } from '../support/brokers/brokers'
 import { connected as dialectConnected, dialects, endAllClients, firstConnect, MqttClient, track, urlOf } from '../support/dialect'
 import { cleanupConnections, connected, newConnection, uniqueTopic, untrack, within } from '../support/helpers'
 

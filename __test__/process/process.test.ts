@@ -4,10 +4,10 @@
  * Each case runs a script from support/ in a child Node process.
  */
 import path from 'path'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
 
-const SUPPORT = path.join(__dirname, '..', 'support')
+const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..')
 
 test('a connection that was made but never connected does not keep Node running', async () => {

@@ -20,13 +20,13 @@
  */
 import path from 'path'
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, BrokerKind, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, BrokerKind, startBroker } from '../support/brokers/brokers'
 import { dialects, endAllClients, firstConnect, MqttClient } from '../support/dialect'
 import { cleanupConnections, connected, sleep, uniqueTopic, waitFor, within } from '../support/helpers'
 import { freePort } from '../support/ports'
 import { describeRun, Run, runNode } from '../support/node-process'
 
-const SUPPORT = path.join(__dirname, '..', 'support')
+const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
 const MB = 1024 * 1024
 
 /** `node --expose-gc <args>` (see runNode). */

@@ -8,10 +8,10 @@
  * close, and the process exits by itself.
  */
 import path from 'path'
-import { availableBrokers, Broker, startBroker } from '../support/brokers'
+import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
 
-const SUPPORT = path.join(__dirname, '..', 'support')
+const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
 const ROUNDS = 8
 const WORKERS = 6
 

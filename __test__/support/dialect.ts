@@ -6,7 +6,7 @@
  */
 import mqtt, { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt'
 import * as mqttNapi from '../../index'
-import { ListenerName } from './brokers'
+import { ListenerName } from './brokers/brokers'
 import { freePort } from './ports'
 import { waitFor, within } from './helpers'
 

@@ -1,8 +1,8 @@
 'use strict'
 // Runs once per jest run: names the brokers every pub/sub suite will use. In
 // CI (CI set), a broker that is missing fails the run instead of shrinking it.
-const { mosquittoPath } = require('./mosquitto-path')
-const { rabbitmqPath } = require('./rabbitmq-path')
+const { mosquittoPath } = require('./brokers/mosquitto-path')
+const { rabbitmqPath } = require('./brokers/rabbitmq-path')
 
 module.exports = async function globalSetup() {
   const brokers = ['aedes']

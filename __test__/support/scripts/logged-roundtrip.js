@@ -3,7 +3,7 @@
 // never reach the log. `how`: 'api' turns the log on with
 // io.enable_logging(DEBUG), 'env' leaves it to MQTT_NAPI_LOG, 'off' to nothing.
 const path = require('path')
-const { connect, io } = require(path.resolve(__dirname, '..', '..'))
+const { connect, io } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [url, how, username, password, payload] = process.argv.slice(2)
 if (how === 'api') io.enable_logging(io.LogLevel.DEBUG)

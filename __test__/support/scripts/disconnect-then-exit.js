@@ -2,7 +2,7 @@
 // Connects, then disconnects from an unref'd 500 ms timer: only the connection
 // itself can keep the process alive until then. Prints each step.
 const path = require('path')
-const { mqtt } = require(path.resolve(__dirname, '..', '..'))
+const { mqtt } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [host, port] = process.argv.slice(2)
 const connection = new mqtt.MqttClient().new_connection({

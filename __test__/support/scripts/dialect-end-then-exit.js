@@ -4,7 +4,7 @@
 // process alive until then. With a URL nothing listens on (and
 // reconnectPeriod 0) the client gives up and the process must exit anyway.
 const path = require('path')
-const { connect } = require(path.resolve(__dirname, '..', '..'))
+const { connect } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [url, reconnectPeriod] = process.argv.slice(2)
 const client = connect(url, { reconnectPeriod: Number(reconnectPeriod) })

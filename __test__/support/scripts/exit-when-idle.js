@@ -1,7 +1,7 @@
 'use strict'
 // A connection that is made but never connected must not keep Node running.
 const path = require('path')
-const { mqtt } = require(path.resolve(__dirname, '..', '..'))
+const { mqtt } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [host = '127.0.0.1', port = '1'] = process.argv.slice(2)
 const connection = new mqtt.MqttClient().new_connection({

@@ -10,7 +10,7 @@
  *   (a slow path). Both keep the byte order; `restore()` ends them too.
  */
 import net from 'net'
-import { freePort } from './ports'
+import { freePort } from '../ports'
 
 /** Where each relay port forwards to, so a relay can be started again on it. */
 const relayTargets = new Map<number, { host: string; port: number }>()

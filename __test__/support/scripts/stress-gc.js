@@ -10,10 +10,10 @@
 // Prints one JSON line { results: { <case>: {...} }, fds: {...} }; then
 // nothing is left running and the process must exit by itself.
 const path = require('path')
-const { startCountingBroker } = require('./stress-fake-broker')
+const { startCountingBroker } = require('../brokers/stress-fake-broker')
 const { settle, countEntries, within } = require('./stress-workloads')
 
-const ROOT = path.resolve(__dirname, '..', '..')
+const ROOT = path.resolve(__dirname, '..', '..', '..')
 const pkg = require(ROOT)
 const { NativeConnection } = require(path.join(ROOT, 'js', 'core', 'native'))
 const { mqtt } = pkg

@@ -7,7 +7,7 @@
 const fs = require('fs')
 const path = require('path')
 
-const pkg = require(path.resolve(__dirname, '..', '..'))
+const pkg = require(path.resolve(__dirname, '..', '..', '..'))
 const { mqtt } = pkg
 
 /** Entries of a /proc directory (-1 where there is no /proc). */

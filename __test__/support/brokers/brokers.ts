@@ -7,7 +7,7 @@ import { ChildProcess, spawn, execFileSync } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { freePort, waitForListener, waitForPort } from './ports'
+import { freePort, waitForListener, waitForPort } from '../ports'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { mosquittoPath } = require('./mosquitto-path') as { mosquittoPath: () => string | undefined }
 

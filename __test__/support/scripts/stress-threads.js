@@ -18,7 +18,7 @@
 const path = require('path')
 const { Worker, isMainThread, parentPort, workerData, threadId } = require('worker_threads')
 
-const ROOT = path.resolve(__dirname, '..', '..')
+const ROOT = path.resolve(__dirname, '..', '..', '..')
 
 const MODES = ['complete', 'terminate-idle', 'terminate-traffic', 'terminate-connect', 'mqttjs-traffic', 'mqttjs-complete']
 

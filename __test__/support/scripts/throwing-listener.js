@@ -2,7 +2,7 @@
 // A message callback that throws must surface as an ordinary uncaught
 // exception; the process must not abort. Records it, then disconnects.
 const path = require('path')
-const { mqtt } = require(path.resolve(__dirname, '..', '..'))
+const { mqtt } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [host, port] = process.argv.slice(2)
 const topic = `mqtt-napi/throwing/${process.pid}`

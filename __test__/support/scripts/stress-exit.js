@@ -13,7 +13,7 @@
 //   mqttjs-after-failed        connect(url, { reconnectPeriod: 0 }) (refused), 'close', end(callback)
 //   mqttjs-qos0-not-connected  { manualConnect: true, queueQoSZero: false }, publish(QoS 0, callback) (an error)
 const path = require('path')
-const pkg = require(path.resolve(__dirname, '..', '..'))
+const pkg = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [which, host, port] = process.argv.slice(2)
 const say = (line) => process.stdout.write(`${line}\n`)

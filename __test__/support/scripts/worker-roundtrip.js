@@ -21,7 +21,7 @@ if (isMainThread) {
     process.stdout.write(JSON.stringify(results) + '\n')
   })
 } else {
-  const { mqtt } = require(path.resolve(__dirname, '..', '..'))
+  const { mqtt } = require(path.resolve(__dirname, '..', '..', '..'))
   const { host, port, index } = workerData
   const topic = `mqtt-napi/worker/${process.pid}/${threadId}`
   const payload = `hello from worker ${index}`

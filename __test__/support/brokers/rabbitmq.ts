@@ -9,7 +9,7 @@ import { ChildProcess, spawn, execFile } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { freePort, waitForPort } from './ports'
+import { freePort, waitForPort } from '../ports'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { rabbitmqPath } = require('./rabbitmq-path') as { rabbitmqPath: () => string | undefined }
 

@@ -5,7 +5,7 @@
 // every 10,000 (a JavaScript side slower than the socket), and prints what it
 // saw and its peak RSS.
 const path = require('path')
-const { connect } = require(path.resolve(__dirname, '..', '..'))
+const { connect } = require(path.resolve(__dirname, '..', '..', '..'))
 
 const [port, count, receiveBufferBytes] = process.argv.slice(2).map(Number)
 const client = connect(`mqtt://127.0.0.1:${port}`, {

@@ -15,7 +15,7 @@ import https from 'https'
 import net from 'net'
 import os from 'os'
 import path from 'path'
-import { freePort, waitForPort } from './ports'
+import { freePort, waitForPort } from '../ports'
 
 export interface ProxyRequest {
   /** The request line, e.g. `CONNECT 127.0.0.1:1234 HTTP/1.1`. */

@@ -8,7 +8,7 @@
  *   client writes piles up once the socket buffers are full.
  */
 import net from 'net'
-import { freePort } from './ports'
+import { freePort } from '../ports'
 
 export interface FakeBroker {
   host: '127.0.0.1'

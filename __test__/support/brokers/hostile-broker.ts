@@ -11,7 +11,7 @@
  */
 import net from 'net'
 import path from 'path'
-import { freePort } from './ports'
+import { freePort } from '../ports'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { takePackets } = require('./mqtt-frames') as {
   takePackets(buffer: Buffer): { packets: ClientPacket[]; rest: Buffer }

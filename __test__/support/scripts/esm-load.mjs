@@ -1,5 +1,5 @@
 // Loads the package through its ESM entry point and prints what it got.
-import def, { mqtt, io, http, CrtError, connect, connectAsync, MqttClient, Client, ErrorWithReasonCode } from '../../index.mjs'
+import def, { mqtt, io, http, CrtError, connect, connectAsync, MqttClient, Client, ErrorWithReasonCode } from '../../../index.mjs'
 
 process.stdout.write(
   JSON.stringify({

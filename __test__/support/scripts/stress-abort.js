@@ -12,7 +12,7 @@
 // disconnect()/end() finished within 5 s, events that came after it had, the
 // file descriptors and server-side sockets left open, and prints one JSON
 // line. Then nothing is left running and the process must exit by itself.
-const { startCountingBroker } = require('./stress-fake-broker')
+const { startCountingBroker } = require('../brokers/stress-fake-broker')
 const { pkg, settle, countEntries, within } = require('./stress-workloads')
 
 const { mqtt } = pkg
