@@ -4,7 +4,7 @@
  * and again.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
 import { startRelay, startRelayOn } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, NO_OPERATIONS, once, receiverOf, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
@@ -13,13 +13,7 @@ const { QoS } = mqtt
 afterEach(cleanupConnections)
 
 describe.each(availableBrokers())('faults with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   test('a black-holed link is declared lost within keep_alive plus the ping timeout, then the link comes back', async () => {
     const relay = await startRelay(broker)

@@ -7,7 +7,7 @@
 import { randomBytes } from 'crypto'
 import { types } from 'util'
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
 import {
   bytesOf,
   cleanupConnections,
@@ -76,13 +76,7 @@ function text_(payload: ArrayBuffer): string {
 afterEach(cleanupConnections)
 
 describe.each(availableBrokers())('pub/sub with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   describe('payload round trips', () => {
     let connection: mqtt.MqttClientConnection

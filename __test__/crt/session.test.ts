@@ -4,7 +4,7 @@
  * only when) a client vanishes without DISCONNECT.
  */
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, Broker, brokerPerSuite } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import {
   cleanupConnections,
@@ -24,13 +24,7 @@ const { QoS } = mqtt
 afterEach(cleanupConnections)
 
 describe.each(availableBrokers())('sessions with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   test('a persistent session keeps QoS 1 messages published while the client was away', async () => {
     const clientId = uniqueId('persist')

@@ -5,7 +5,7 @@
  * is too slow is detected, and nothing is corrupted or lost.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, once, receiverOf, sleep, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
@@ -14,13 +14,7 @@ const { QoS } = mqtt
 afterEach(cleanupConnections)
 
 describe.each(availableBrokers())('slow links with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   test('a long path (250 ms each way) within ping_timeout keeps the link: pings and acks arrive late, no interrupt', async () => {
     const relay = await startRelay(broker)

@@ -4,7 +4,7 @@
  * at the fixtures.
  */
 import * as MQTT from 'mqtt'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, startBroker, brokerPerSuite } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import { freePort } from '../support/ports'
 import { once, uniqueId, uniqueTopic, waitFor } from '../support/helpers'
@@ -31,13 +31,7 @@ test('freePort gives a port nobody listens on', async () => {
 })
 
 describe.each(availableBrokers())('harness with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   test('MQTT.js round trip', async () => {
     const client = await MQTT.connectAsync({ host: broker.host, port: broker.port, protocolVersion: 4, reconnectPeriod: 0 })

@@ -45,7 +45,7 @@ describe.each(kinds)('with %s', (kind) => {
       ['null', null],
       ['undefined', undefined],
     ])('publish(topic, %s) sends an empty payload', async (_, message) => {
-      const { client } = await connected(dialect, urlOf(broker()))
+      const { client } = await connected(dialect, urlOf(broker))
       const topic = uniqueTopic('empty')
       await within(client.subscribeAsync(topic, { qos: 1 }), 5000, 'subscribe')
       const arrived = nextMessage(client, topic)
@@ -56,7 +56,7 @@ describe.each(kinds)('with %s', (kind) => {
 
     test.each(['Unique', 'Default'] as const)('messageIdProvider: new %sMessageIdProvider() is accepted; QoS 1 and 2 round trips work', async (which) => {
       const messageIdProvider = new providers[dialect.name][which]()
-      const { client } = await connected(dialect, urlOf(broker()), { messageIdProvider } as IClientOptions)
+      const { client } = await connected(dialect, urlOf(broker), { messageIdProvider } as IClientOptions)
       const topic = uniqueTopic('ids')
       await within(client.subscribeAsync(topic, { qos: 2 }), 5000, 'subscribe')
       for (const qos of [1, 2] as const) {
@@ -68,9 +68,9 @@ describe.each(kinds)('with %s', (kind) => {
     })
 
     test('client.options: hostname and port filled in and path left out for an mqtt:// URL, as MQTT.js', async () => {
-      const { client } = await connected(dialect, `${urlOf(broker())}/ignored`)
+      const { client } = await connected(dialect, `${urlOf(broker)}/ignored`)
       expect(client.options.hostname).toBe('127.0.0.1')
-      expect(client.options.port).toBe(broker().port)
+      expect(client.options.port).toBe(broker.port)
       expect(client.options.path).toBeUndefined()
     })
 
@@ -150,11 +150,11 @@ describe("end() in the tick of connect(), as in MQTT.js's own examples", () => {
     describe.each(cases)('$name', ({ dialect, qos }) => {
       test(`subscribe, publish at QoS ${qos}, end(): both are sent, their callbacks hear success, then DISCONNECT`, async () => {
         const topic = uniqueTopic('presence')
-        const { client: watcher } = await connected(dialects[0], urlOf(broker()))
+        const { client: watcher } = await connected(dialects[0], urlOf(broker))
         await within(watcher.subscribeAsync(topic, { qos: 1 }), 5000, 'watcher subscribe')
         const seen = nextMessage(watcher, topic)
 
-        const client = track(dialect.connect(urlOf(broker())))
+        const client = track(dialect.connect(urlOf(broker)))
         const order: string[] = []
         const subscribed = callbackOf<[Error | null]>((cb) => client.subscribe(topic, { qos: 1 }, (error) => (order.push('subscribed'), cb(error))))
         const published = callbackOf<[Error | undefined]>((cb) => client.publish(topic, 'hello', { qos }, (error) => (order.push('published'), cb(error))))
@@ -280,7 +280,7 @@ describe.each(kinds)('packetsend / packetreceive with %s', (kind) => {
       const sent: Array<Record<string, unknown>> = []
       const received: Array<Record<string, unknown>> = []
       // Listening before connect(): MQTT.js writes its CONNECT at once.
-      const client = track(dialect.connect(urlOf(broker()), { keepalive: 0, manualConnect: true }))
+      const client = track(dialect.connect(urlOf(broker), { keepalive: 0, manualConnect: true }))
       const onSend = (packet: object) => sent.push(packet as Record<string, unknown>)
       client.on('packetsend', onSend)
       client.on('packetreceive', (packet: object) => received.push(packet as Record<string, unknown>))

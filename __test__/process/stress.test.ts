@@ -20,7 +20,7 @@
  */
 import path from 'path'
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, BrokerKind, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, Broker, BrokerKind, startBroker, brokerPerSuite } from '../support/brokers/brokers'
 import { dialects, endAllClients, firstConnect, MqttClient } from '../support/dialect'
 import { cleanupConnections, connected, sleep, uniqueTopic, waitFor, within } from '../support/helpers'
 import { freePort } from '../support/ports'
@@ -342,13 +342,7 @@ describe.each(availableBrokers())('unsubscribing while messages arrive (%s)', (k
   const DRAIN_MS = 250
   const QUIET_MS = 500
   const ROUNDS = 4
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
   afterEach(async () => {
     await cleanupConnections()
     await endAllClients()

@@ -8,7 +8,7 @@
  * close, and the process exits by itself.
  */
 import path from 'path'
-import { availableBrokers, Broker, startBroker } from '../support/brokers/brokers'
+import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
 
 const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
@@ -32,13 +32,7 @@ interface ThreadsResult {
 }
 
 describe.each(availableBrokers())('worker threads with %s', (kind) => {
-  let broker: Broker
-  beforeAll(async () => {
-    broker = await startBroker(kind)
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
+  const broker = brokerPerSuite(kind)
 
   test(`${ROUNDS} rounds of ${WORKERS} workers, terminated while connecting, connected and mid-traffic, beside a main-thread connection`, async () => {
     const spec = { host: broker.host, port: broker.port, rounds: ROUNDS, workers: WORKERS }

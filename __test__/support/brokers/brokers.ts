@@ -232,9 +232,10 @@ async function runMosquitto(bin: string, dir: string, port: number, lines: strin
 
 /**
  * A `kind` broker for the tests of the calling `describe`: started before
- * them, stopped after. Returns the getter of the running broker.
+ * them, stopped after. What it returns reads the running broker's address
+ * when a test uses it, so it can be passed wherever a `Broker` goes.
  */
-export function brokerPerSuite(kind: BrokerKind, opts: BrokerOptions = {}): () => Broker {
+export function brokerPerSuite(kind: BrokerKind, opts: BrokerOptions = {}): Broker {
   let broker: Broker | undefined
   beforeAll(async () => {
     broker = await startBroker(kind, opts)
@@ -242,9 +243,17 @@ export function brokerPerSuite(kind: BrokerKind, opts: BrokerOptions = {}): () =
   afterAll(async () => {
     await broker?.stop()
   })
-  return () => {
+  const running = () => {
     if (!broker) throw new Error(`the ${kind} broker did not start`)
     return broker
+  }
+  return {
+    kind,
+    host: '127.0.0.1',
+    get port() {
+      return running().port
+    },
+    stop: () => running().stop(),
   }
 }
 
