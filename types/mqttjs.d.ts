@@ -698,7 +698,10 @@ export declare class MqttClient extends EventEmitter {
    * client: the QoS 1 PUBACK or QoS 2 PUBCOMP then waits for `callback()`;
    * `callback(error)` withholds it. Acknowledgements go out in the order the
    * messages came; later messages are delivered meanwhile and other traffic
-   * does not wait (MQTT.js holds every later packet instead).
+   * does not wait (MQTT.js holds every later packet instead). Replace it in
+   * the tick of `connect()` (or before it, with `manualConnect`): a message
+   * the engine took before it learned of the replacement is acknowledged at
+   * once.
    *
    * @param packet The received PUBLISH.
    * @param callback Call it once the message is processed, with an error to

@@ -8,7 +8,7 @@ import mqtt from 'mqtt'
 import * as mqttNapi from '../../index'
 import { availableBrokers, brokerPerSuite, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { makeCerts, removeCerts } from '../support/certs'
-import { callbackOf, connected, dialects, endAllClients, IClientOptions, nextMessage, refusedPort, track, urlOf } from '../support/dialect'
+import { callbackOf, connected, dialects, endAllClients, FAST, firstConnect, IClientOptions, nextMessage, refusedPort, track, urlOf } from '../support/dialect'
 import { ack, filtersOf, HostileBroker, packetIdOf, Peer, publish, startHostileBroker, Type } from '../support/brokers/hostile-broker'
 import { uniqueTopic, waitFor, within } from '../support/helpers'
 import { startFakeBroker, FakeBroker } from '../support/brokers/fake-broker'
@@ -204,13 +204,18 @@ describe('handleMessage(packet, callback): the acknowledgement waits for the cal
   const sentIds = (peer: Peer, type: number) => peer.received.filter((p) => p.type === type).map(packetIdOf)
   const quiet = () => new Promise((resolve) => setTimeout(resolve, 150))
 
-  /** A client of `dialect` whose handleMessage keeps each callback in `held`, connected to the scripted broker. */
+  /**
+   * A client of `dialect` whose handleMessage, replaced in the tick of
+   * `connect()` as applications do, keeps each callback in `held`; connected
+   * to the scripted broker.
+   */
   async function holdingClient(dialect: (typeof dialects)[number]) {
-    const { client } = await connected(dialect, urlOf(broker))
+    const client = track(dialect.connect(urlOf(broker), FAST))
     const held: Array<{ messageId?: number; callback: (error?: Error) => void }> = []
     client.handleMessage = (packet, callback) => {
       held.push({ messageId: (packet as { messageId?: number }).messageId, callback })
     }
+    await firstConnect(client)
     return { client, held, peer: await broker.peer(0) }
   }
 
