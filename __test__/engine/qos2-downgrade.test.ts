@@ -8,7 +8,7 @@
  */
 import mqtt from 'mqtt'
 import { connect as napiConnect, mqtt as crt } from '../../index'
-import { ack, CONNACK_ACCEPTED, HostileBroker, packetIdOf, Peer, publishOf, startHostileBroker, Type } from '../support/brokers/hostile-broker'
+import { ack, CONNACK_ACCEPTED, HostileBroker, packetIdOf, Peer, PINGRESP, publishOf, startHostileBroker, suback, Type } from '../support/brokers/hostile-broker'
 import { rabbitmqPath, RabbitMq, startRabbitMq } from '../support/brokers/rabbitmq'
 import { cleanupConnections, connected, Endpoint, uniqueTopic, within } from '../support/helpers'
 import { runNode } from '../support/node-process'
@@ -22,13 +22,9 @@ async function downgrading(peer: Peer): Promise<void> {
     const p = await peer.next(0).catch(() => undefined)
     if (!p) return
     if (p.type === Type.PUBLISH && publishOf(p).qos > 0) await peer.write(ack(0x40, packetIdOf(p)))
-    else if (p.type === Type.SUBSCRIBE) await peer.write(Buffer.from([0x90, 3, ...u16(packetIdOf(p)), 1]))
-    else if (p.type === Type.PINGREQ) await peer.write(Buffer.from([0xd0, 0]))
+    else if (p.type === Type.SUBSCRIBE) await peer.write(suback(packetIdOf(p), 1))
+    else if (p.type === Type.PINGREQ) await peer.write(PINGRESP)
   }
-}
-
-function u16(value: number): number[] {
-  return [value >> 8, value & 0xff]
 }
 
 /** Each API's QoS 2 publish, resolving with what it completed with. */

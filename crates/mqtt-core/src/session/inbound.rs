@@ -125,15 +125,12 @@ impl Session {
             return;
         };
         entry.verdict.get_or_insert(send);
-        while let Some(Deferred {
-            verdict: Some(send),
-            ..
-        }) = self.inbound.deferred.front()
+        while let Some(entry) = self
+            .inbound
+            .deferred
+            .pop_front_if(|entry| entry.verdict.is_some())
         {
-            let send = *send;
-            let Some(entry) = self.inbound.deferred.pop_front() else {
-                return;
-            };
+            let send = entry.verdict == Some(true);
             let on_this_link = entry.link == self.inbound.link && self.link == Link::Up;
             match entry.qos {
                 QoS::AtLeastOnce if send && on_this_link => {

@@ -186,23 +186,16 @@ impl Session {
     /// PUBACK completes a QoS 1 publish; for a QoS 2 one it is a broker that
     /// downgrades QoS 2 to 1 (RabbitMQ does): delivered at QoS 1, complete.
     pub(super) fn handle_puback(&mut self, packet_id: u16) {
-        let downgraded = matches!(
-            self.in_flight.get(&packet_id),
-            Some(InFlight {
-                awaiting: Awaiting::PubRec(_),
-                ..
-            })
-        );
-        if downgraded {
+        let expects = |a: &Awaiting| matches!(a, Awaiting::PubAck(_) | Awaiting::PubRec(_));
+        let Some(op) = self.take_in_flight(packet_id, expects) else {
+            return;
+        };
+        if matches!(op.awaiting, Awaiting::PubRec(_)) {
             self.events.push_back(Event::Note(format!(
                 "the broker answered the QoS 2 publish {packet_id} with PUBACK: delivered at QoS 1"
             )));
         }
-        self.complete_if(
-            packet_id,
-            |a| matches!(a, Awaiting::PubAck(_) | Awaiting::PubRec(_)),
-            || Outcome::Published,
-        );
+        self.complete(packet_id, op, Outcome::Published);
     }
 
     pub(super) fn handle_pubrec(&mut self, packet_id: u16, now: Instant) {
@@ -267,18 +260,30 @@ impl Session {
         expects: impl FnOnce(&Awaiting) -> bool,
         outcome: impl FnOnce() -> Outcome,
     ) {
-        let Some(op) = self.in_flight.get(&packet_id) else {
-            return;
-        };
-        if !expects(&op.awaiting) {
-            return self
-                .violation("an acknowledgement of the wrong kind for a packet id in flight");
+        if let Some(op) = self.take_in_flight(packet_id, expects) {
+            self.complete(packet_id, op, outcome());
         }
-        if let Some(op) = self.in_flight.remove(&packet_id) {
-            let outcome = outcome();
-            self.remember_subscriptions(&op.awaiting, &outcome);
-            self.settle(packet_id, op, outcome);
+    }
+
+    /// The in-flight operation `packet_id`, taken out when it awaits what
+    /// `expects` accepts (`complete_if` says what else happens).
+    fn take_in_flight(
+        &mut self,
+        packet_id: u16,
+        expects: impl FnOnce(&Awaiting) -> bool,
+    ) -> Option<InFlight> {
+        let op = self.in_flight.remove(&packet_id)?;
+        if expects(&op.awaiting) {
+            return Some(op);
         }
+        self.in_flight.insert(packet_id, op);
+        self.violation("an acknowledgement of the wrong kind for a packet id in flight");
+        None
+    }
+
+    fn complete(&mut self, packet_id: u16, op: InFlight, outcome: Outcome) {
+        self.remember_subscriptions(&op.awaiting, &outcome);
+        self.settle(packet_id, op, outcome);
     }
 
     pub(super) fn expire_operations(&mut self, now: Instant) {
