@@ -1,9 +1,10 @@
 //! `MqttConnectionConfig` (a JS object) into `ConnectionOptions`, with
 //! aws-crt's defaults and rules, and errors that name the field.
 //!
-//! The MQTT.js dialect (js/compat) builds the same config and sets a few
+//! The MQTT.js dialect (js/mqttjs) builds the same config and sets a few
 //! fields aws-crt has no word for: `keep_alive_off`, `connack_timeout_ms`,
-//! `resend_in_flight_when_clean`, `tls_server_name` and `servers`.
+//! `resend_in_flight_when_clean`, `tls_server_name` and `servers` (each with
+//! `use_tls`).
 
 use std::time::Duration;
 
@@ -27,16 +28,16 @@ const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
 const DEFAULT_CONNECT_TIMEOUT_MS: f64 = 5000.0;
 const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
 const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
-
-/// The largest packet MQTT can frame, for the JS APIs' own range checks.
-#[napi]
-pub const MAX_PACKET_BYTES: u32 = MAX_PACKET_SIZE as u32;
 const DEFAULT_QUEUE_OPERATIONS: f64 = 10_000.0;
 const DEFAULT_QUEUE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 const DEFAULT_RECEIVE_BUFFER_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// Milliseconds a timer may be set to: about 24.8 days, like Node's timers.
 const MAX_MILLIS: f64 = 2_147_483_647.0;
+
+/// The largest packet MQTT can frame, for the JS APIs' own range checks.
+#[napi]
+pub const MAX_PACKET_BYTES: u32 = MAX_PACKET_SIZE as u32;
 
 pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
     let fields = Fields::new(config, "config");

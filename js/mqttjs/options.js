@@ -10,6 +10,8 @@ const { checkMessageIdProvider } = require('./message-ids')
 /** The transports of MQTT.js's URL schemes. */
 const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
 const DEFAULT_PORTS = { tcp: 1883, tls: 8883, ws: 80, wss: 443 }
+const isTls = (transport) => transport === 'tls' || transport === 'wss'
+const isWebsocket = (transport) => transport === 'ws' || transport === 'wss'
 
 /** MQTT.js's defaults (its client merges them over the options it is given). */
 const DEFAULTS = {
@@ -181,7 +183,7 @@ function resolveOptions(brokerUrl, opts) {
   )
   if (options.clean === false && !options.clientId) throw new Error('Missing clientId for unclean clients')
   // MQTT.js keeps a URL's path for WebSockets and Unix sockets only.
-  if (!options.unixSocket && !TRANSPORTS[options.protocol].startsWith('ws')) delete options.path
+  if (!options.unixSocket && !isWebsocket(TRANSPORTS[options.protocol])) delete options.path
   options = { ...DEFAULTS, ...options }
   // What MQTT.js's stream builders fill in as they connect.
   options.hostname ||= options.host || 'localhost'
@@ -301,9 +303,6 @@ function will(options) {
   check(typeof retain === 'boolean', TypeError, `options.will.retain must be a boolean (got ${typeof retain})`)
   return { topic: will.topic, qos, payload: toBytes(will.payload ?? '', 'options.will.payload'), retain }
 }
-
-const isTls = (transport) => transport === 'tls' || transport === 'wss'
-const isWebsocket = (transport) => transport === 'ws' || transport === 'wss'
 
 /**
  * `options.servers` as the native config's: each with its own transport
