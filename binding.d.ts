@@ -11,10 +11,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 export declare class NativeConnection {
   /**
-   * Validates `config` (throwing TypeError/RangeError naming the field) and
-   * starts the connection's driver; `on_events` receives every batch.
+   * Starts the driver of a connection with `config` (which the JS API
+   * built and checked); `on_events` receives every batch.
    */
-  constructor(config: object, onEvents: (arg: EventBatch) => void)
+  constructor(config: NativeConnectionConfig, onEvents: (arg: EventBatch) => void)
   connect(): void
   /**
    * Copies the payload into the command queue and returns at once. Like
@@ -67,9 +67,7 @@ export declare class NativeConnection {
   statistics(): NativeStatistics
 }
 
-export declare class NativeTlsContext {
-  constructor(options: object)
-}
+export declare class NativeTlsContext {}
 
 export declare const COMPLETION_CODE_COUNT: number
 
@@ -109,6 +107,9 @@ export interface ConnectionEvent {
   packet?: PacketFields
 }
 
+/** A TLS context for `options`, or the problem with them. */
+export declare function createTlsContext(options: NativeTlsOptions): NativeTlsContext | NativeTlsProblem
+
 export declare const ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE: number
 
 export declare const ERROR_CODE_MQTT_ALREADY_CONNECTED: number
@@ -146,7 +147,7 @@ export interface EventBatch {
   connectionEvents: Array<ConnectionEvent>
 }
 
-/** The largest packet MQTT can frame, for the JS APIs' own range checks. */
+/** The largest packet MQTT can frame. */
 export declare const MAX_PACKET_BYTES: number
 
 /** The message's acknowledgement waits: its ticket is the next of `ackTickets`. */
@@ -165,11 +166,131 @@ export declare const MESSAGE_RETAIN: number
 /** The message has the topic of the one before it. */
 export declare const MESSAGE_SAME_TOPIC: number
 
+/** `Proxy-Authorization: Basic` with this user name and password. */
+export interface NativeBasicAuth {
+  username: string
+  password: string
+}
+
+/** The engine's config of one connection. */
+export interface NativeConnectionConfig {
+  /** 4: MQTT 3.1.1. */
+  protocolVersion: number
+  clientId: string
+  /** CONNECT's clean session (clean start) flag. */
+  cleanStart: boolean
+  /** 0 turns keepalive off. */
+  keepAliveSecs: number
+  pingTimeoutMs: number
+  connackTimeoutMs: number
+  /** How long an acknowledgement may take once sent; left out, forever. */
+  operationTimeoutMs?: number
+  username?: string
+  password?: Uint8Array
+  will?: NativeWill
+  /** Subscribe again after a CONNACK without a session. */
+  resubscribe: boolean
+  /** With a clean session, send what was in flight again on the next link. */
+  resendInFlightWhenClean: boolean
+  /** Queue QoS 0 publishes made while offline (else they fail). */
+  queueQos0Offline: boolean
+  offlineQueueMaxOperations?: number
+  offlineQueueMaxBytes?: number
+  host: string
+  port: number
+  family: SocketFamily
+  connectTimeoutMs: number
+  tcpKeepalive?: NativeTcpKeepalive
+  tls?: NativeTlsContext
+  /** Sent as SNI and checked on the certificate; `host` if left out. */
+  tlsServerName?: string
+  proxy?: NativeProxy
+  maxIncomingPacketBytes?: number
+  /** Message bytes JS has not taken past which the socket is not read. */
+  receiveBufferBytes?: number
+  reconnectMinMs: number
+  reconnectMaxMs: number
+  /** A failed first attempt is retried like a reconnect. */
+  retryFirstConnect: boolean
+  /** MQTT over WebSockets. */
+  websocket: boolean
+  /** Each WebSocket upgrade request comes to JS to be rewritten. */
+  transformUpgradeRequests: boolean
+  /** The broker of each attempt in turn, in place of `host` and `port`. */
+  servers?: Array<NativeServer>
+}
+
+/** An HTTP proxy that tunnels to the broker with CONNECT. */
+export interface NativeProxy {
+  host: string
+  port: number
+  basicAuth?: NativeBasicAuth
+  /** TLS to the proxy itself. */
+  tls?: NativeTlsContext
+  /** The ALPN list offered to the proxy, in place of the context's. */
+  tlsAlpn?: Array<string>
+  /** The name to check on the proxy's certificate; its host if left out. */
+  tlsServerName?: string
+}
+
+/** One broker of `NativeConnectionConfig.servers`. */
+export interface NativeServer {
+  host: string
+  port: number
+  /**
+   * Whether this broker takes the connection's TLS; left out, it does
+   * when the connection has TLS.
+   */
+  tls?: boolean
+}
+
 export interface NativeStatistics {
   incompleteOperationCount: number
   incompleteOperationSize: number
   unackedOperationCount: number
   unackedOperationSize: number
+}
+
+/** TCP keepalive probing; a field left out keeps the OS default. */
+export interface NativeTcpKeepalive {
+  idleSecs?: number
+  intervalSecs?: number
+  probes?: number
+}
+
+/** What a TLS context trusts, presents and offers. */
+export interface NativeTlsOptions {
+  /** TLS 1.3 only; else TLS 1.2 or later. */
+  tls13Only: boolean
+  caFile?: string
+  caDir?: string
+  caPem?: string
+  /** Protocol names, 1 to 255 bytes each. */
+  alpn: Array<string>
+  certificateFile?: string
+  certificatePem?: string
+  privateKeyFile?: string
+  privateKeyPem?: string
+  pkcs12File?: string
+  pkcs12Password?: string
+  /** Check the server's certificate (off: accept any). */
+  verifyPeer: boolean
+}
+
+/**
+ * Why a TLS context could not be made: `option` is the field of
+ * `NativeTlsOptions` at fault.
+ */
+export interface NativeTlsProblem {
+  option: string
+  reason: string
+}
+
+export interface NativeWill {
+  topic: string
+  payload: Uint8Array
+  qos: number
+  retain: boolean
 }
 
 export interface PacketFields {
@@ -199,12 +320,36 @@ export interface PacketFields {
 }
 
 /**
+ * Payloads of at most this many bytes fit one PUBLISH whatever its topic and
+ * QoS: only a larger one needs `payloadRoom`.
+ */
+export declare const PAYLOAD_ALWAYS_FITS: number
+
+/** The most payload bytes one PUBLISH on `topic` at `qos` (0 to 2) can carry. */
+export declare function payloadRoom(topic: string, qos: number): number
+
+/**
  * Logs at `level` (aws-crt's io.LogLevel: 0 none ... 6 trace) and below;
  * the JS wrapper checks the range.
  */
 export declare function setLogLevel(level: number): void
 
+/** How a connection reaches its broker's address. */
+export declare const enum SocketFamily {
+  /** IPv6 and IPv4 addresses, in the resolver's order. */
+  Any = 'any',
+  Ipv4 = 'ipv4',
+  /** A Unix domain socket at the path given as `host`. */
+  Local = 'local',
+}
+
 /** A SUBACK code of a refused filter, among a completion's codes. */
 export declare const SUBACK_FAILURE: number
 
+/** Why `filter` cannot be subscribed to; null when it can. */
+export declare function topicFilterProblem(filter: string): string | null
+
 export declare function topicMatchesFilter(filter: string, topic: string): boolean
+
+/** Why `topic` cannot be published to; null when it can. */
+export declare function topicNameProblem(topic: string): string | null

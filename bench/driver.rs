@@ -18,7 +18,7 @@ use mqtt_engine::client::{
     ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays,
     Unfinished, MAX_PACKET_SIZE,
 };
-use mqtt_engine::protocol::QoS;
+use mqtt_engine::protocol::{ProtocolVersion, QoS};
 use mqtt_engine::session::{OperationId, Outcome, QueueLimit, Request, SessionOptions};
 use mqtt_engine::transport::{AddressFamily, Endpoint, Route};
 
@@ -80,6 +80,7 @@ fn parse_args() -> Result<Args, String> {
 fn options(port: u16, client_id: String) -> ConnectionOptions {
     ConnectionOptions {
         session: SessionOptions {
+            protocol: ProtocolVersion::V311,
             client_id,
             clean_session: true,
             keep_alive: Duration::from_secs(60),

@@ -2,9 +2,9 @@
 // publisher and subscriber in separate processes. See `--help`.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -24,15 +24,18 @@ const HELP = `usage: npm run bench -- [options]
   --runs N              runs per scenario and client, medians reported (default 3)
   --only LIST           scenarios: ${SCENARIOS.map((s) => s.name).join(',')}
   --clients LIST        clients: ${Object.keys(CLIENTS).join(',')}
-  --broker KIND         mosquitto (default) or aedes`
+  --broker KIND         mosquitto (default) or aedes
+  --baseline DIR        another checkout of this package, its addon built: adds the clients
+                        mqtt-napi-baseline,mqtt-napi-mqttjs-baseline, which run DIR's build`
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     only: { type: 'string' },
-    clients: { type: 'string', default: Object.keys(CLIENTS).join(',') },
+    clients: { type: 'string' },
     broker: { type: 'string', default: 'mosquitto' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -41,7 +44,15 @@ if (args.help) {
   process.exit(0)
 }
 const runs = Number(args.runs ?? (args.quick ? 1 : 3))
-const clients = pick(args.clients, Object.keys(CLIENTS), 'client')
+const baseline = args.baseline && resolve(args.baseline)
+const baselineAddon = baseline && addonIn(baseline)
+if (baseline && !baselineAddon) fatal(`--baseline: no mqtt-napi.*.node in ${baseline}: run \`npm run build\` there first`)
+if (baseline) {
+  const short = git(baseline, 'rev-parse', '--short', 'HEAD') || basename(baseline)
+  CLIENTS['mqtt-napi-baseline'] = `mqtt-napi, baseline ${short}`
+  CLIENTS['mqtt-napi-mqttjs-baseline'] = `mqtt-napi MQTT.js API, baseline ${short}`
+}
+const clients = pick(args.clients ?? Object.keys(CLIENTS).join(','), Object.keys(CLIENTS), 'client')
 const scenarios = pick(args.only ?? SCENARIOS.map((s) => s.name).join(','), SCENARIOS.map((s) => s.name), 'scenario')
   .map((name) => sized(SCENARIOS.find((s) => s.name === name), args.quick))
 if (!(runs >= 1)) fatal('--runs must be a number of at least 1')
@@ -60,12 +71,15 @@ const notes = [
     'publishes before they leave the process, and disconnecting at once loses some.',
 ]
 
-const addon = readdirSync(ROOT).find((f) => /^mqtt-napi\..*\.node$/.test(f))
-if (clients.some((client) => client.startsWith('mqtt-napi')) && !addon) {
+const addon = addonIn(ROOT)
+if (clients.some((client) => client === 'mqtt-napi' || client === 'mqtt-napi-mqttjs') && !addon) {
   fatal(`mqtt-napi's addon is not built (no mqtt-napi.*.node in ${ROOT}): run \`npm run build\` first`)
 }
-const snapshot = addon && snapshotPackage(addon)
-process.on('exit', () => snapshot && rmSync(snapshot.dir, { recursive: true, force: true }))
+const snapshot = addon && snapshotPackage(ROOT, addon)
+const baselineSnapshot = baseline && snapshotPackage(baseline, baselineAddon)
+process.on('exit', () => {
+  for (const copy of [snapshot, baselineSnapshot]) if (copy) rmSync(copy.dir, { recursive: true, force: true })
+})
 const driver = clients.includes('rust') ? buildDriver() : undefined
 
 const broker = await startBroker(args.broker)
@@ -111,10 +125,22 @@ else if (clients.includes('rust') && scenarios.some((s) => s.kind === 'conns')) 
 
 const document = {
   startedAt,
-  options: { ...args, runs },
+  options: { ...args, clients: clients.join(','), runs },
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
   broker: { kind: args.broker, port: broker.port },
-  source: { commit: git('rev-parse', 'HEAD'), changed: git('status', '--porcelain', '--', 'src', 'crates', 'js'), addonSha256: snapshot?.sha256 },
+  source: {
+    commit: git(ROOT, 'rev-parse', 'HEAD'),
+    changed: git(ROOT, 'status', '--porcelain', '--', 'src', 'crates', 'js'),
+    addonSha256: snapshot?.sha256,
+    ...(baseline && {
+      baseline: {
+        dir: baseline,
+        commit: git(baseline, 'rev-parse', 'HEAD'),
+        changed: git(baseline, 'status', '--porcelain', '--', 'src', 'crates', 'js'),
+        addonSha256: baselineSnapshot.sha256,
+      },
+    }),
+  },
   window: WINDOW,
   scenarios: results.map(({ scenario, perClient }) => ({ ...scenario, clients: perClient })),
   failures,
@@ -138,21 +164,30 @@ function pick(list, known, what) {
   return chosen
 }
 
+function addonIn(dir) {
+  return existsSync(dir) ? readdirSync(dir).find((f) => /^mqtt-napi\..*\.node$/.test(f)) : undefined
+}
+
 /**
- * A private copy of the package as built now (JS wrapper and addon), which the
- * workers load: a rebuild during the run cannot mix two builds in the results.
+ * A private copy of the package in `root` as built now (JS wrapper and addon),
+ * which the workers load: a rebuild during the run cannot mix two builds in the
+ * results. A checkout without js/ gets what its package.json ships instead.
  */
-function snapshotPackage(addon) {
+function snapshotPackage(root, addon) {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-napi-bench-'))
-  for (const entry of ['package.json', 'index.js', 'binding.js', 'js', addon]) {
-    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true })
+  const wrapper = existsSync(join(root, 'js'))
+    ? ['index.js', 'binding.js', 'js']
+    : (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files ?? [])
+  for (const entry of new Set(['package.json', ...wrapper.map((f) => f.replace(/\/$/, '')), addon])) {
+    if (entry.includes('*') || !existsSync(join(root, entry))) continue
+    cpSync(join(root, entry), join(dir, entry), { recursive: true })
   }
   const sha256 = createHash('sha256').update(readFileSync(join(dir, addon))).digest('hex').slice(0, 16)
   return { dir, sha256 }
 }
 
-function git(...command) {
-  return spawnSync('git', command, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim()
+function git(cwd, ...command) {
+  return spawnSync('git', command, { cwd, encoding: 'utf8' }).stdout?.trim()
 }
 
 function fatal(message) {
@@ -194,6 +229,7 @@ function startWorker(client, role, flags) {
       ...process.env,
       AWS_CRT_NODEJS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
       ...(snapshot && { BENCH_MQTT_NAPI: snapshot.dir }),
+      ...(baselineSnapshot && { BENCH_MQTT_NAPI_BASELINE: baselineSnapshot.dir }),
     },
   })
   let stderr = ''

@@ -1,335 +1,274 @@
-//! `MqttConnectionConfig` (a JS object) into `ConnectionOptions`, with
-//! aws-crt's defaults and rules, and errors that name the field.
-//!
-//! The MQTT.js dialect (js/mqttjs) builds the same config and sets a few
-//! fields aws-crt has no word for: `keep_alive_off`, `connack_timeout_ms`,
-//! `resend_in_flight_when_clean`, `tls_server_name` and `servers` (each with
-//! `use_tls`).
+//! The engine's connection config as JS hands it over: plain values in the
+//! engine's own words. Each JS API checks its own options, naming them its own
+//! way, applies its own defaults and builds this; what is left here is the
+//! conversion, the engine's own defaults (the limits shared by every API) and
+//! bounds that no value may break even if a wrapper forgot a check.
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use napi::bindgen_prelude::{ClassInstance, Object, Unknown};
-use napi::{JsValue, ValueType};
+use napi::bindgen_prelude::{ClassInstance, Uint8Array};
+use napi::{Error, Status};
 use napi_derive::napi;
 
 use crate::client::{
-    ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, MAX_PACKET_SIZE,
+    ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, DEFAULT_RECEIVE_BUFFER,
+    MAX_PACKET_SIZE,
 };
-use crate::protocol::{validate_topic_name, LastWill, QoS};
+use crate::protocol::{validate_topic_name, LastWill, ProtocolVersion, QoS};
 use crate::session::{QueueLimit, SessionOptions};
-use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive, TlsContext};
+use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive};
 
-use super::fields::{Checked, Fields, Invalid};
-use super::tls::{alpn_list, NativeTlsContext};
+use super::tls::NativeTlsContext;
 
-const DEFAULT_KEEP_ALIVE_SECS: f64 = 1200.0;
-const DEFAULT_PING_TIMEOUT_MS: f64 = 3000.0;
-const DEFAULT_CONNECT_TIMEOUT_MS: f64 = 5000.0;
-const DEFAULT_RECONNECT_MIN_SECS: f64 = 1.0;
-const DEFAULT_RECONNECT_MAX_SECS: f64 = 128.0;
-const DEFAULT_QUEUE_OPERATIONS: f64 = 10_000.0;
-const DEFAULT_QUEUE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
-const DEFAULT_RECEIVE_BUFFER_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-/// Milliseconds a timer may be set to: about 24.8 days, like Node's timers.
-const MAX_MILLIS: f64 = 2_147_483_647.0;
+/// How a connection reaches its broker's address.
+#[napi(string_enum = "lowercase")]
+pub enum SocketFamily {
+    /// IPv6 and IPv4 addresses, in the resolver's order.
+    Any,
+    Ipv4,
+    /// A Unix domain socket at the path given as `host`.
+    Local,
+}
 
-/// The largest packet MQTT can frame, for the JS APIs' own range checks.
-#[napi]
-pub const MAX_PACKET_BYTES: u32 = MAX_PACKET_SIZE as u32;
+#[napi(object)]
+pub struct NativeWill {
+    pub topic: String,
+    pub payload: Uint8Array,
+    pub qos: u32,
+    pub retain: bool,
+}
 
-pub fn connection_options(config: &Object<'_>) -> Checked<ConnectionOptions> {
-    let fields = Fields::new(config, "config");
-    let client_id = fields
-        .optional_mqtt_string("client_id")?
-        .ok_or_else(|| Invalid::Type("config.client_id is required (a string)".into()))?;
-    let host = fields.string("host_name")?;
-    if host.is_empty() {
-        return Err(Invalid::Range("config.host_name must not be empty".into()));
+/// TCP keepalive probing; a field left out keeps the OS default.
+#[napi(object)]
+pub struct NativeTcpKeepalive {
+    pub idle_secs: Option<u32>,
+    pub interval_secs: Option<u32>,
+    pub probes: Option<u32>,
+}
+
+/// `Proxy-Authorization: Basic` with this user name and password.
+#[napi(object)]
+pub struct NativeBasicAuth {
+    pub username: String,
+    pub password: String,
+}
+
+/// An HTTP proxy that tunnels to the broker with CONNECT.
+#[napi(object, object_to_js = false)]
+pub struct NativeProxy<'env> {
+    pub host: String,
+    pub port: u32,
+    pub basic_auth: Option<NativeBasicAuth>,
+    /// TLS to the proxy itself.
+    pub tls: Option<ClassInstance<'env, NativeTlsContext>>,
+    /// The ALPN list offered to the proxy, in place of the context's.
+    pub tls_alpn: Option<Vec<String>>,
+    /// The name to check on the proxy's certificate; its host if left out.
+    pub tls_server_name: Option<String>,
+}
+
+/// One broker of `NativeConnectionConfig.servers`.
+#[napi(object)]
+pub struct NativeServer {
+    pub host: String,
+    pub port: u32,
+    /// Whether this broker takes the connection's TLS; left out, it does
+    /// when the connection has TLS.
+    pub tls: Option<bool>,
+}
+
+/// The engine's config of one connection.
+#[napi(object, object_to_js = false)]
+pub struct NativeConnectionConfig<'env> {
+    /// 4: MQTT 3.1.1.
+    pub protocol_version: u32,
+    pub client_id: String,
+    /// CONNECT's clean session (clean start) flag.
+    pub clean_start: bool,
+    /// 0 turns keepalive off.
+    pub keep_alive_secs: u32,
+    pub ping_timeout_ms: u32,
+    pub connack_timeout_ms: u32,
+    /// How long an acknowledgement may take once sent; left out, forever.
+    pub operation_timeout_ms: Option<u32>,
+    pub username: Option<String>,
+    pub password: Option<Uint8Array>,
+    pub will: Option<NativeWill>,
+    /// Subscribe again after a CONNACK without a session.
+    pub resubscribe: bool,
+    /// With a clean session, send what was in flight again on the next link.
+    pub resend_in_flight_when_clean: bool,
+    /// Queue QoS 0 publishes made while offline (else they fail).
+    pub queue_qos0_offline: bool,
+    pub offline_queue_max_operations: Option<f64>,
+    pub offline_queue_max_bytes: Option<f64>,
+    pub host: String,
+    pub port: u32,
+    pub family: SocketFamily,
+    pub connect_timeout_ms: u32,
+    pub tcp_keepalive: Option<NativeTcpKeepalive>,
+    pub tls: Option<ClassInstance<'env, NativeTlsContext>>,
+    /// Sent as SNI and checked on the certificate; `host` if left out.
+    pub tls_server_name: Option<String>,
+    pub proxy: Option<NativeProxy<'env>>,
+    pub max_incoming_packet_bytes: Option<f64>,
+    /// Message bytes JS has not taken past which the socket is not read.
+    pub receive_buffer_bytes: Option<f64>,
+    pub reconnect_min_ms: f64,
+    pub reconnect_max_ms: f64,
+    /// A failed first attempt is retried like a reconnect.
+    pub retry_first_connect: bool,
+    /// MQTT over WebSockets.
+    pub websocket: bool,
+    /// Each WebSocket upgrade request comes to JS to be rewritten.
+    pub transform_upgrade_requests: bool,
+    /// The broker of each attempt in turn, in place of `host` and `port`.
+    pub servers: Option<Vec<NativeServer>>,
+}
+
+/// A value a JS API should never have let through: a bug in that API.
+fn out_of_bounds(field: &str) -> Error {
+    Error::new(
+        Status::InvalidArg,
+        format!("connection config: {field} is out of bounds"),
+    )
+}
+
+fn port(field: &str, value: u32) -> napi::Result<u16> {
+    u16::try_from(value).map_err(|_| out_of_bounds(field))
+}
+
+fn millis(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms))
+}
+
+fn fractional_millis(field: &str, ms: f64) -> napi::Result<Duration> {
+    Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| out_of_bounds(field))
+}
+
+/// A count from JS: whole and at least 1.
+fn count(field: &str, value: Option<f64>) -> napi::Result<Option<f64>> {
+    match value {
+        Some(n) if n.is_nan() || n < 1.0 => Err(out_of_bounds(field)),
+        other => Ok(other),
     }
-    let port = fields.integer("port", 0.0, 65535.0)? as u16;
-    let endpoint = endpoint(&fields, host, port)?;
+}
 
-    let keep_alive_off = fields.optional_bool("keep_alive_off")?.unwrap_or(false);
-    let keep_alive = match fields.optional_integer("keep_alive", 0.0, 65535.0)? {
-        _ if keep_alive_off => 0.0,
-        None | Some(0.0) => DEFAULT_KEEP_ALIVE_SECS,
-        Some(secs) => secs,
-    };
-    let ping_timeout = match fields.optional_integer("ping_timeout", 0.0, MAX_MILLIS)? {
-        None | Some(0.0) => match fields.optional_integer("timeout", 0.0, MAX_MILLIS)? {
-            None | Some(0.0) => DEFAULT_PING_TIMEOUT_MS,
-            Some(ms) => ms,
-        },
-        Some(ms) => ms,
-    };
-    if !keep_alive_off && keep_alive * 1000.0 <= ping_timeout {
-        return Err(Invalid::Range(format!(
-            "config.keep_alive ({keep_alive} s) must be greater than the ping timeout \
-             ({ping_timeout} ms): the broker would drop the link before a late PINGRESP is noticed"
-        )));
-    }
-    let connack_timeout = fields
-        .optional_integer("connack_timeout_ms", 1.0, MAX_MILLIS)?
-        .unwrap_or(ping_timeout);
-    let operation_timeout =
-        match fields.optional_integer("protocol_operation_timeout", 0.0, MAX_MILLIS)? {
-            None | Some(0.0) => None,
-            Some(ms) => Some(millis(ms)),
+impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
+    type Error = Error;
+
+    fn try_from(config: NativeConnectionConfig<'_>) -> napi::Result<ConnectionOptions> {
+        if config.protocol_version != 4 {
+            return Err(out_of_bounds("protocolVersion"));
+        }
+        let default_queue = QueueLimit::default();
+        let session = SessionOptions {
+            protocol: ProtocolVersion::V311,
+            client_id: config.client_id,
+            clean_session: config.clean_start,
+            keep_alive: Duration::from_secs(u64::from(config.keep_alive_secs)),
+            ping_timeout: millis(config.ping_timeout_ms),
+            connack_timeout: millis(config.connack_timeout_ms),
+            operation_timeout: config.operation_timeout_ms.map(millis),
+            resubscribe: config.resubscribe,
+            resend_in_flight_when_clean: config.resend_in_flight_when_clean,
+            queue_qos0_offline: config.queue_qos0_offline,
+            queue_limit: QueueLimit {
+                operations: count(
+                    "offlineQueueMaxOperations",
+                    config.offline_queue_max_operations,
+                )?
+                .map_or(default_queue.operations, |n| n as usize),
+                bytes: count("offlineQueueMaxBytes", config.offline_queue_max_bytes)?
+                    .map_or(default_queue.bytes, |n| n as u64),
+            },
+            will: config.will.map(will).transpose()?,
+            username: config.username,
+            password: config.password.map(|bytes| Bytes::copy_from_slice(&bytes)),
         };
-    let username = fields.optional_mqtt_string("username")?;
-    let password = fields.optional_string("password")?;
-    if let Some(password) = &password {
-        fields.check_field_length("password", password.len())?;
+        let max_incoming = count("maxIncomingPacketBytes", config.max_incoming_packet_bytes)?
+            .map_or(MAX_PACKET_SIZE, |n| (n as usize).clamp(2, MAX_PACKET_SIZE));
+        Ok(ConnectionOptions {
+            session,
+            route: Route {
+                endpoint: Endpoint {
+                    host: config.host,
+                    port: port("port", config.port)?,
+                    family: match config.family {
+                        SocketFamily::Any => AddressFamily::Any,
+                        SocketFamily::Ipv4 => AddressFamily::Ipv4Only,
+                        SocketFamily::Local => AddressFamily::Local,
+                    },
+                    connect_timeout: millis(config.connect_timeout_ms),
+                    keepalive: config.tcp_keepalive.map(tcp_keepalive),
+                },
+                tls: config.tls.map(|tls| tls.context().clone()),
+                server_name: config.tls_server_name,
+                proxy: config.proxy.map(proxy).transpose()?,
+            },
+            max_incoming_packet_size: max_incoming,
+            receive_buffer: count("receiveBufferBytes", config.receive_buffer_bytes)?
+                .map_or(DEFAULT_RECEIVE_BUFFER, |n| n as usize),
+            reconnect_delays: ReconnectDelays {
+                min: fractional_millis("reconnectMinMs", config.reconnect_min_ms)?,
+                max: fractional_millis("reconnectMaxMs", config.reconnect_max_ms)?,
+            },
+            websocket: config.websocket.then_some(WebsocketOptions {
+                transform: config.transform_upgrade_requests,
+            }),
+            retry_first_connect: config.retry_first_connect,
+            servers: config
+                .servers
+                .unwrap_or_default()
+                .into_iter()
+                .map(|server| {
+                    Ok(Server {
+                        port: port("servers[].port", server.port)?,
+                        host: server.host,
+                        tls: server.tls,
+                    })
+                })
+                .collect::<napi::Result<_>>()?,
+        })
     }
-    if password.is_some() && username.is_none() {
-        return Err(Invalid::Type(
-            "config.password needs config.username: MQTT 3.1.1 does not allow a password alone"
-                .into(),
-        ));
-    }
-    let session = SessionOptions {
-        client_id,
-        clean_session: fields.optional_bool("clean_session")?.unwrap_or(false),
-        keep_alive: Duration::from_secs(keep_alive as u64),
-        ping_timeout: millis(ping_timeout),
-        connack_timeout: millis(connack_timeout),
-        operation_timeout,
-        resubscribe: fields.optional_bool("resubscribe")?.unwrap_or(true),
-        resend_in_flight_when_clean: fields
-            .optional_bool("resend_in_flight_when_clean")?
-            .unwrap_or(false),
-        queue_qos0_offline: fields.optional_bool("queue_qos0_offline")?.unwrap_or(false),
-        queue_limit: QueueLimit {
-            operations: fields
-                .optional_integer("offline_queue_max_operations", 1.0, MAX_SAFE_INTEGER)?
-                .unwrap_or(DEFAULT_QUEUE_OPERATIONS) as usize,
-            bytes: fields
-                .optional_integer("offline_queue_max_bytes", 1.0, MAX_SAFE_INTEGER)?
-                .unwrap_or(DEFAULT_QUEUE_BYTES) as u64,
-        },
-        will: will(&fields)?,
-        username,
-        password: password.map(Bytes::from),
+}
+
+fn tcp_keepalive(keepalive: NativeTcpKeepalive) -> TcpKeepalive {
+    let seconds = |secs: Option<u32>| {
+        secs.filter(|s| *s > 0)
+            .map(|s| Duration::from_secs(u64::from(s)))
     };
-    Ok(ConnectionOptions {
-        session,
-        route: Route {
-            endpoint,
-            tls: tls_context(&fields, "tls_ctx")?,
-            server_name: fields.optional_string("tls_server_name")?,
-            proxy: proxy(&fields)?,
-        },
-        max_incoming_packet_size: fields
-            .optional_integer("max_incoming_packet_bytes", 2.0, MAX_PACKET_SIZE as f64)?
-            .map_or(MAX_PACKET_SIZE, |bytes| bytes as usize),
-        receive_buffer: fields
-            .optional_integer("receive_buffer_bytes", 1.0, MAX_SAFE_INTEGER)?
-            .unwrap_or(DEFAULT_RECEIVE_BUFFER_BYTES) as usize,
-        reconnect_delays: reconnect_delays(&fields)?,
-        websocket: websocket(&fields)?,
-        retry_first_connect: fields
-            .optional_bool("retry_first_connect")?
-            .unwrap_or(false),
-        servers: servers(&fields)?,
+    TcpKeepalive {
+        idle: seconds(keepalive.idle_secs),
+        interval: seconds(keepalive.interval_secs),
+        retries: keepalive.probes.filter(|n| *n > 0),
+    }
+}
+
+fn proxy(proxy: NativeProxy<'_>) -> napi::Result<Proxy> {
+    let tls = proxy.tls.map(|context| {
+        let context = match &proxy.tls_alpn {
+            Some(alpn) if !alpn.is_empty() => context.context().with_alpn(alpn),
+            _ => context.context().clone(),
+        };
+        (context, proxy.tls_server_name)
+    });
+    Ok(Proxy {
+        port: port("proxy.port", proxy.port)?,
+        host: proxy.host,
+        basic_auth: proxy.basic_auth.map(|auth| (auth.username, auth.password)),
+        tls,
     })
 }
 
-fn millis(ms: f64) -> Duration {
-    Duration::from_millis(ms as u64)
-}
-
-fn endpoint(fields: &Fields<'_, '_>, host: String, port: u16) -> Checked<Endpoint> {
-    let mut endpoint = Endpoint {
-        host,
-        port,
-        family: AddressFamily::Any,
-        connect_timeout: millis(DEFAULT_CONNECT_TIMEOUT_MS),
-        keepalive: None,
-    };
-    let Some(socket_options) = fields.optional_object("socket_options")? else {
-        return Ok(endpoint);
-    };
-    let socket = Fields::new(&socket_options, "config.socket_options");
-    if socket.optional_integer("type", 0.0, 1.0)? == Some(1.0) {
-        return Err(Invalid::Range(
-            "config.socket_options.type must be SocketType.STREAM: MQTT needs a stream socket"
-                .into(),
-        ));
-    }
-    endpoint.family = match socket.optional_integer("domain", 0.0, 2.0)? {
-        Some(0.0) => AddressFamily::Ipv4Only,
-        Some(2.0) => AddressFamily::Local,
-        _ => AddressFamily::Any,
-    };
-    if let Some(ms) = socket.optional_integer("connect_timeout_ms", 0.0, MAX_MILLIS)? {
-        if ms > 0.0 {
-            endpoint.connect_timeout = millis(ms);
-        }
-    }
-    let seconds = |field| -> Checked<Option<Duration>> {
-        Ok(socket
-            .optional_integer(field, 0.0, 65535.0)?
-            .filter(|s| *s > 0.0)
-            .map(|s| Duration::from_secs(s as u64)))
-    };
-    // Read (and so checked) even while keepalive is off.
-    let keepalive = TcpKeepalive {
-        idle: seconds("keep_alive_timeout_sec")?,
-        interval: seconds("keep_alive_interval_sec")?,
-        retries: socket
-            .optional_integer("keep_alive_max_failed_probes", 0.0, 255.0)?
-            .filter(|n| *n > 0.0)
-            .map(|n| n as u32),
-    };
-    if socket.optional_bool("keepalive")?.unwrap_or(false) {
-        endpoint.keepalive = Some(keepalive);
-    }
-    Ok(endpoint)
-}
-
-/// `use_websocket`, and whether the JS wrapper runs a handshake transform
-/// (aws-crt ignores a transform without `use_websocket`, and so do we).
-fn websocket(fields: &Fields<'_, '_>) -> Checked<Option<WebsocketOptions>> {
-    if !fields.optional_bool("use_websocket")?.unwrap_or(false) {
-        return Ok(None);
-    }
-    let transform =
-        match fields.get("websocket_handshake_transform")? {
-            None => false,
-            Some(value) if value.get_type()? == ValueType::Function => true,
-            Some(_) => return Err(Invalid::Type(
-                "config.websocket_handshake_transform must be a function (request, done) => void"
-                    .into(),
-            )),
-        };
-    Ok(Some(WebsocketOptions { transform }))
-}
-
-/// The native half of the `io.ClientTlsContext` in `field`.
-fn tls_context(fields: &Fields<'_, '_>, field: &str) -> Checked<Option<TlsContext>> {
-    let Some(context) = fields.optional_object(field)? else {
-        return Ok(None);
-    };
-    let native: Option<ClassInstance<'_, NativeTlsContext>> = context.get("native").ok().flatten();
-    match native {
-        Some(native) => Ok(Some(native.context().clone())),
-        None => Err(Invalid::Type(format!(
-            "{} must be an io.ClientTlsContext",
-            fields.name(field)
-        ))),
-    }
-}
-
-/// `[{ host_name, port, use_tls? }]`: the broker of each attempt in turn;
-/// `use_tls: false` leaves out the connection's TLS for that broker.
-fn servers(fields: &Fields<'_, '_>) -> Checked<Vec<Server>> {
-    let Some(value) = fields.get("servers")? else {
-        return Ok(Vec::new());
-    };
-    let name = fields.name("servers");
-    let not_a_list = || Invalid::Type(format!("{name} must be an array of {{ host_name, port }}"));
-    if !value.is_array()? {
-        return Err(not_a_list());
-    }
-    let items: Vec<Unknown<'_>> = unsafe { value.cast() }?;
-    let mut servers = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        if item.get_type()? != ValueType::Object {
-            return Err(not_a_list());
-        }
-        let server: Object<'_> = unsafe { item.cast() }?;
-        let server = Fields::new(&server, format!("{name}[{i}]"));
-        servers.push(Server {
-            host: server.string("host_name")?,
-            port: server.integer("port", 0.0, 65535.0)? as u16,
-            tls: server.optional_bool("use_tls")?,
-        });
-    }
-    Ok(servers)
-}
-
-/// `http.HttpProxyOptions`: always a CONNECT tunnel, as aws-crt does for MQTT.
-fn proxy(fields: &Fields<'_, '_>) -> Checked<Option<Proxy>> {
-    let Some(options) = fields.optional_object("proxy_options")? else {
-        return Ok(None);
-    };
-    let proxy = Fields::new(&options, "config.proxy_options");
-    let host = proxy.string("host_name")?;
-    if host.is_empty() {
-        return Err(Invalid::Range(
-            "config.proxy_options.host_name must not be empty".into(),
-        ));
-    }
-    let port = proxy.integer("port", 0.0, 65535.0)? as u16;
-    // Checked whatever the method, though only Basic uses them.
-    let user = proxy.optional_string("auth_username")?;
-    let password = proxy.optional_string("auth_password")?;
-    // Legacy, Forwarding or Tunneling: MQTT always tunnels, whichever is named.
-    proxy.optional_integer("connection_type", 0.0, 2.0)?;
-    let basic_auth = match proxy.optional_integer("auth_method", 0.0, 1.0)? {
-        Some(1.0) => Some((user.unwrap_or_default(), password.unwrap_or_default())),
-        _ => None,
-    };
-    let tls = match proxy.optional_object("tls_opts")? {
-        None => None,
-        Some(tls_opts) => {
-            let connection = Fields::new(&tls_opts, "config.proxy_options.tls_opts");
-            let context = tls_context(&connection, "tls_ctx")?.ok_or_else(|| {
-                Invalid::Type(
-                    "config.proxy_options.tls_opts must be an io.TlsConnectionOptions".into(),
-                )
-            })?;
-            let alpn = alpn_list(&connection, "alpn_list")?;
-            let context = if alpn.is_empty() {
-                context
-            } else {
-                context.with_alpn(&alpn)
-            };
-            Some((context, connection.optional_string("server_name")?))
-        }
-    };
-    Ok(Some(Proxy {
-        host,
-        port,
-        basic_auth,
-        tls,
-    }))
-}
-
-fn will(fields: &Fields<'_, '_>) -> Checked<Option<LastWill>> {
-    let Some(will) = fields.optional_object("will")? else {
-        return Ok(None);
-    };
-    let will = Fields::new(&will, "config.will");
-    let topic = will.string("topic")?;
-    validate_topic_name(&topic)
-        .map_err(|e| Invalid::Type(format!("config.will.topic is not a valid topic: {e}")))?;
-    let qos = will.integer("qos", 0.0, 2.0)? as u8;
-    let payload = will.optional_bytes("payload")?.unwrap_or_default();
-    will.check_field_length("payload", payload.len())?;
-    Ok(Some(LastWill {
-        topic,
-        payload: Bytes::from(payload),
-        qos: QoS::from_u8(qos).unwrap_or(QoS::AtMostOnce),
-        retain: will.optional_bool("retain")?.unwrap_or(false),
-    }))
-}
-
-/// aws-crt's clamping: only min given, max = max(min, 128); only max given,
-/// min = min(1, max); both given, min is capped at max.
-fn reconnect_delays(fields: &Fields<'_, '_>) -> Checked<ReconnectDelays> {
-    let min = fields.optional_non_negative("reconnect_min_sec", MAX_MILLIS / 1000.0)?;
-    let max = fields.optional_non_negative("reconnect_max_sec", MAX_MILLIS / 1000.0)?;
-    let (min, max) = match (min, max) {
-        (None, None) => (DEFAULT_RECONNECT_MIN_SECS, DEFAULT_RECONNECT_MAX_SECS),
-        (Some(min), None) => (min, min.max(DEFAULT_RECONNECT_MAX_SECS)),
-        (None, Some(max)) => (DEFAULT_RECONNECT_MIN_SECS.min(max), max),
-        (Some(min), Some(max)) => (min.min(max), max),
-    };
-    Ok(ReconnectDelays {
-        min: Duration::from_secs_f64(min),
-        max: Duration::from_secs_f64(max),
+fn will(will: NativeWill) -> napi::Result<LastWill> {
+    validate_topic_name(&will.topic).map_err(|_| out_of_bounds("will.topic"))?;
+    Ok(LastWill {
+        qos: QoS::from_u8(u8::try_from(will.qos).unwrap_or(u8::MAX))
+            .ok_or_else(|| out_of_bounds("will.qos"))?,
+        topic: will.topic,
+        payload: Bytes::copy_from_slice(&will.payload),
+        retain: will.retain,
     })
 }

@@ -3,20 +3,21 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use napi::bindgen_prelude::{Function, Object, ObjectFinalize};
+use napi::bindgen_prelude::{Function, ObjectFinalize};
 use napi::Env;
 use napi_derive::napi;
 
 use crate::client::{
-    check_payload_size, ClientError, Connection, ErrorKind, InvalidRequest, Unfinished,
+    check_payload_size, ClientError, Connection, ConnectionOptions, ErrorKind, InvalidRequest,
+    Unfinished,
 };
 use crate::protocol::QoS;
 use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
 
-use super::config::connection_options;
+use super::config::NativeConnectionConfig;
 use super::events::{EventBatch, JsEventSink};
-use super::fields::Invalid;
+use super::invalid::Invalid;
 
 #[napi(object)]
 pub struct NativeStatistics {
@@ -45,10 +46,7 @@ impl ObjectFinalize for NativeConnection {
 
 fn qos(env: &Env, argument: &str, value: u32) -> napi::Result<QoS> {
     QoS::from_u8(value.min(3) as u8).ok_or_else(|| {
-        Invalid::Range(format!(
-            "{argument} must be QoS.AtMostOnce (0), QoS.AtLeastOnce (1) or QoS.ExactlyOnce (2) (got {value})"
-        ))
-        .throw(env)
+        Invalid::Range(format!("{argument} must be 0, 1 or 2 (got {value})")).throw(env)
     })
 }
 
@@ -66,16 +64,16 @@ fn rejected(env: &Env, invalid: InvalidRequest) -> napi::Error {
 
 #[napi]
 impl NativeConnection {
-    /// Validates `config` (throwing TypeError/RangeError naming the field) and
-    /// starts the connection's driver; `on_events` receives every batch.
+    /// Starts the driver of a connection with `config` (which the JS API
+    /// built and checked); `on_events` receives every batch.
     #[napi(constructor)]
     pub fn new(
         env: Env,
-        config: Object<'_>,
+        config: NativeConnectionConfig<'_>,
         on_events: Function<'_, EventBatch, ()>,
     ) -> napi::Result<NativeConnection> {
         crate::log::configure_from_environment();
-        let options = connection_options(&config).map_err(|invalid| invalid.throw(&env))?;
+        let options = ConnectionOptions::try_from(config)?;
         let sink = JsEventSink::new(on_events)?;
         env.adjust_external_memory(NATIVE_FOOTPRINT_BYTES)?;
         Ok(NativeConnection {

@@ -1,34 +1,43 @@
-//! `io.ClientTlsContext`: `TlsContextOptions` (a JS object) into a ready
-//! rustls configuration, with every problem thrown at construction.
+//! TLS contexts: the engine's TLS options (in its own words; each JS API
+//! builds them from its own) into a ready rustls configuration. A problem is
+//! returned naming the option, for the JS API to report in its own terms.
 
-use napi::bindgen_prelude::Object;
-use napi::{Env, JsValue};
+use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 
-use crate::transport::{MinTlsVersion, TlsContext, TlsOptions};
+use crate::transport::{MinTlsVersion, TlsContext, TlsOption, TlsOptions};
 
-use super::fields::{Checked, Fields, Invalid};
+/// What a TLS context trusts, presents and offers.
+#[napi(object)]
+pub struct NativeTlsOptions {
+    /// TLS 1.3 only; else TLS 1.2 or later.
+    pub tls13_only: bool,
+    pub ca_file: Option<String>,
+    pub ca_dir: Option<String>,
+    pub ca_pem: Option<String>,
+    /// Protocol names, 1 to 255 bytes each.
+    pub alpn: Vec<String>,
+    pub certificate_file: Option<String>,
+    pub certificate_pem: Option<String>,
+    pub private_key_file: Option<String>,
+    pub private_key_pem: Option<String>,
+    pub pkcs12_file: Option<String>,
+    pub pkcs12_password: Option<String>,
+    /// Check the server's certificate (off: accept any).
+    pub verify_peer: bool,
+}
 
-/// aws-crt's `TlsVersion.TLSv1_3`; every other value means TLS 1.2 or later.
-const TLS_VERSION_1_3: f64 = 4.0;
-/// Every `io.TlsVersion` value.
-const TLS_VERSIONS: [f64; 6] = [0.0, 1.0, 2.0, 3.0, 4.0, 128.0];
+/// Why a TLS context could not be made: `option` is the field of
+/// `NativeTlsOptions` at fault.
+#[napi(object)]
+pub struct NativeTlsProblem {
+    pub option: String,
+    pub reason: String,
+}
 
 #[napi]
 pub struct NativeTlsContext {
     context: TlsContext,
-}
-
-#[napi]
-impl NativeTlsContext {
-    #[napi(constructor)]
-    pub fn new(env: Env, options: Object<'_>) -> napi::Result<NativeTlsContext> {
-        let options = tls_options(&options).map_err(|invalid| invalid.throw(&env))?;
-        let context = TlsContext::new(&options).map_err(|error| {
-            Invalid::Unsupported(format!("io.ClientTlsContext: options.{error}")).throw(&env)
-        })?;
-        Ok(NativeTlsContext { context })
-    }
 }
 
 impl NativeTlsContext {
@@ -37,71 +46,48 @@ impl NativeTlsContext {
     }
 }
 
-fn tls_options(object: &Object<'_>) -> Checked<TlsOptions> {
-    let fields = Fields::new(object, "options");
-    let min_version = match fields.optional_integer("min_tls_version", 0.0, 255.0)? {
-        Some(TLS_VERSION_1_3) => MinTlsVersion::Tls13,
-        None => MinTlsVersion::Tls12,
-        Some(version) if TLS_VERSIONS.contains(&version) => MinTlsVersion::Tls12,
-        Some(version) => {
-            return Err(Invalid::Range(format!(
-                "options.min_tls_version must be an io.TlsVersion: SSLv3 (0), TLSv1 (1), \
-                 TLSv1_1 (2), TLSv1_2 (3), TLSv1_3 (4) or Default (128) (got {version})"
-            )))
-        }
+/// A TLS context for `options`, or the problem with them.
+#[napi]
+pub fn create_tls_context(options: NativeTlsOptions) -> Either<NativeTlsContext, NativeTlsProblem> {
+    let options = TlsOptions {
+        min_version: if options.tls13_only {
+            MinTlsVersion::Tls13
+        } else {
+            MinTlsVersion::Tls12
+        },
+        ca_file: options.ca_file,
+        ca_dir: options.ca_dir,
+        ca_pem: options.ca_pem,
+        alpn: options.alpn,
+        certificate_file: options.certificate_file,
+        certificate_pem: options.certificate_pem,
+        private_key_file: options.private_key_file,
+        private_key_pem: options.private_key_pem,
+        pkcs12_file: options.pkcs12_file,
+        pkcs12_password: options.pkcs12_password,
+        verify_peer: options.verify_peer,
     };
-    Ok(TlsOptions {
-        min_version,
-        ca_filepath: fields.optional_string("ca_filepath")?,
-        ca_dirpath: fields.optional_string("ca_dirpath")?,
-        certificate_authority: fields.optional_string("certificate_authority")?,
-        alpn: alpn_list(&fields, "alpn_list")?,
-        certificate_filepath: fields.optional_string("certificate_filepath")?,
-        certificate: fields.optional_string("certificate")?,
-        private_key_filepath: fields.optional_string("private_key_filepath")?,
-        private_key: fields.optional_string("private_key")?,
-        pkcs12_filepath: fields.optional_string("pkcs12_filepath")?,
-        pkcs12_password: fields.optional_string("pkcs12_password")?,
-        verify_peer: fields.optional_bool("verify_peer")?.unwrap_or(true),
-    })
+    match TlsContext::new(&options) {
+        Ok(context) => Either::A(NativeTlsContext { context }),
+        Err(problem) => Either::B(NativeTlsProblem {
+            option: field_name(problem.option).into(),
+            reason: problem.message,
+        }),
+    }
 }
 
-/// An optional array of strings.
-fn string_list(fields: &Fields<'_, '_>, field: &str) -> Checked<Vec<String>> {
-    let Some(value) = fields.get(field)? else {
-        return Ok(Vec::new());
-    };
-    let not_a_list = || {
-        Invalid::Type(format!(
-            "{} must be an array of strings",
-            fields.name(field)
-        ))
-    };
-    if !value.is_array()? {
-        return Err(not_a_list());
+/// The name JS gives the field of `NativeTlsOptions`.
+fn field_name(option: TlsOption) -> &'static str {
+    match option {
+        TlsOption::MinVersion => "tls13Only",
+        TlsOption::CaFile => "caFile",
+        TlsOption::CaDir => "caDir",
+        TlsOption::CaPem => "caPem",
+        TlsOption::CertificateFile => "certificateFile",
+        TlsOption::CertificatePem => "certificatePem",
+        TlsOption::PrivateKeyFile => "privateKeyFile",
+        TlsOption::PrivateKeyPem => "privateKeyPem",
+        TlsOption::Pkcs12File => "pkcs12File",
+        TlsOption::Pkcs12Password => "pkcs12Password",
     }
-    let items: Vec<napi::Unknown<'_>> = unsafe { value.cast() }?;
-    items
-        .into_iter()
-        .map(|item| match item.get_type()? {
-            napi::ValueType::String => Ok(unsafe { item.cast::<String>() }?),
-            _ => Err(not_a_list()),
-        })
-        .collect()
-}
-
-/// An optional ALPN list: each protocol name 1 to 255 bytes long.
-pub fn alpn_list(fields: &Fields<'_, '_>, field: &str) -> Checked<Vec<String>> {
-    let names = string_list(fields, field)?;
-    if let Some(bad) = names
-        .iter()
-        .find(|name| name.is_empty() || name.len() > 255)
-    {
-        return Err(Invalid::Range(format!(
-            "{} must hold protocol names of 1 to 255 bytes (got one of {})",
-            fields.name(field),
-            bad.len()
-        )));
-    }
-    Ok(names)
 }

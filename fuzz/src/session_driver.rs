@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 
-use crate::protocol::{decode, encode, ConnAck, Packet, Publish, QoS, SubAck, SUBACK_FAILURE};
+use crate::protocol::{
+    decode, encode, ConnAck, Packet, ProtocolVersion, Publish, QoS, SubAck, SUBACK_FAILURE,
+};
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
 };
@@ -106,6 +108,7 @@ impl OptionBits {
     fn options(self) -> SessionOptions {
         let has = |bit: u8| self.0 & bit != 0;
         SessionOptions {
+            protocol: ProtocolVersion::V311,
             client_id: "fuzz".into(),
             clean_session: has(Self::CLEAN_SESSION),
             keep_alive: Duration::from_secs(if has(Self::NO_KEEPALIVE) { 0 } else { 10 }),

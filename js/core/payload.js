@@ -1,5 +1,6 @@
 'use strict'
 const { types } = require('util')
+const { PAYLOAD_ALWAYS_FITS, payloadRoom } = require('./native')
 
 const EMPTY = new Uint8Array(0)
 
@@ -22,4 +23,18 @@ function toBytes(payload, name) {
   )
 }
 
-module.exports = { toBytes }
+/**
+ * Throws a TypeError naming `name` when `bytes` cannot fit one PUBLISH on
+ * `topic` at `qos` (only very large payloads are looked at).
+ */
+function checkPayloadFits(topic, qos, bytes, name) {
+  if (bytes.byteLength <= PAYLOAD_ALWAYS_FITS) return
+  const room = payloadRoom(topic, qos)
+  if (bytes.byteLength > room) {
+    throw new TypeError(
+      `${name} is invalid: ${bytes.byteLength} bytes; with this topic and QoS a PUBLISH holds at most ${room}`,
+    )
+  }
+}
+
+module.exports = { toBytes, checkPayloadFits }

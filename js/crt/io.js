@@ -2,11 +2,11 @@
 const native = require('../core/native')
 const { numericEnum } = require('./enum')
 const { checkErrorCode } = require('../core/checks')
+const { TlsVersion, nativeTlsContext } = require('./tls')
 
 const SocketType = numericEnum({ STREAM: 0, DGRAM: 1 })
 const SocketDomain = numericEnum({ IPV4: 0, IPV6: 1, LOCAL: 2 })
 const LogLevel = numericEnum({ NONE: 0, FATAL: 1, ERROR: 2, WARN: 3, INFO: 4, DEBUG: 5, TRACE: 6 })
-const TlsVersion = numericEnum({ SSLv3: 0, TLSv1: 1, TLSv1_1: 2, TLSv1_2: 3, TLSv1_3: 4, Default: 128 })
 
 /** Socket options; the connection validates them and names a bad field. */
 class SocketOptions {
@@ -86,7 +86,7 @@ class ClientTlsContext {
     if (options === null || typeof options !== 'object') {
       throw new TypeError('options must be an io.TlsContextOptions')
     }
-    this.native = new native.NativeTlsContext(options)
+    this.native = nativeTlsContext(options)
   }
 }
 

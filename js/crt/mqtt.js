@@ -1,8 +1,9 @@
 'use strict'
 const { NativeClient } = require('../core/native-client')
 const { CrtError } = require('./error')
-const { toBytes } = require('../core/payload')
+const { toBytes, checkPayloadFits } = require('../core/payload')
 const { Subscriptions } = require('./dispatch')
+const { nativeConfig } = require('./config')
 const http = require('./http')
 const { numericEnum } = require('./enum')
 const { ClientBootstrap } = require('./io')
@@ -61,28 +62,6 @@ function deliver(failures, callback, topic, bytes, dup, qos, retain) {
   }
 }
 
-/** The config as the native side reads it: the will's payload as bytes. */
-function nativeConfig(config) {
-  check(
-    config !== null && typeof config === 'object' && !Array.isArray(config),
-    TypeError,
-    'config must be an MqttConnectionConfig object',
-  )
-  for (const field of ['client_id', 'username', 'password']) checkWellFormed(config[field], `config.${field}`)
-  checkWellFormed(config.will?.topic, 'config.will.topic')
-  const will = config.will
-  if (will === null || will === undefined || typeof will !== 'object') return config
-  return {
-    ...config,
-    will: {
-      topic: will.topic,
-      qos: will.qos,
-      payload: toBytes(will.payload, 'config.will.payload'),
-      retain: will.retain,
-    },
-  }
-}
-
 class MqttClientConnection extends NativeClient {
   constructor(client, config) {
     super(nativeConfig(config))
@@ -123,7 +102,9 @@ class MqttClientConnection extends NativeClient {
       checkTopic(topic)
       checkQos(qos)
       if (typeof retain !== 'boolean') throw new TypeError(`retain must be a boolean (got ${typeof retain})`)
-      this._native.publish(id, topic, toBytes(payload, 'payload'), qos, retain)
+      const bytes = toBytes(payload, 'payload')
+      checkPayloadFits(topic, qos, bytes, 'payload')
+      this._native.publish(id, topic, bytes, qos, retain)
     } catch (error) {
       this._returnId(id)
       return Promise.reject(error)

@@ -8,9 +8,9 @@ const {
   ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
   SUBACK_FAILURE,
 } = require('../core/native')
-const { toBytes } = require('../core/payload')
+const { toBytes, checkPayloadFits } = require('../core/payload')
 const { nativeConfig, websocketUrl } = require('./options')
-const { ErrorWithReasonCode, connectionRefused, errorOf, inOptionTerms, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
+const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
 const { mqttjsPacket } = require('./packets')
 const { checkQos, checkTopicString, describe, filtersOf, checkOptionsAndCallback } = require('./arguments')
@@ -35,11 +35,7 @@ class MqttClient extends NativeClient {
     if (typeof options === 'function') {
       throw new TypeError('mqtt-napi opens its own streams: create clients with connect(url, options)')
     }
-    try {
-      super(nativeConfig(options))
-    } catch (error) {
-      throw inOptionTerms(error)
-    }
+    super(nativeConfig(options))
     this.options = options
     this.connected = false
     this.reconnecting = false
@@ -136,11 +132,11 @@ class MqttClient extends NativeClient {
     }
     const id = this._takeId()
     try {
-      this._native.publish(id, topic, toBytes(message, 'message'), qos, retain)
+      const bytes = toBytes(message, 'message')
+      checkPayloadFits(topic, qos, bytes, 'message (the payload)')
+      this._native.publish(id, topic, bytes, qos, retain)
     } catch (error) {
       this._returnId(id)
-      // The engine names the payload; MQTT.js's argument is `message`.
-      error.message = error.message.replace(/^payload /, 'message (the payload) ')
       this._failLater(callback, error)
       return this
     }

@@ -65,35 +65,9 @@ function connectionRefused(event) {
   return new ErrorWithReasonCode(`Connection refused: ${CONNACK_REASONS[code] ?? `return code ${code}`}`, code)
 }
 
-/** The MQTT.js options behind the native config's fields, for error messages. */
-const OPTION_NAMES = [
-  [/^client_id/, 'clientId'],
-  [/^host_name/, 'host'],
-  [/^socket_options\.connect_timeout_ms/, 'connectTimeout'],
-  [/^servers(\[\d+\])\.host_name/, 'servers$1.host'],
-  [/^receive_buffer_bytes/, 'receiveBufferBytes'],
-  [/^max_incoming_packet_bytes/, 'maxIncomingPacketBytes'],
-  [/^offline_queue_max_operations/, 'offlineQueueMaxOperations'],
-  [/^offline_queue_max_bytes/, 'offlineQueueMaxBytes'],
-]
-
-/**
- * `error` (a check of the native config) saying `options.clientId` where it
- * said `config.client_id`: the MQTT.js API's names for what the user gave.
- */
-function inOptionTerms(error) {
-  if (error instanceof Error || typeof error?.message === 'string') {
-    error.message = error.message.replace(/\bconfig\.([\w.[\]]+)/g, (_, field) => {
-      const [pattern, option] = OPTION_NAMES.find(([pattern]) => pattern.test(field)) ?? []
-      return `options.${pattern ? field.replace(pattern, option) : field}`
-    })
-  }
-  return error
-}
-
 /** The broker closed the link: MQTT.js reports that as 'close' alone. */
 function isHangup(event) {
   return native.errorCodeToName(event.errorCode) === UNEXPECTED_HANGUP
 }
 
-module.exports = { ErrorWithReasonCode, errorOf, connectionRefused, isHangup, inOptionTerms, DURING_ATTEMPT, ON_LINK, IN_OPERATION }
+module.exports = { ErrorWithReasonCode, errorOf, connectionRefused, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION }

@@ -1,9 +1,11 @@
 'use strict'
 const net = require('net')
-const io = require('../crt/io')
+const native = require('../core/native')
 const { toBytes } = require('../core/payload')
 const { checkWellFormed } = require('../core/checks')
-const { MAX_PACKET_BYTES } = require('../core/native')
+const { Fields } = require('../core/fields')
+const { checkTopicName } = require('../core/topics')
+const { MAX_PACKET_BYTES } = native
 const { checkQos } = require('./arguments')
 const { checkMessageIdProvider } = require('./message-ids')
 
@@ -225,6 +227,9 @@ function checkOptions(options) {
   }
   for (const name of ['host', 'hostname', 'servername', 'username', 'path']) checkOptional(options, name, 'string')
   for (const name of ['clientId', 'username', 'password']) checkWellFormed(options[name], `options.${name}`)
+  const fields = new Fields(options, 'options')
+  fields.optionalMqttString('clientId')
+  fields.optionalMqttString('username')
   checkOptional(options, 'transformWsUrl', 'function')
   checkOptional(options, 'wsOptions', 'object')
   if (options.password !== undefined && options.password !== null) {
@@ -238,6 +243,7 @@ function checkOptions(options) {
       TypeError,
       `options.password must be a string or a Buffer (got ${typeof options.password})`,
     )
+    fields.checkLength('password', Buffer.byteLength(options.password))
   }
   for (const name of Object.keys(options.wsOptions ?? {})) {
     if (name !== 'headers') warnIgnored(`wsOptions.${name}`)
@@ -271,24 +277,38 @@ function pem(value, name) {
     .join('\n')
 }
 
+/** MQTT.js's name of each engine TLS option it can set. */
+const TLS_OPTION_NAMES = { caPem: 'ca', certificatePem: 'cert', privateKeyPem: 'key' }
+
+/** The engine's TLS context for MQTT.js's TLS options. */
 function tlsContext(options) {
-  const tls = new io.TlsContextOptions()
-  tls.certificate_authority = pem(options.ca, 'ca')
-  tls.certificate = pem(options.cert, 'cert')
-  tls.private_key = pem(options.key, 'key')
-  tls.verify_peer = options.rejectUnauthorized !== false
-  if (options.ALPNProtocols !== undefined) {
-    check(Array.isArray(options.ALPNProtocols), TypeError, 'options.ALPNProtocols must be an array of strings or Buffers')
-    tls.alpn_list = options.ALPNProtocols.map((protocol, i) => {
-      check(
-        typeof protocol === 'string' || ArrayBuffer.isView(protocol),
-        TypeError,
-        `options.ALPNProtocols[${i}] must be a string or a Buffer (got ${typeof protocol})`,
-      )
-      return Buffer.from(protocol).toString()
-    })
-  }
-  return new io.ClientTlsContext(tls)
+  const made = native.createTlsContext({
+    tls13Only: false,
+    caPem: pem(options.ca, 'ca'),
+    certificatePem: pem(options.cert, 'cert'),
+    privateKeyPem: pem(options.key, 'key'),
+    alpn: alpnProtocols(options.ALPNProtocols),
+    verifyPeer: options.rejectUnauthorized !== false,
+  })
+  if (made instanceof native.NativeTlsContext) return made
+  throw new Error(`options.${TLS_OPTION_NAMES[made.option] ?? made.option}: ${made.reason}`)
+}
+
+/** `ALPNProtocols`: strings or Buffers, each a protocol name of 1 to 255 bytes. */
+function alpnProtocols(protocols) {
+  if (protocols === undefined) return []
+  check(Array.isArray(protocols), TypeError, 'options.ALPNProtocols must be an array of strings or Buffers')
+  return protocols.map((protocol, i) => {
+    check(
+      typeof protocol === 'string' || ArrayBuffer.isView(protocol),
+      TypeError,
+      `options.ALPNProtocols[${i}] must be a string or a Buffer (got ${typeof protocol})`,
+    )
+    const name = Buffer.from(protocol).toString()
+    const bytes = Buffer.byteLength(name)
+    check(bytes >= 1 && bytes <= 255, RangeError, `options.ALPNProtocols[${i}] must be a protocol name of 1 to 255 bytes (got ${bytes})`)
+    return name
+  })
 }
 
 function will(options) {
@@ -297,15 +317,18 @@ function will(options) {
   check(typeof will === 'object', TypeError, `options.will must be an object (got ${typeof will})`)
   check(typeof will.topic === 'string', TypeError, `options.will.topic must be a string (got ${typeof will.topic})`)
   checkWellFormed(will.topic, 'options.will.topic')
+  checkTopicName(will.topic, 'options.will.topic', TypeError)
   const qos = will.qos ?? 0
   checkQos(qos, 'options.will.qos')
   const retain = will.retain ?? false
   check(typeof retain === 'boolean', TypeError, `options.will.retain must be a boolean (got ${typeof retain})`)
-  return { topic: will.topic, qos, payload: toBytes(will.payload ?? '', 'options.will.payload'), retain }
+  const payload = toBytes(will.payload ?? '', 'options.will.payload')
+  new Fields(will, 'options.will').checkLength('payload', payload.byteLength)
+  return { topic: will.topic, qos, payload, retain }
 }
 
 /**
- * `options.servers` as the native config's: each with its own transport
+ * `options.servers` as the engine's: each with its own transport
  * (`protocol`, else options.protocol's), all over WebSockets or none.
  */
 function servers(options, port) {
@@ -313,7 +336,9 @@ function servers(options, port) {
   check(Array.isArray(options.servers), TypeError, 'options.servers must be an array of { host, port }')
   return options.servers.map((server, i) => {
     check(server !== null && typeof server === 'object', TypeError, `options.servers[${i}] must be { host, port }`)
-    check(typeof server.host === 'string', TypeError, `options.servers[${i}].host must be a string`)
+    const fields = new Fields(server, `options.servers[${i}]`)
+    const host = fields.string('host')
+    const serverPort = fields.optionalInteger('port', 0, 65535) ?? port
     const transport = server.protocol === undefined ? transportOf(options) : TRANSPORTS[server.protocol]
     check(transport !== undefined, Error, `options.servers[${i}].protocol must be mqtt, tcp, mqtts, ssl, tls, ws or wss (got ${server.protocol})`)
     check(
@@ -321,16 +346,9 @@ function servers(options, port) {
       Error,
       `options.servers[${i}].protocol must be a WebSocket one (ws, wss) exactly when options.protocol (${options.protocol}) is`,
     )
-    return { host_name: server.host, port: server.port ?? port, use_tls: isTls(transport) }
+    return { host, port: serverPort, tls: isTls(transport) }
   })
 }
-
-/**
- * Marks, in the native config, that each WebSocket upgrade request comes to JS
- * (a `websocket_handshake` event) to be rewritten; the client answers those
- * events itself, so this is never called.
- */
-function upgradeRequestsComeToTheClient() {}
 
 /** Whether the broker, or any of `options.servers`, takes TLS. */
 function wantsTls(options) {
@@ -338,44 +356,54 @@ function wantsTls(options) {
   return protocols.some((protocol) => isTls(TRANSPORTS[protocol]))
 }
 
-/** The native connection's config for `options`. */
+/** The engine's connection config for `options` (already checked). */
 function nativeConfig(options) {
   const transport = transportOf(options)
   const port = options.port || DEFAULT_PORTS[transport]
   const keepAliveMs = options.keepalive * 1000
   const reconnectMax = Math.max(options.reconnectPeriodMax ?? DEFAULT_RECONNECT_PERIOD_MAX, options.reconnectPeriod)
   return {
-    client_id: options.clientId,
-    host_name: options.unixSocket ? options.path : options.hostname || options.host || 'localhost',
-    port: options.unixSocket ? 0 : port,
-    servers: servers(options, port),
-    socket_options: {
-      domain: options.unixSocket ? io.SocketDomain.LOCAL : io.SocketDomain.IPV6,
-      connect_timeout_ms: options.connectTimeout,
-    },
-    clean_session: options.clean,
-    keep_alive: options.keepalive,
-    keep_alive_off: options.keepalive === 0,
-    ping_timeout: Math.max(1, Math.min(keepAliveMs / 2, MAX_PING_TIMEOUT_MS)),
-    connack_timeout_ms: options.connectTimeout,
+    protocolVersion: options.protocolVersion,
+    clientId: options.clientId,
+    cleanStart: options.clean,
+    keepAliveSecs: options.keepalive,
+    pingTimeoutMs: Math.max(1, Math.min(keepAliveMs / 2, MAX_PING_TIMEOUT_MS)),
+    connackTimeoutMs: options.connectTimeout,
     username: options.username ?? undefined,
-    password: options.password == null ? undefined : options.password.toString(),
+    password: options.password == null ? undefined : Buffer.from(options.password),
     will: will(options),
     resubscribe: options.resubscribe,
-    queue_qos0_offline: options.queueQoSZero,
-    resend_in_flight_when_clean: true,
-    receive_buffer_bytes: options.receiveBufferBytes,
-    max_incoming_packet_bytes: options.maxIncomingPacketBytes,
-    offline_queue_max_operations: options.offlineQueueMaxOperations,
-    offline_queue_max_bytes: options.offlineQueueMaxBytes,
-    retry_first_connect: options.reconnectPeriod > 0,
-    reconnect_min_sec: options.reconnectPeriod / 1000,
-    reconnect_max_sec: reconnectMax / 1000,
-    tls_ctx: wantsTls(options) ? tlsContext(options) : undefined,
-    tls_server_name: options.servername,
-    use_websocket: isWebsocket(transport),
-    websocket_handshake_transform: upgradeRequestsComeToTheClient,
+    resendInFlightWhenClean: true,
+    queueQos0Offline: options.queueQoSZero,
+    offlineQueueMaxOperations: options.offlineQueueMaxOperations,
+    offlineQueueMaxBytes: options.offlineQueueMaxBytes,
+    host: options.unixSocket ? unixSocketPath(options) : options.hostname || options.host || 'localhost',
+    port: options.unixSocket ? 0 : port,
+    family: options.unixSocket ? 'local' : 'any',
+    connectTimeoutMs: options.connectTimeout,
+    tls: wantsTls(options) ? tlsContext(options) : undefined,
+    tlsServerName: options.servername,
+    maxIncomingPacketBytes: options.maxIncomingPacketBytes,
+    receiveBufferBytes: options.receiveBufferBytes,
+    reconnectMinMs: options.reconnectPeriod,
+    reconnectMaxMs: reconnectMax,
+    retryFirstConnect: options.reconnectPeriod > 0,
+    // MQTT.js's WebSocket options and transformWsUrl apply to each upgrade
+    // request, so every one comes to the client (a websocket_handshake event).
+    websocket: isWebsocket(transport),
+    transformUpgradeRequests: isWebsocket(transport),
+    servers: servers(options, port),
   }
+}
+
+/** The socket file of `mqtt+unix:` (MQTT.js takes it from the URL's path). */
+function unixSocketPath(options) {
+  check(
+    typeof options.path === 'string' && options.path !== '',
+    TypeError,
+    `options.path is required for a Unix socket (the socket file's path; got ${typeof options.path})`,
+  )
+  return options.path
 }
 
 /** The URL MQTT.js would open for a WebSocket attempt. */

@@ -16,6 +16,8 @@ const { settle, countEntries, within } = require('./stress-workloads')
 const ROOT = path.resolve(__dirname, '..', '..', '..')
 const pkg = require(ROOT)
 const { NativeConnection } = require(path.join(ROOT, 'js', 'core', 'native'))
+// The engine's config, as the aws-crt API builds it from an MqttConnectionConfig.
+const { nativeConfig } = require(path.join(ROOT, 'js', 'crt', 'config'))
 const { mqtt } = pkg
 
 const collected = new Set()
@@ -185,7 +187,7 @@ const cases = {
     const before = fds()
     let connectedNow
     const up = new Promise((resolve) => (connectedNow = resolve))
-    let native = new NativeConnection({ client_id: 'gc-native', host_name: server.host, port: server.port, clean_session: true }, (batch) => {
+    let native = new NativeConnection(nativeConfig({ client_id: 'gc-native', host_name: server.host, port: server.port, clean_session: true }), (batch) => {
       if (batch.connectionEvents.some((e) => e.kind === 'connection_success')) connectedNow()
     })
     native.connect()
@@ -202,7 +204,7 @@ const cases = {
 
   /** The native half dropped while its CONNECT waits for a CONNACK that never comes. */
   async 'native half dropped while connecting'(_server, _closed, silent) {
-    let native = new NativeConnection({ client_id: 'gc-native-wait', host_name: silent.host, port: silent.port, clean_session: true }, () => {})
+    let native = new NativeConnection(nativeConfig({ client_id: 'gc-native-wait', host_name: silent.host, port: silent.port, clean_session: true }), () => {})
     native.connect()
     const deadline = Date.now() + 5000
     while (silent.open === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))

@@ -18,8 +18,9 @@ pub(super) const PINGREQ: u8 = 12;
 pub(super) const PINGRESP: u8 = 13;
 pub(super) const DISCONNECT: u8 = 14;
 
-/// Largest value four varint bytes can carry.
-pub(super) const MAX_REMAINING_LENGTH: usize = 268_435_455;
+/// The most bytes after a fixed header that MQTT can frame: the largest
+/// value four varint bytes can carry.
+pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct FixedHeader {

@@ -19,6 +19,7 @@ mod tests;
 mod topic;
 
 pub use error::ProtocolError;
+pub use header::MAX_REMAINING_LENGTH;
 pub use packet::*;
 pub use topic::{topic_matches_filter, validate_topic_filter, validate_topic_name, TopicError};
 

@@ -13,16 +13,18 @@ mod inbound;
 mod outbound;
 #[cfg(test)]
 mod tests;
+mod timers;
 mod types;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Connect, Packet, ProtocolVersion, QoS};
+use crate::protocol::{Connect, Packet, QoS};
 
 use ids::PacketIds;
 use inbound::Inbound;
 use outbound::{InFlight, Origin, Queued};
+use timers::{Answer, Timers};
 pub use types::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +46,7 @@ pub struct Session {
     queued_bytes: u64,
     /// Operations sent and waiting for their acknowledgement, by packet id.
     in_flight: HashMap<u16, InFlight>,
-    /// Operation deadlines in the order they were set; stale entries (the
-    /// operation completed, or its id was reused) are skipped when due.
-    deadlines: VecDeque<(Instant, u16)>,
+    timers: Timers,
     /// QoS 0 publishes handed to the transport and not yet flushed.
     unflushed: VecDeque<(Origin, u64)>,
     /// Granted subscriptions, restored after a connection without a session.
@@ -57,8 +57,6 @@ pub struct Session {
     statistics: Statistics,
     next_sequence: u64,
     last_sent: Option<Instant>,
-    connack_deadline: Option<Instant>,
-    pingresp_deadline: Option<Instant>,
 }
 
 impl Session {
@@ -70,7 +68,7 @@ impl Session {
             queued: VecDeque::new(),
             queued_bytes: 0,
             in_flight: HashMap::new(),
-            deadlines: VecDeque::new(),
+            timers: Timers::default(),
             unflushed: VecDeque::new(),
             subscriptions: BTreeMap::new(),
             inbound: Inbound::default(),
@@ -79,8 +77,6 @@ impl Session {
             statistics: Statistics::default(),
             next_sequence: 0,
             last_sent: None,
-            connack_deadline: None,
-            pingresp_deadline: None,
         }
     }
 
@@ -96,11 +92,12 @@ impl Session {
     pub fn connection_opened(&mut self, now: Instant) {
         self.transmit.clear();
         self.link = Link::AwaitingConnAck;
-        self.connack_deadline = Some(now + self.options.connack_timeout);
-        self.pingresp_deadline = None;
+        self.timers.clear_answers();
+        self.timers
+            .expect(Answer::ConnAck, now + self.options.connack_timeout);
         let options = &self.options;
         self.transmit.push_back(Packet::Connect(Connect {
-            protocol: ProtocolVersion::V311,
+            protocol: options.protocol,
             client_id: options.client_id.clone(),
             clean_session: options.clean_session,
             keep_alive: options.keep_alive.as_secs().min(u64::from(u16::MAX)) as u16,
@@ -123,8 +120,7 @@ impl Session {
     pub fn connection_lost(&mut self) {
         self.link = Link::Down;
         self.transmit.clear();
-        self.connack_deadline = None;
-        self.pingresp_deadline = None;
+        self.timers.clear_answers();
         while let Some((id, size)) = self.unflushed.pop_front() {
             self.finish(
                 id,
@@ -177,50 +173,41 @@ impl Session {
 
     /// The earliest moment `handle_timeout` has something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let keepalive = match (self.link, self.pingresp_deadline, self.last_sent) {
-            (Link::Up, None, Some(last)) if !self.options.keep_alive.is_zero() => {
-                Some(last + self.options.keep_alive)
-            }
-            _ => None,
-        };
-        [
-            self.connack_deadline,
-            self.pingresp_deadline,
-            keepalive,
-            self.deadlines.front().map(|(at, _)| *at),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.timers.next(), self.keepalive_moment()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// When a PINGREQ is due: keep alive past the last packet sent, on a live
+    /// link not already waiting for PINGRESP.
+    fn keepalive_moment(&self) -> Option<Instant> {
+        let idle = self.link == Link::Up
+            && !self.options.keep_alive.is_zero()
+            && !self.timers.is_expecting(Answer::PingResp);
+        self.last_sent
+            .filter(|_| idle)
+            .map(|last| last + self.options.keep_alive)
     }
 
     /// Moves every answer deadline (CONNACK, PINGRESP, acknowledgements) `by`
     /// later: the driver stopped reading for that long, so answers that came
     /// meanwhile are still unread and must not count as late.
     pub fn postpone_deadlines(&mut self, by: Duration) {
-        for deadline in [&mut self.connack_deadline, &mut self.pingresp_deadline] {
-            *deadline = deadline.map(|at| at + by);
-        }
+        self.timers.postpone(by);
         self.postpone_operation_deadlines(by);
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
-        let connack_late = self.connack_deadline.is_some_and(|at| now >= at);
-        let pingresp_late = self.pingresp_deadline.is_some_and(|at| now >= at);
-        if connack_late || pingresp_late {
+        if self.timers.answer_late(now) {
             return self.fatal(Failure::Timeout);
         }
         self.expire_operations(now);
         self.pump(now);
-        if self.link == Link::Up
-            && !self.options.keep_alive.is_zero()
-            && self.pingresp_deadline.is_none()
-            && self
-                .last_sent
-                .is_some_and(|last| now >= last + self.options.keep_alive)
-        {
+        if self.keepalive_moment().is_some_and(|at| now >= at) {
             self.transmit.push_back(Packet::PingReq);
-            self.pingresp_deadline = Some(now + self.options.ping_timeout);
+            self.timers
+                .expect(Answer::PingResp, now + self.options.ping_timeout);
         }
     }
 
@@ -241,7 +228,7 @@ impl Session {
             Packet::PubComp { packet_id } => self.handle_pubcomp(packet_id),
             Packet::SubAck(suback) => self.handle_suback(suback),
             Packet::UnsubAck { packet_id } => self.handle_unsuback(packet_id),
-            Packet::PingResp => self.pingresp_deadline = None,
+            Packet::PingResp => self.timers.answered(Answer::PingResp),
             Packet::Connect(_)
             | Packet::Subscribe(_)
             | Packet::Unsubscribe(_)
@@ -256,7 +243,7 @@ impl Session {
         if self.link != Link::AwaitingConnAck {
             return self.violation("the broker sent a second CONNACK");
         }
-        self.connack_deadline = None;
+        self.timers.answered(Answer::ConnAck);
         if connack.return_code != 0 {
             return self.fatal(Failure::ConnectionRefused(connack.return_code));
         }
@@ -282,8 +269,7 @@ impl Session {
     /// The link must close; nothing more is sent or handled on it.
     fn fatal(&mut self, failure: Failure) {
         self.link = Link::Closing;
-        self.connack_deadline = None;
-        self.pingresp_deadline = None;
+        self.timers.clear_answers();
         self.transmit.clear();
         self.events.push_back(Event::Fatal(failure));
     }

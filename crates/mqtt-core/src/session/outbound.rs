@@ -160,7 +160,7 @@ impl Session {
 
     fn operation_deadline(&mut self, packet_id: u16, now: Instant) -> Option<Instant> {
         let deadline = now + self.options.operation_timeout?;
-        self.deadlines.push_back((deadline, packet_id));
+        self.timers.expect_acknowledgement(packet_id, deadline);
         Some(deadline)
     }
 
@@ -287,11 +287,7 @@ impl Session {
     }
 
     pub(super) fn expire_operations(&mut self, now: Instant) {
-        while let Some(&(at, packet_id)) = self.deadlines.front() {
-            if at > now {
-                return;
-            }
-            self.deadlines.pop_front();
+        while let Some((at, packet_id)) = self.timers.pop_due_acknowledgement(now) {
             let due = self
                 .in_flight
                 .get(&packet_id)
@@ -304,10 +300,8 @@ impl Session {
         }
     }
 
+    /// The operations' own record of their deadlines, moved with the table.
     pub(super) fn postpone_operation_deadlines(&mut self, by: Duration) {
-        for (at, _) in &mut self.deadlines {
-            *at += by;
-        }
         for op in self.in_flight.values_mut() {
             op.deadline = op.deadline.map(|at| at + by);
         }
@@ -316,7 +310,7 @@ impl Session {
     pub(super) fn fail_in_flight(&mut self, failure: Failure) {
         let mut failed: Vec<(u16, InFlight)> = self.in_flight.drain().collect();
         failed.sort_unstable_by_key(|(_, op)| op.sequence);
-        self.deadlines.clear();
+        self.timers.clear_acknowledgements();
         for (packet_id, op) in failed {
             self.settle(packet_id, op, Outcome::Failed(failure.clone()));
         }

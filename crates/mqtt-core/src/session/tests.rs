@@ -5,10 +5,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::*;
-use crate::protocol::{ConnAck, LastWill, Packet, Publish, QoS, SubAck, Subscribe};
+use crate::protocol::{
+    ConnAck, LastWill, Packet, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
+};
 
 fn options() -> SessionOptions {
     SessionOptions {
+        protocol: ProtocolVersion::V311,
         client_id: "tester".into(),
         clean_session: true,
         keep_alive: Duration::from_secs(10),

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::protocol::{LastWill, Publish, QoS};
+use crate::protocol::{LastWill, ProtocolVersion, Publish, QoS};
 
 /// Identifies one user operation from submission to completion. Chosen by the
 /// caller (the JS wrapper keys its promise table by it).
@@ -17,6 +17,8 @@ pub type AckTicket = u32;
 /// How a connection introduces itself and keeps itself alive.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
+    /// The MQTT version CONNECT asks for.
+    pub protocol: ProtocolVersion,
     pub client_id: String,
     pub clean_session: bool,
     /// Sent in CONNECT; a PINGREQ goes out after this long without sending.
@@ -56,6 +58,16 @@ pub struct Credentials {
 pub struct QueueLimit {
     pub operations: usize,
     pub bytes: u64,
+}
+
+/// 10,000 operations and 64 MiB, unless the user says otherwise.
+impl Default for QueueLimit {
+    fn default() -> QueueLimit {
+        QueueLimit {
+            operations: 10_000,
+            bytes: 64 << 20,
+        }
+    }
 }
 
 /// A user operation.

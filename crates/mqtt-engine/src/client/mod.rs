@@ -16,7 +16,7 @@ mod statistics;
 
 use std::sync::Arc;
 
-use crate::protocol::{Packet, Publish};
+use crate::protocol::{self, Packet, Publish};
 use crate::session::{
     AckTicket, Credentials, OperationId, Outcome, Request, SessionOptions, Statistics,
 };
@@ -25,11 +25,14 @@ use statistics::SharedStatistics;
 
 pub use backlog::Backlog;
 pub use error::{ClientError, ErrorKind};
-pub use request::{check_payload_size, InvalidRequest};
+pub use request::{check_payload_size, payload_room, InvalidRequest, PAYLOAD_ALWAYS_FITS};
 
-/// The largest packet MQTT can frame: 268,435,455 bytes of remaining length
-/// plus a 5-byte fixed header.
-pub const MAX_PACKET_SIZE: usize = 268_435_455 + 5;
+/// The largest packet MQTT can frame: the largest remaining length plus a
+/// 5-byte fixed header.
+pub const MAX_PACKET_SIZE: usize = protocol::MAX_REMAINING_LENGTH + 5;
+
+/// `ConnectionOptions::receive_buffer` unless the user says otherwise: 4 MiB.
+pub const DEFAULT_RECEIVE_BUFFER: usize = 4 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ConnectionOptions {

@@ -3,11 +3,8 @@
 
 use std::fmt;
 
-use crate::protocol::{validate_topic_filter, validate_topic_name, QoS};
+use crate::protocol::{validate_topic_filter, validate_topic_name, QoS, MAX_REMAINING_LENGTH};
 use crate::session::Request;
-
-/// The most bytes after a fixed header that MQTT can frame.
-const MAX_REMAINING_LENGTH: usize = 268_435_455;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRequest {
@@ -36,11 +33,20 @@ fn invalid_topic(topic: &str, error: impl fmt::Display) -> InvalidRequest {
     }
 }
 
+/// Payloads of at most this many bytes fit one PUBLISH whatever its topic
+/// and QoS.
+pub const PAYLOAD_ALWAYS_FITS: usize = MAX_REMAINING_LENGTH - 2 - u16::MAX as usize - 2;
+
+/// The most payload bytes one PUBLISH on `topic` at `qos` can carry.
+pub fn payload_room(topic: &str, qos: QoS) -> usize {
+    let packet_id = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    MAX_REMAINING_LENGTH - 2 - topic.len().min(usize::from(u16::MAX)) - packet_id
+}
+
 /// Whether a payload of `len` bytes fits one PUBLISH on `topic` at `qos`:
 /// checked before a payload is copied, and again with the whole request.
 pub fn check_payload_size(topic: &str, qos: QoS, len: usize) -> Result<(), InvalidRequest> {
-    let packet_id = if qos == QoS::AtMostOnce { 0 } else { 2 };
-    let room = MAX_REMAINING_LENGTH - 2 - topic.len().min(usize::from(u16::MAX)) - packet_id;
+    let room = payload_room(topic, qos);
     if len > room {
         return Err(invalid(
             "payload",

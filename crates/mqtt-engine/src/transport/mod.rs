@@ -13,7 +13,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
 
 pub use proxy::Proxy;
-pub use tls::{tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOptionError, TlsOptions};
+pub use tls::{
+    tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOption, TlsOptionError, TlsOptions,
+};
 pub use ws::{upgrade as websocket_upgrade, UpgradeRequest};
 
 /// A connected, bidirectional byte stream.

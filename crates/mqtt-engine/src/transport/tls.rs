@@ -35,38 +35,53 @@ pub enum MinTlsVersion {
     Tls13,
 }
 
-/// What the user asked of a TLS context, field for field as aws-crt's
-/// `TlsContextOptions`.
+/// What a TLS context trusts, presents and offers. PEM text and file paths
+/// are alternatives for the same thing; the PEM text wins where both are given.
 #[derive(Debug, Clone, Default)]
 pub struct TlsOptions {
     pub min_version: MinTlsVersion,
-    pub ca_filepath: Option<String>,
-    pub ca_dirpath: Option<String>,
-    pub certificate_authority: Option<String>,
+    pub ca_file: Option<String>,
+    pub ca_dir: Option<String>,
+    pub ca_pem: Option<String>,
     pub alpn: Vec<String>,
-    pub certificate_filepath: Option<String>,
-    pub certificate: Option<String>,
-    pub private_key_filepath: Option<String>,
-    pub private_key: Option<String>,
-    pub pkcs12_filepath: Option<String>,
+    pub certificate_file: Option<String>,
+    pub certificate_pem: Option<String>,
+    pub private_key_file: Option<String>,
+    pub private_key_pem: Option<String>,
+    pub pkcs12_file: Option<String>,
     pub pkcs12_password: Option<String>,
     pub verify_peer: bool,
+}
+
+/// A field of `TlsOptions`, to name the one a problem is with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsOption {
+    MinVersion,
+    CaFile,
+    CaDir,
+    CaPem,
+    CertificateFile,
+    CertificatePem,
+    PrivateKeyFile,
+    PrivateKeyPem,
+    Pkcs12File,
+    Pkcs12Password,
 }
 
 /// A TLS option that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsOptionError {
-    pub option: &'static str,
+    pub option: TlsOption,
     pub message: String,
 }
 
 impl std::fmt::Display for TlsOptionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.option, self.message)
+        write!(f, "{:?}: {}", self.option, self.message)
     }
 }
 
-fn option_error(option: &'static str, message: impl std::fmt::Display) -> TlsOptionError {
+fn option_error(option: TlsOption, message: impl std::fmt::Display) -> TlsOptionError {
     TlsOptionError {
         option,
         message: message.to_string(),
@@ -96,7 +111,7 @@ impl TlsContext {
         };
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(versions)
-            .map_err(|e| option_error("min_tls_version", e))?;
+            .map_err(|e| option_error(TlsOption::MinVersion, e))?;
         let builder = match custom_verifier(options, &provider)? {
             Some(verifier) => builder
                 .dangerous()
@@ -154,12 +169,12 @@ fn mismatch_message(error: &rustls::Error) -> String {
     }
 }
 
-fn read_file(option: &'static str, path: &str) -> Result<Vec<u8>, TlsOptionError> {
+fn read_file(option: TlsOption, path: &str) -> Result<Vec<u8>, TlsOptionError> {
     fs::read(path).map_err(|e| option_error(option, format!("cannot read {path:?}: {e}")))
 }
 
 fn pem_certificates(
-    option: &'static str,
+    option: TlsOption,
     pem: &[u8],
 ) -> Result<Vec<CertificateDer<'static>>, TlsOptionError> {
     let certificates = CertificateDer::pem_slice_iter(pem)
@@ -189,7 +204,7 @@ fn custom_verifier(
     for (option, certificate) in &anchors {
         store
             .add(certificate.clone())
-            .map_err(|e| option_error(option, format!("holds an unusable CA certificate: {e}")))?;
+            .map_err(|e| option_error(*option, format!("holds an unusable CA certificate: {e}")))?;
     }
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
         .build()
@@ -204,16 +219,16 @@ fn custom_verifier(
 /// the user gave no CA option (each given option holds at least one).
 fn user_cas(
     options: &TlsOptions,
-) -> Result<Vec<(&'static str, CertificateDer<'static>)>, TlsOptionError> {
-    let mut sources: Vec<(&'static str, Vec<u8>)> = Vec::new();
-    if let Some(pem) = &options.certificate_authority {
-        sources.push(("certificate_authority", pem.as_bytes().to_vec()));
+) -> Result<Vec<(TlsOption, CertificateDer<'static>)>, TlsOptionError> {
+    let mut sources: Vec<(TlsOption, Vec<u8>)> = Vec::new();
+    if let Some(pem) = &options.ca_pem {
+        sources.push((TlsOption::CaPem, pem.as_bytes().to_vec()));
     }
-    if let Some(path) = &options.ca_filepath {
-        sources.push(("ca_filepath", read_file("ca_filepath", path)?));
+    if let Some(path) = &options.ca_file {
+        sources.push((TlsOption::CaFile, read_file(TlsOption::CaFile, path)?));
     }
-    if let Some(dir) = &options.ca_dirpath {
-        sources.push(("ca_dirpath", ca_directory(dir)?));
+    if let Some(dir) = &options.ca_dir {
+        sources.push((TlsOption::CaDir, ca_directory(dir)?));
     }
     let mut certificates = Vec::new();
     for (option, pem) in sources {
@@ -226,8 +241,12 @@ fn user_cas(
 
 /// Every PEM certificate in the files of `dir`, concatenated.
 fn ca_directory(dir: &str) -> Result<Vec<u8>, TlsOptionError> {
-    let entries = fs::read_dir(dir)
-        .map_err(|e| option_error("ca_dirpath", format!("cannot read directory {dir:?}: {e}")))?;
+    let entries = fs::read_dir(dir).map_err(|e| {
+        option_error(
+            TlsOption::CaDir,
+            format!("cannot read directory {dir:?}: {e}"),
+        )
+    })?;
     let mut pem = Vec::new();
     for entry in entries.flatten() {
         if let Ok(contents) = fs::read(entry.path()) {
@@ -257,40 +276,47 @@ fn platform_roots() -> &'static RootCertStore {
 type Identity = (
     Vec<CertificateDer<'static>>,
     PrivateKeyDer<'static>,
-    &'static str,
+    TlsOption,
 );
 
 /// The client certificate chain and key for mutual TLS, and the option a
 /// mismatch between them is reported on.
 fn client_identity(options: &TlsOptions) -> Result<Option<Identity>, TlsOptionError> {
-    if let Some(path) = &options.pkcs12_filepath {
+    if let Some(path) = &options.pkcs12_file {
         return pkcs12_identity(path, options.pkcs12_password.as_deref().unwrap_or("")).map(Some);
     }
-    let certificate = match (&options.certificate, &options.certificate_filepath) {
-        (Some(pem), _) => Some(("certificate", pem.as_bytes().to_vec())),
+    let certificate = match (&options.certificate_pem, &options.certificate_file) {
+        (Some(pem), _) => Some((TlsOption::CertificatePem, pem.as_bytes().to_vec())),
         (None, Some(path)) => Some((
-            "certificate_filepath",
-            read_file("certificate_filepath", path)?,
+            TlsOption::CertificateFile,
+            read_file(TlsOption::CertificateFile, path)?,
         )),
         (None, None) => None,
     };
-    let key = match (&options.private_key, &options.private_key_filepath) {
-        (Some(pem), _) => Some(("private_key", pem.as_bytes().to_vec())),
+    let key = match (&options.private_key_pem, &options.private_key_file) {
+        (Some(pem), _) => Some((TlsOption::PrivateKeyPem, pem.as_bytes().to_vec())),
         (None, Some(path)) => Some((
-            "private_key_filepath",
-            read_file("private_key_filepath", path)?,
+            TlsOption::PrivateKeyFile,
+            read_file(TlsOption::PrivateKeyFile, path)?,
         )),
         (None, None) => None,
     };
     match (certificate, key) {
         (None, None) => Ok(None),
+        // Named on the field left out, in the form (PEM or file) of the one given.
         (Some((option, _)), None) => Err(option_error(
-            option,
-            "needs a private key (private_key or private_key_filepath)",
+            match option {
+                TlsOption::CertificatePem => TlsOption::PrivateKeyPem,
+                _ => TlsOption::PrivateKeyFile,
+            },
+            "is missing: the certificate needs its private key",
         )),
         (None, Some((option, _))) => Err(option_error(
-            option,
-            "needs a certificate (certificate or certificate_filepath)",
+            match option {
+                TlsOption::PrivateKeyPem => TlsOption::CertificatePem,
+                _ => TlsOption::CertificateFile,
+            },
+            "is missing: the private key needs its certificate",
         )),
         (Some((cert_option, cert_pem)), Some((key_option, key_pem))) => {
             let chain = pem_certificates(cert_option, &cert_pem)?;
@@ -306,17 +332,17 @@ fn client_identity(options: &TlsOptions) -> Result<Option<Identity>, TlsOptionEr
 }
 
 fn pkcs12_identity(path: &str, password: &str) -> Result<Identity, TlsOptionError> {
-    let data = read_file("pkcs12_filepath", path)?;
+    let data = read_file(TlsOption::Pkcs12File, path)?;
     let store =
         KeyStore::from_pkcs12(&data, password, Pkcs12ImportPolicy::Strict).map_err(|e| {
             option_error(
-                "pkcs12_password",
+                TlsOption::Pkcs12Password,
                 format!("cannot open {path:?}: wrong password or damaged file ({e})"),
             )
         })?;
     let (_, chain) = store.private_key_chain().ok_or_else(|| {
         option_error(
-            "pkcs12_filepath",
+            TlsOption::Pkcs12File,
             format!("{path:?} holds no private key with its certificate"),
         )
     })?;
@@ -327,11 +353,11 @@ fn pkcs12_identity(path: &str, password: &str) -> Result<Identity, TlsOptionErro
         .collect();
     let key = PrivateKeyDer::try_from(chain.key().as_der().to_vec()).map_err(|e| {
         option_error(
-            "pkcs12_filepath",
+            TlsOption::Pkcs12File,
             format!("holds an unusable private key: {e}"),
         )
     })?;
-    Ok((certificates, key, "pkcs12_filepath"))
+    Ok((certificates, key, TlsOption::Pkcs12File))
 }
 
 /// Our certificate chain and key, sent as they are: the certificate is the
@@ -599,53 +625,69 @@ mod tests {
         let cases = [
             (
                 TlsOptions {
-                    ca_filepath: Some(missing.clone()),
+                    ca_file: Some(missing.clone()),
                     ..verifying()
                 },
-                "ca_filepath",
+                TlsOption::CaFile,
             ),
             (
                 TlsOptions {
-                    ca_dirpath: Some(missing.clone()),
+                    ca_dir: Some(missing.clone()),
                     ..verifying()
                 },
-                "ca_dirpath",
+                TlsOption::CaDir,
             ),
             (
                 TlsOptions {
-                    certificate_authority: Some("not a certificate".into()),
+                    ca_pem: Some("not a certificate".into()),
                     ..verifying()
                 },
-                "certificate_authority",
+                TlsOption::CaPem,
             ),
             (
                 TlsOptions {
-                    certificate_filepath: Some(missing.clone()),
-                    private_key_filepath: Some(missing.clone()),
+                    certificate_file: Some(missing.clone()),
+                    private_key_file: Some(missing.clone()),
                     ..verifying()
                 },
-                "certificate_filepath",
+                TlsOption::CertificateFile,
             ),
             (
                 TlsOptions {
-                    certificate: Some("no pem here".into()),
+                    certificate_pem: Some("no pem here".into()),
+                    private_key_pem: Some("no pem here".into()),
                     ..verifying()
                 },
-                "certificate",
+                TlsOption::CertificatePem,
+            ),
+            // Half a pair: named on the half left out, in the given one's form.
+            (
+                TlsOptions {
+                    certificate_pem: Some("no pem here".into()),
+                    ..verifying()
+                },
+                TlsOption::PrivateKeyPem,
             ),
             (
                 TlsOptions {
-                    private_key: Some("no pem here".into()),
+                    private_key_pem: Some("no pem here".into()),
                     ..verifying()
                 },
-                "private_key",
+                TlsOption::CertificatePem,
             ),
             (
                 TlsOptions {
-                    pkcs12_filepath: Some(missing),
+                    private_key_file: Some(missing.clone()),
                     ..verifying()
                 },
-                "pkcs12_filepath",
+                TlsOption::PrivateKeyFile,
+            ),
+            (
+                TlsOptions {
+                    pkcs12_file: Some(missing),
+                    ..verifying()
+                },
+                TlsOption::Pkcs12File,
             ),
         ];
         for (options, option) in cases {
@@ -657,7 +699,7 @@ mod tests {
     fn verify_peer_false_needs_no_roots() {
         let options = TlsOptions {
             verify_peer: false,
-            ca_filepath: Some("/nonexistent".into()),
+            ca_file: Some("/nonexistent".into()),
             ..TlsOptions::default()
         };
         assert!(TlsContext::new(&options).is_ok());
@@ -771,7 +813,7 @@ commonName = supplied
         }
 
         fn certificates(&self, name: &str) -> Vec<CertificateDer<'static>> {
-            pem_certificates("test", &self.read(name)).unwrap()
+            pem_certificates(TlsOption::CaPem, &self.read(name)).unwrap()
         }
 
         fn key(&self, name: &str) -> PrivateKeyDer<'static> {
@@ -818,7 +860,7 @@ commonName = supplied
 
     fn trusting(pem: &[u8]) -> TlsContext {
         TlsContext::new(&TlsOptions {
-            certificate_authority: Some(String::from_utf8(pem.to_vec()).unwrap()),
+            ca_pem: Some(String::from_utf8(pem.to_vec()).unwrap()),
             ..verifying()
         })
         .unwrap()
@@ -953,17 +995,17 @@ commonName = supplied
         let text = |name: &str| Some(String::from_utf8(scratch.read(name)).unwrap());
         let variants = [
             TlsOptions {
-                certificate_filepath: Some(scratch.path("client.pem")),
-                private_key_filepath: Some(scratch.path("client.key")),
+                certificate_file: Some(scratch.path("client.pem")),
+                private_key_file: Some(scratch.path("client.key")),
                 ..verifying()
             },
             TlsOptions {
-                certificate: text("client.pem"),
-                private_key: text("client.key"),
+                certificate_pem: text("client.pem"),
+                private_key_pem: text("client.key"),
                 ..verifying()
             },
             TlsOptions {
-                pkcs12_filepath: Some(scratch.path("client.p12")),
+                pkcs12_file: Some(scratch.path("client.p12")),
                 pkcs12_password: Some("secret".into()),
                 ..verifying()
             },
@@ -979,11 +1021,11 @@ commonName = supplied
         let scratch = Scratch::new();
         v1_client(&scratch);
         let error = error_of(TlsOptions {
-            certificate_filepath: Some(scratch.path("client.pem")),
-            private_key_filepath: Some(scratch.path("ca.key")),
+            certificate_file: Some(scratch.path("client.pem")),
+            private_key_file: Some(scratch.path("ca.key")),
             ..verifying()
         });
-        assert_eq!(error.option, "private_key_filepath");
+        assert_eq!(error.option, TlsOption::PrivateKeyFile);
         assert_eq!(
             error.message,
             "the private key does not match the certificate"
@@ -1053,9 +1095,9 @@ commonName = supplied
         let scratch = Scratch::new();
         v1_client(&scratch);
         let context = TlsContext::new(&TlsOptions {
-            certificate_authority: Some(String::from_utf8(scratch.read("ca.pem")).unwrap()),
-            certificate_filepath: Some(scratch.path("client.pem")),
-            private_key_filepath: Some(scratch.path("client.key")),
+            ca_pem: Some(String::from_utf8(scratch.read("ca.pem")).unwrap()),
+            certificate_file: Some(scratch.path("client.pem")),
+            private_key_file: Some(scratch.path("client.key")),
             ..verifying()
         })
         .unwrap();
