@@ -4,7 +4,7 @@
  * and again.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import { startRelay, startRelayOn } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, NO_OPERATIONS, once, receiverOf, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
@@ -12,8 +12,7 @@ const { QoS } = mqtt
 
 afterEach(cleanupConnections)
 
-describe.each(availableBrokers())('faults with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('faults', (broker) => {
 
   test('a black-holed link is declared lost within keep_alive plus the ping timeout, then the link comes back', async () => {
     const relay = await startRelay(broker)

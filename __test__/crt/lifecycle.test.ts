@@ -7,7 +7,7 @@ import fs from 'fs'
 import net from 'net'
 import os from 'os'
 import path from 'path'
-import { availableBrokers, Broker, startAedes, startBroker, brokerPerSuite } from '../support/brokers/brokers'
+import { Broker, forEachBroker, startAedes, startBroker } from '../support/brokers/brokers'
 import { startFakeBroker } from '../support/brokers/fake-broker'
 import { freePort } from '../support/ports'
 import { startRelay } from '../support/brokers/relay'
@@ -287,8 +287,8 @@ describe('connection failures', () => {
   })
 })
 
-describe.each(availableBrokers())('with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('', (broker) => {
+  const kind = broker.kind
 
   test('connect() resolves session_present false with clean_session; events connection_success then connect', async () => {
     const connection = newConnection(broker)

@@ -7,7 +7,7 @@
 import { randomBytes } from 'crypto'
 import { types } from 'util'
 import { mqtt } from '../../index'
-import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import {
   bytesOf,
   cleanupConnections,
@@ -75,8 +75,7 @@ function text_(payload: ArrayBuffer): string {
 
 afterEach(cleanupConnections)
 
-describe.each(availableBrokers())('pub/sub with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('pub/sub', (broker) => {
 
   describe('payload round trips', () => {
     let connection: mqtt.MqttClientConnection

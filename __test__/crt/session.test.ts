@@ -4,7 +4,7 @@
  * only when) a client vanishes without DISCONNECT.
  */
 import { mqtt } from '../../index'
-import { availableBrokers, Broker, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import {
   cleanupConnections,
@@ -23,8 +23,7 @@ const { QoS } = mqtt
 
 afterEach(cleanupConnections)
 
-describe.each(availableBrokers())('sessions with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('sessions', (broker) => {
 
   test('a persistent session keeps QoS 1 messages published while the client was away', async () => {
     const clientId = uniqueId('persist')

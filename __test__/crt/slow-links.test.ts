@@ -5,7 +5,7 @@
  * is too slow is detected, and nothing is corrupted or lost.
  */
 import { CrtError, mqtt } from '../../index'
-import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import { cleanupConnections, connected, newConnection, once, receiverOf, sleep, uniqueId, uniqueTopic, waitFor, within } from '../support/helpers'
 
@@ -13,8 +13,7 @@ const { QoS } = mqtt
 
 afterEach(cleanupConnections)
 
-describe.each(availableBrokers())('slow links with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('slow links', (broker) => {
 
   test('a long path (250 ms each way) within ping_timeout keeps the link: pings and acks arrive late, no interrupt', async () => {
     const relay = await startRelay(broker)

@@ -4,7 +4,7 @@
  * at the fixtures.
  */
 import * as MQTT from 'mqtt'
-import { availableBrokers, startBroker, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker, startBroker } from '../support/brokers/brokers'
 import { startRelay } from '../support/brokers/relay'
 import { freePort } from '../support/ports'
 import { once, uniqueId, uniqueTopic, waitFor } from '../support/helpers'
@@ -30,8 +30,8 @@ test('freePort gives a port nobody listens on', async () => {
   client.end(true)
 })
 
-describe.each(availableBrokers())('harness with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('harness', (broker) => {
+  const kind = broker.kind
 
   test('MQTT.js round trip', async () => {
     const client = await MQTT.connectAsync({ host: broker.host, port: broker.port, protocolVersion: 4, reconnectPeriod: 0 })

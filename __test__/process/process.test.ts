@@ -4,7 +4,7 @@
  * Each case runs a script from support/ in a child Node process.
  */
 import path from 'path'
-import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
 
 const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
@@ -79,8 +79,7 @@ test('in a plain Node process, bad arguments throw real TypeError / RangeError i
   })
 })
 
-describe.each(availableBrokers())('child processes with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('child processes', (broker) => {
 
   test('a connected connection keeps Node running until disconnect(), then the process exits by itself', async () => {
     const run = await runNode([path.join(SUPPORT, 'disconnect-then-exit.js'), broker.host, String(broker.port)], 10000)

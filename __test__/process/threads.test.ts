@@ -8,7 +8,7 @@
  * close, and the process exits by itself.
  */
 import path from 'path'
-import { availableBrokers, brokerPerSuite } from '../support/brokers/brokers'
+import { forEachBroker } from '../support/brokers/brokers'
 import { describeRun, runNode } from '../support/node-process'
 
 const SUPPORT = path.join(__dirname, '..', 'support', 'scripts')
@@ -31,8 +31,7 @@ interface ThreadsResult {
   fds: { start: number; afterWorkers: number }
 }
 
-describe.each(availableBrokers())('worker threads with %s', (kind) => {
-  const broker = brokerPerSuite(kind)
+forEachBroker('worker threads', (broker) => {
 
   test(`${ROUNDS} rounds of ${WORKERS} workers, terminated while connecting, connected and mid-traffic, beside a main-thread connection`, async () => {
     const spec = { host: broker.host, port: broker.port, rounds: ROUNDS, workers: WORKERS }

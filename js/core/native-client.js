@@ -2,6 +2,7 @@
 const { EventEmitter } = require('events')
 const { NativeConnection } = require('./native')
 const { replay } = require('./replay')
+const { checkPayloadFits } = require('./payload')
 
 /** Period of the timer that holds a wanted connection (it never needs to fire). */
 const KEEP_ALIVE_MS = 2 ** 30
@@ -26,6 +27,7 @@ class NativeClient extends EventEmitter {
     this._awaited = 0
     this._settlementHold = undefined
     this._flushScheduled = false
+    this._queuesQos0Offline = nativeConfig.queueQos0Offline
   }
 
   /** An operation id no pending operation holds. */
@@ -36,6 +38,49 @@ class NativeClient extends EventEmitter {
   /** Gives back an id `_takeId` returned that no operation took. */
   _returnId(id) {
     if (id < this._operations.length) this._freeIds.push(id)
+  }
+
+  /**
+   * Hands an operation to the engine through `send(id)`; returns its id.
+   * What `send` throws is rethrown, and the id is left free.
+   */
+  _send(send) {
+    const id = this._takeId()
+    try {
+      send(id)
+    } catch (error) {
+      this._returnId(id)
+      throw error
+    }
+    return id
+  }
+
+  /**
+   * `_send` for a publish, without a closure on the hot path; the payload is
+   * checked to fit one packet first (`payloadName` names it in the error).
+   */
+  _sendPublish(topic, bytes, qos, retain, payloadName) {
+    checkPayloadFits(topic, qos, bytes, payloadName)
+    const id = this._takeId()
+    try {
+      this._native.publish(id, topic, bytes, qos, retain)
+    } catch (error) {
+      this._returnId(id)
+      throw error
+    }
+    return id
+  }
+
+  /**
+   * Whether the outcome of a publish just handed over must be heard before
+   * Node may exit: QoS 0 while `connected` is false, with no offline queue
+   * for QoS 0, fails at once in the engine. If so the process is held until
+   * the operation settles (its record carries `awaited: true`).
+   */
+  _failsAtOnce(qos, connected) {
+    if (qos !== 0 || connected || this._queuesQos0Offline) return false
+    this._awaitSettlement()
+    return true
   }
 
   /** Records operation `id`, just handed to the native side. */
@@ -50,6 +95,7 @@ class NativeClient extends EventEmitter {
     if (operation === undefined) return undefined
     this._operations[id] = undefined
     this._freeIds.push(id)
+    if (operation.awaited) this._settled()
     return operation
   }
 

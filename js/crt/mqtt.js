@@ -1,7 +1,7 @@
 'use strict'
 const { NativeClient } = require('../core/native-client')
 const { CrtError } = require('./error')
-const { toBytes, checkPayloadFits } = require('../core/payload')
+const { toBytes } = require('../core/payload')
 const { Subscriptions } = require('./dispatch')
 const { nativeConfig } = require('./config')
 const http = require('./http')
@@ -21,8 +21,6 @@ const {
 const QoS = numericEnum({ AtMostOnce: 0, AtLeastOnce: 1, ExactlyOnce: 2 })
 
 const PUBLISH = 0
-/** The details of a publish whose outcome the process waits for. */
-const AWAITED = Object.freeze({ awaited: true })
 const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 
@@ -95,26 +93,17 @@ class MqttClientConnection extends NativeClient {
     return this.connect()
   }
 
-  // The hot path: _submit's work written out, without a closure per call.
   publish(topic, payload, qos, retain = false) {
-    const id = this._takeId()
+    let id
     try {
       checkTopic(topic)
       checkQos(qos)
       if (typeof retain !== 'boolean') throw new TypeError(`retain must be a boolean (got ${typeof retain})`)
-      const bytes = toBytes(payload, 'payload')
-      checkPayloadFits(topic, qos, bytes, 'payload')
-      this._native.publish(id, topic, bytes, qos, retain)
+      id = this._sendPublish(topic, toBytes(payload, 'payload'), qos, retain, 'payload')
     } catch (error) {
-      this._returnId(id)
       return Promise.reject(error)
     }
-    // Without a link the engine fails it at once; that must be heard.
-    if (qos === 0 && !this._connected && !this.config.queue_qos0_offline) {
-      this._awaitSettlement()
-      return this._promiseOf(id, PUBLISH, AWAITED)
-    }
-    return this._promiseOf(id, PUBLISH, undefined)
+    return this._promiseOf(id, PUBLISH, undefined, this._failsAtOnce(qos, this._connected))
   }
 
   subscribe(topic, qos, on_message) {
@@ -164,20 +153,19 @@ class MqttClientConnection extends NativeClient {
    * from `send` rejects the promise and frees the id.
    */
   _submit(kind, details, send) {
-    const id = this._takeId()
+    let id
     try {
-      send(id)
+      id = this._send(send)
     } catch (error) {
-      this._returnId(id)
       return Promise.reject(error)
     }
-    return this._promiseOf(id, kind, details)
+    return this._promiseOf(id, kind, details, false)
   }
 
   /** The promise of operation `id`, just handed to the native side. */
-  _promiseOf(id, kind, details) {
+  _promiseOf(id, kind, details, awaited) {
     return new Promise((resolve, reject) => {
-      this._pending(id, { kind, details, resolve, reject })
+      this._pending(id, { kind, details, awaited, resolve, reject })
     })
   }
 
@@ -217,7 +205,6 @@ class MqttClientConnection extends NativeClient {
     const operation = this._settle(id)
     if (!operation) return
     const { kind, details } = operation
-    if (details === AWAITED) this._settled()
     if (errorCode !== 0) {
       if (kind === SUBSCRIBE) this._subscriptions.delete(details.topic, details.callback)
       operation.reject(new CrtError(errorCode))

@@ -8,7 +8,7 @@ const {
   ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
   SUBACK_FAILURE,
 } = require('../core/native')
-const { toBytes, checkPayloadFits } = require('../core/payload')
+const { toBytes } = require('../core/payload')
 const { nativeConfig, websocketUrl } = require('./options')
 const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
 const { invalidTopicIn } = require('./topics')
@@ -130,20 +130,15 @@ class MqttClient extends NativeClient {
       this._failLater(callback, new TypeError(`topic must be well-formed Unicode (it holds a lone surrogate): ${JSON.stringify(topic)}`))
       return this
     }
-    const id = this._takeId()
+    let id
     try {
-      const bytes = toBytes(message, 'message')
-      checkPayloadFits(topic, qos, bytes, 'message (the payload)')
-      this._native.publish(id, topic, bytes, qos, retain)
+      id = this._sendPublish(topic, toBytes(message, 'message'), qos, retain, 'message (the payload)')
     } catch (error) {
-      this._returnId(id)
       this._failLater(callback, error)
       return this
     }
     this._unfinished++
-    // Without a link the engine fails it at once; that must be heard.
-    const awaited = qos === 0 && !this.connected && !this.options.queueQoSZero
-    if (awaited) this._awaitSettlement()
+    const awaited = this._failsAtOnce(qos, this.connected)
     this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain, awaited })
     return this
   }
@@ -286,11 +281,10 @@ class MqttClient extends NativeClient {
    * `callback`. Says whether the operation was taken.
    */
   _submit(kind, callback, filters, send) {
-    const id = this._takeId()
+    let id
     try {
-      send(id)
+      id = this._send(send)
     } catch (error) {
-      this._returnId(id)
       this._failLater(callback, error)
       return false
     }
@@ -371,7 +365,6 @@ class MqttClient extends NativeClient {
     const operation = this._settle(id)
     if (operation === undefined) return
     const { kind, callback } = operation
-    if (operation.awaited) this._settled()
     this._unfinished--
     if (packetId !== 0) this._lastMessageId = packetId
     try {

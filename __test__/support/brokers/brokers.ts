@@ -47,6 +47,35 @@ export function availableBrokers(): BrokerKind[] {
   return mosquittoPath() ? ['aedes', 'mosquitto'] : ['aedes']
 }
 
+/** An MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5. */
+export type ProtocolVersion = 4 | 5
+
+/** The protocol versions each broker speaks (aedes: 3.1.1 only). */
+const VERSIONS_OF: Record<BrokerKind, ProtocolVersion[]> = { aedes: [4], mosquitto: [4, 5] }
+
+const VERSION_NAMES: Record<ProtocolVersion, string> = { 4: 'MQTT 3.1.1', 5: 'MQTT 5' }
+
+/**
+ * `suite` once for each available broker and each of `versions` (3.1.1 by
+ * default) that broker speaks, in a `describe` named `${title} with
+ * ${kind}` (and the version, when more than one is asked for), with a broker
+ * started for it (`brokerPerSuite`).
+ */
+export function forEachBroker(
+  title: string,
+  suite: (broker: Broker, version: ProtocolVersion) => void,
+  { versions = [4], broker: opts = {} }: { versions?: ProtocolVersion[]; broker?: BrokerOptions } = {},
+): void {
+  const cases = availableBrokers().flatMap((kind) =>
+    versions.filter((version) => VERSIONS_OF[kind].includes(version)).map((version) => [kind, version] as const),
+  )
+  describe.each(cases)(`${title ? `${title} ` : ''}with %s`, (kind, version) => {
+    const broker = brokerPerSuite(kind, opts)
+    if (versions.length > 1) describe(VERSION_NAMES[version], () => suite(broker, version))
+    else suite(broker, version)
+  })
+}
+
 export async function startAedes(opts: BrokerOptions = {}): Promise<Broker> {
   const port = opts.socketPath ? 0 : await freePort()
   const listenOn = opts.socketPath ?? String(port)

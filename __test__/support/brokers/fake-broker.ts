@@ -9,6 +9,10 @@
  */
 import net from 'net'
 import { freePort } from '../ports'
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { packetReader } = require('./mqtt-wire') as {
+  packetReader(): { feed(chunk: Buffer): Array<{ type: number }> }
+}
 
 export interface FakeBroker {
   host: '127.0.0.1'
@@ -23,6 +27,8 @@ export interface FakeBroker {
 
 const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
 const PINGRESP = Buffer.from([0xd0, 0x00])
+const CONNECT = 1
+const PINGREQ = 12
 
 export type FakeBrokerMode = 'silent' | 'connack-only' | 'no-pingresp' | 'stops-reading'
 
@@ -35,15 +41,15 @@ export async function startFakeBroker(mode: FakeBrokerMode): Promise<FakeBroker>
     connections += 1
     sockets.add(socket)
     const index = received.push(Buffer.alloc(0)) - 1
-    let answered = false
+    const reader = packetReader()
     socket.on('data', (chunk) => {
       received[index] = Buffer.concat([received[index], chunk])
-      if (mode !== 'silent') {
-        if (!answered && received[index][0] === 0x10) {
-          answered = true
+      if (mode === 'silent') return
+      for (const { type } of reader.feed(chunk)) {
+        if (type === CONNECT) {
           socket.write(CONNACK_ACCEPTED)
-          if (mode === 'stops-reading') socket.pause()
-        } else if (mode === 'connack-only' && chunk.length === 2 && chunk[0] === 0xc0) {
+          if (mode === 'stops-reading') return socket.pause()
+        } else if (type === PINGREQ && mode === 'connack-only') {
           socket.write(PINGRESP)
         }
       }

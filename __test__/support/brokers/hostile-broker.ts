@@ -12,9 +12,10 @@
 import net from 'net'
 import path from 'path'
 import { freePort } from '../ports'
+import type { Packet } from 'mqtt-packet'
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { takePackets } = require('./mqtt-frames') as {
-  takePackets(buffer: Buffer): { packets: ClientPacket[]; rest: Buffer }
+const { packetReader } = require('./mqtt-wire') as {
+  packetReader(protocolVersion?: number): { feed(chunk: Buffer): ClientPacket[] }
 }
 
 /** Packet types, as the first byte's high nibble numbers them. */
@@ -35,14 +36,15 @@ export const Type = {
   DISCONNECT: 14,
 } as const
 
-/** One packet the client sent, framed but not interpreted beyond the fixed header. */
+/** One packet the client sent, as mqtt-packet read it, with its wire form. */
 export interface ClientPacket {
   type: number
   flags: number
   /** The bytes after the fixed header. */
   body: Buffer
-  /** The whole packet as it came over the wire. */
+  /** The whole packet in its wire form. */
   raw: Buffer
+  packet: Packet
 }
 
 /** A remaining-length varint (any value; the encoder does not police the limit). */
@@ -96,39 +98,21 @@ export function suback(packetId: number, ...codes: number[]): Buffer {
   return packet(0x90, u16(packetId), Buffer.from(codes))
 }
 
-/** Packet id of a packet whose variable header starts with one (not QoS 0 PUBLISH). */
+/** Packet id of a packet that carries one (not QoS 0 PUBLISH). */
 export function packetIdOf(p: ClientPacket): number {
-  if (p.type === Type.PUBLISH) {
-    const topicLength = p.body.readUInt16BE(0)
-    return p.body.readUInt16BE(2 + topicLength)
-  }
-  return p.body.readUInt16BE(0)
+  return (p.packet as { messageId?: number }).messageId ?? 0
 }
 
 /** Topic and payload of a PUBLISH the client sent. */
 export function publishOf(p: ClientPacket): { topic: string; qos: number; packetId: number; payload: Buffer } {
-  const topicLength = p.body.readUInt16BE(0)
-  const topic = p.body.subarray(2, 2 + topicLength).toString('utf8')
-  const qos = (p.flags >> 1) & 3
-  let at = 2 + topicLength
-  let packetId = 0
-  if (qos > 0) {
-    packetId = p.body.readUInt16BE(at)
-    at += 2
-  }
-  return { topic, qos, packetId, payload: p.body.subarray(at) }
+  const { topic, qos, messageId, payload } = p.packet as { topic: string; qos: number; messageId?: number; payload: Buffer | string }
+  return { topic, qos, packetId: messageId ?? 0, payload: Buffer.from(payload) }
 }
 
 /** Filters and requested QoS of a SUBSCRIBE the client sent. */
 export function filtersOf(p: ClientPacket): Array<[string, number]> {
-  const filters: Array<[string, number]> = []
-  let at = 2
-  while (at < p.body.length) {
-    const length = p.body.readUInt16BE(at)
-    filters.push([p.body.subarray(at + 2, at + 2 + length).toString('utf8'), p.body[at + 2 + length]])
-    at += 3 + length
-  }
-  return filters
+  const { subscriptions } = p.packet as { subscriptions: Array<{ topic: string; qos: number }> }
+  return subscriptions.map(({ topic, qos }) => [topic, qos])
 }
 
 function matches(filter: string, topic: string): boolean {
@@ -252,7 +236,7 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
     const packets: ClientPacket[] = []
     const received: ClientPacket[] = []
     let wake: (() => void) | undefined
-    let buffer: Buffer = Buffer.alloc(0)
+    const reader = packetReader()
     let isClosed = false
     let closedByClient = false
     let endedByUs = false
@@ -267,13 +251,12 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
     })
     socket.on('error', () => undefined)
     socket.on('data', (chunk) => {
-      const taken = takePackets(Buffer.concat([buffer, chunk]))
-      buffer = taken.rest
-      for (const p of taken.packets) {
+      const taken = reader.feed(chunk)
+      for (const p of taken) {
         received.push(p)
         packets.push(p)
       }
-      if (taken.packets.length > 0) wake?.()
+      if (taken.length > 0) wake?.()
     })
 
     const next = async (timeoutMs = 10000): Promise<ClientPacket> => {
@@ -389,8 +372,8 @@ export async function startHostileBroker(scripts: Script[]): Promise<HostileBrok
 const FLOOD_WORKER = `
 const { parentPort, workerData } = require('worker_threads')
 const net = require('net')
-const { count, topic, payloadSize, framesModule } = workerData
-const { takePackets } = require(framesModule)
+const { count, topic, payloadSize, wireModule } = workerData
+const { packetReader } = require(wireModule)
 const topicBytes = Buffer.from(topic)
 const remaining = 2 + topicBytes.length + payloadSize
 const lengthBytes = []
@@ -428,14 +411,12 @@ function flood(socket) {
 const server = net.createServer((socket) => {
   sockets.add(socket)
   socket.setNoDelay(true)
-  let buffer = Buffer.alloc(0)
+  const reader = packetReader()
   let flooded = false
   socket.on('error', () => {})
   socket.on('close', () => sockets.delete(socket))
   socket.on('data', (data) => {
-    const taken = takePackets(Buffer.concat([buffer, data]))
-    buffer = taken.rest
-    for (const { type, body } of taken.packets) {
+    for (const { type, body } of reader.feed(data)) {
       if (type === 1) socket.write(Buffer.from([0x20, 2, 0, 0]))
       else if (type === 8) {
         socket.write(Buffer.from([0x90, 3, body[0], body[1], body[body.length - 1]]))
@@ -464,8 +445,8 @@ export async function startFloodBroker(count: number, topic: string, payloadSize
   if (payloadSize < 4) throw new RangeError('the payload carries a 4-byte index')
   // Imported here so the rest of the harness does not load worker_threads.
   const { Worker } = await import('worker_threads')
-  const framesModule = path.join(__dirname, 'mqtt-frames.js')
-  const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { count, topic, payloadSize, framesModule } })
+  const wireModule = path.join(__dirname, 'mqtt-wire.js')
+  const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { count, topic, payloadSize, wireModule } })
   let resolveWritten: (ms: number) => void = () => undefined
   const written = new Promise<number>((resolve) => (resolveWritten = resolve))
   const port = await new Promise<number>((resolve, reject) => {

@@ -8,71 +8,33 @@
 //   'silent'    accepts TCP and never answers (a CONNACK that never comes)
 //   'slow'      as 'answers', but the CONNACK waits `delayMs` (default 50)
 const net = require('net')
+const { packetReader, encode } = require('./mqtt-wire')
 
-/** Splits `buffer` into whole MQTT packets; returns them and the rest. */
-function packetsOf(buffer) {
-  const packets = []
-  let at = 0
-  for (;;) {
-    if (buffer.length - at < 2) break
-    let length = 0
-    let multiplier = 1
-    let i = at + 1
-    let complete = false
-    for (; i < buffer.length && i < at + 5; i++) {
-      length += (buffer[i] & 0x7f) * multiplier
-      multiplier *= 128
-      if ((buffer[i] & 0x80) === 0) {
-        complete = true
-        i++
-        break
-      }
-    }
-    if (!complete || buffer.length - i < length) break
-    packets.push({ type: buffer[at] >> 4, flags: buffer[at] & 0x0f, body: buffer.subarray(i, i + length) })
-    at = i + length
-  }
-  return { packets, rest: buffer.subarray(at) }
-}
-
-function answer(socket, packet, mode, delayMs) {
-  const { type, flags, body } = packet
-  switch (type) {
-    case 1: {
-      // CONNECT
-      const connack = Buffer.from([0x20, 0x02, 0x00, 0x00])
+/** The answer to each packet a client sends (mqtt-packet objects). */
+function answer(socket, { packet }, mode, delayMs) {
+  const { cmd, messageId } = packet
+  switch (cmd) {
+    case 'connect': {
+      const connack = encode({ cmd: 'connack', returnCode: 0, sessionPresent: false })
       if (mode === 'slow') setTimeout(() => socket.destroyed || socket.write(connack), delayMs)
       else socket.write(connack)
       break
     }
-    case 3: {
-      // PUBLISH: the packet id follows the topic for QoS 1 and 2.
-      const qos = (flags >> 1) & 3
-      if (qos === 0) break
-      const topicLength = body.readUInt16BE(0)
-      const id = body.subarray(2 + topicLength, 4 + topicLength)
-      socket.write(Buffer.concat([Buffer.from([qos === 1 ? 0x40 : 0x50, 0x02]), id]))
+    case 'publish':
+      if (packet.qos === 1) socket.write(encode({ cmd: 'puback', messageId }))
+      if (packet.qos === 2) socket.write(encode({ cmd: 'pubrec', messageId }))
       break
-    }
-    case 6: // PUBREL
-      socket.write(Buffer.concat([Buffer.from([0x70, 0x02]), body.subarray(0, 2)]))
+    case 'pubrel':
+      socket.write(encode({ cmd: 'pubcomp', messageId }))
       break
-    case 8: {
-      // SUBSCRIBE: id, then (topic, qos) pairs.
-      const granted = []
-      for (let at = 2; at + 2 <= body.length; ) {
-        const length = body.readUInt16BE(at)
-        granted.push(body[at + 2 + length])
-        at += 3 + length
-      }
-      socket.write(Buffer.concat([Buffer.from([0x90, 2 + granted.length]), body.subarray(0, 2), Buffer.from(granted)]))
+    case 'subscribe':
+      socket.write(encode({ cmd: 'suback', messageId, granted: packet.subscriptions.map(({ qos }) => qos) }))
       break
-    }
-    case 10: // UNSUBSCRIBE
-      socket.write(Buffer.concat([Buffer.from([0xb0, 0x02]), body.subarray(0, 2)]))
+    case 'unsubscribe':
+      socket.write(encode({ cmd: 'unsuback', messageId }))
       break
-    case 12: // PINGREQ
-      socket.write(Buffer.from([0xd0, 0x00]))
+    case 'pingreq':
+      socket.write(encode({ cmd: 'pingresp' }))
       break
   }
 }
@@ -89,12 +51,10 @@ function startCountingBroker({ mode = 'answers', delayMs = 50, port = 0 } = {}) 
   const server = net.createServer((socket) => {
     accepted++
     sockets.add(socket)
-    let pending = Buffer.alloc(0)
+    const reader = packetReader()
     socket.on('data', (chunk) => {
       if (mode === 'silent') return
-      const { packets, rest } = packetsOf(Buffer.concat([pending, chunk]))
-      pending = Buffer.from(rest)
-      for (const packet of packets) answer(socket, packet, mode, delayMs)
+      for (const packet of reader.feed(chunk)) answer(socket, packet, mode, delayMs)
     })
     socket.on('error', () => undefined)
     socket.on('close', () => {
