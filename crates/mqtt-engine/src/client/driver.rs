@@ -358,19 +358,9 @@ impl Driver {
 
     /// Runs one link until it ends. Also says whether CONNACK accepted it.
     async fn serve(&mut self, stream: BoxedStream) -> (LinkEnd, bool) {
-        let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
-        let mut link = Link::new(stream, far_future);
+        let mut link = Link::new(stream);
         self.connack_accepted = false;
-        let mut closing = false;
-        let close_by = sleep_until(far_future);
-        tokio::pin!(close_by);
-        let timer = sleep_until(far_future);
-        tokio::pin!(timer);
-        let mut armed = None;
         let backlog = self.sink.backlog();
-        // While the consumer is behind, reading stops and so does the clock
-        // of answer deadlines: unread answers are not late answers.
-        let mut backlogged_since: Option<Instant> = None;
         self.session.connection_opened(Instant::now().into_std());
 
         let end = loop {
@@ -383,19 +373,17 @@ impl Driver {
                 break LinkEnd::Failed(failure);
             }
             self.report();
-            if closing && link.outgoing.is_empty() {
+            if link.closing && link.outgoing.is_empty() {
                 let _ = timeout(CLOSE_GRACE, link.writer.shutdown()).await;
                 break LinkEnd::Disconnected;
             }
+            // While the consumer is behind, reading stops and so does the
+            // clock of answer deadlines: unread answers are not late answers.
             let backlogged = backlog
                 .as_ref()
                 .is_some_and(|b| b.bytes() > self.receive_buffer);
-            self.track_backlog(backlogged, &mut backlogged_since);
-            let deadline = self.session.next_deadline().map(Instant::from_std);
-            if deadline != armed {
-                timer.as_mut().reset(deadline.unwrap_or(far_future));
-                armed = deadline;
-            }
+            self.track_backlog(backlogged, &mut link.backlogged_since);
+            link.arm_deadline(self.session.next_deadline().map(Instant::from_std));
             link.make_room();
 
             tokio::select! {
@@ -403,15 +391,12 @@ impl Driver {
                     let Some(command) = command else { break LinkEnd::Abandoned };
                     match self.handle_live_commands(command) {
                         Closing::AtOnce => break LinkEnd::Disconnected,
-                        Closing::Gracefully if !closing => {
-                            closing = true;
-                            close_by.as_mut().reset(Instant::now() + CLOSE_GRACE);
-                        }
-                        _ => {}
+                        Closing::Gracefully => link.start_closing(CLOSE_GRACE),
+                        Closing::No => {}
                     }
                 }
                 // A peer that reads nothing must not hold up a disconnect.
-                () = &mut close_by, if closing => break LinkEnd::Disconnected,
+                () = &mut link.close_by, if link.closing => break LinkEnd::Disconnected,
                 read = link.reader.read_buf(&mut link.incoming), if !link.read_paused && !backlogged => {
                     if let Err(end) = self.took_read(&mut link, read) {
                         break end;
@@ -427,8 +412,8 @@ impl Driver {
                     Err(error) => break LinkEnd::Broken(ClientError::from_io(&error)),
                 },
                 () = taken(backlog.as_deref()), if backlogged => {}
-                () = &mut timer, if armed.is_some() && !backlogged => {
-                    armed = None;
+                () = &mut link.deadline_timer, if link.deadline.is_some() && !backlogged => {
+                    link.deadline_passed();
                     self.session.handle_timeout(Instant::now().into_std());
                 }
             }
@@ -437,7 +422,7 @@ impl Driver {
         // as asked: never as an interruption that would reconnect.
         let end = match end {
             LinkEnd::Abandoned => LinkEnd::Abandoned,
-            _ if closing => LinkEnd::Disconnected,
+            _ if link.closing => LinkEnd::Disconnected,
             end => end,
         };
         // A CONNACK read together with what ended the link still counts:
