@@ -1,5 +1,6 @@
 //! Why a packet could not be encoded or decoded.
 
+use super::properties::PropertyContext;
 use super::topic::TopicError;
 
 /// A protocol violation: on decode the connection must be closed (MQTT 3.1.1
@@ -38,4 +39,12 @@ pub enum ProtocolError {
     InvalidSubAckReturnCode(u8),
     #[error("malformed packet: {0}")]
     Malformed(&'static str),
+    #[error("unknown property identifier {0:#04x}")]
+    UnknownProperty(u8),
+    #[error("property {id:#04x} is not allowed in {context:?}")]
+    PropertyNotAllowed { id: u8, context: PropertyContext },
+    #[error("property {0:#04x} appears twice")]
+    DuplicateProperty(u8),
+    #[error("property {0:#04x} has a value MQTT 5 does not allow")]
+    InvalidPropertyValue(u8),
 }

@@ -1,17 +1,20 @@
 //! MQTT packet codec: bytes in, packets out, and back. No I/O, no clocks.
 //!
-//! The packet types carry the fields of MQTT 3.1.1. MQTT 5 adds properties and
-//! reason codes: they will arrive as extra fields (`properties`) on these
-//! structs and as a `ProtocolVersion::V5` branch inside each packet family's
-//! encode/decode functions, without changing the entry points `encode` and
-//! `decode`.
+//! The packet types carry the fields of MQTT 3.1.1. MQTT 5's properties
+//! (`properties.rs`: each declared once with the packets that may carry it)
+//! and reason codes (`reason.rs`) are read and written here; they arrive on
+//! the packets as extra fields (`properties`, `reason_code`) and as a
+//! `ProtocolVersion::V5` branch inside each packet family's encode/decode
+//! functions, without changing the entry points `encode` and `decode`.
 
 mod ack;
 mod connect;
 mod error;
 mod header;
 mod packet;
+mod properties;
 mod publish;
+mod reason;
 mod strings;
 mod subscribe;
 #[cfg(test)]
@@ -21,6 +24,10 @@ mod topic;
 pub use error::ProtocolError;
 pub use header::MAX_REMAINING_LENGTH;
 pub use packet::*;
+pub use properties::{
+    properties_len, put_properties, read_properties, Property, PropertyContext, StringPair, VarInt,
+};
+pub use reason::ReasonCode;
 pub use topic::{topic_matches_filter, validate_topic_filter, validate_topic_name, TopicError};
 
 use bytes::BytesMut;
