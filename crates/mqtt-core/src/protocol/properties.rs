@@ -55,40 +55,27 @@ trait Wire: Sized {
     fn put(&self, out: &mut BytesMut);
 }
 
-impl Wire for u8 {
-    fn read(buf: &mut Bytes) -> Result<u8, ProtocolError> {
-        buf.try_get_u8().map_err(|_| PAST_END)
-    }
-    fn len(&self) -> Result<usize, ProtocolError> {
-        Ok(1)
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u8(*self);
-    }
+/// Big-endian integers of a fixed width.
+macro_rules! fixed_width {
+    ($($ty:ty: $get:ident, $put:ident;)*) => {$(
+        impl Wire for $ty {
+            fn read(buf: &mut Bytes) -> Result<$ty, ProtocolError> {
+                buf.$get().map_err(|_| PAST_END)
+            }
+            fn len(&self) -> Result<usize, ProtocolError> {
+                Ok(std::mem::size_of::<$ty>())
+            }
+            fn put(&self, out: &mut BytesMut) {
+                out.$put(*self);
+            }
+        }
+    )*};
 }
 
-impl Wire for u16 {
-    fn read(buf: &mut Bytes) -> Result<u16, ProtocolError> {
-        buf.try_get_u16().map_err(|_| PAST_END)
-    }
-    fn len(&self) -> Result<usize, ProtocolError> {
-        Ok(2)
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u16(*self);
-    }
-}
-
-impl Wire for u32 {
-    fn read(buf: &mut Bytes) -> Result<u32, ProtocolError> {
-        buf.try_get_u32().map_err(|_| PAST_END)
-    }
-    fn len(&self) -> Result<usize, ProtocolError> {
-        Ok(4)
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u32(*self);
-    }
+fixed_width! {
+    u8: try_get_u8, put_u8;
+    u16: try_get_u16, put_u16;
+    u32: try_get_u32, put_u32;
 }
 
 impl Wire for String {
