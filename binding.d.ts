@@ -297,7 +297,7 @@ export interface PacketFields {
   /**
    * connect, connack, publish, puback, pubrec, pubrel, pubcomp,
    * subscribe, suback, unsubscribe, unsuback, pingreq, pingresp,
-   * disconnect
+   * disconnect, auth
    */
   kind: string
   packetId?: number

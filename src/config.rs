@@ -270,5 +270,6 @@ fn will(will: NativeWill) -> napi::Result<LastWill> {
         topic: will.topic,
         payload: Bytes::copy_from_slice(&will.payload),
         retain: will.retain,
+        properties: Vec::new(),
     })
 }

@@ -5,14 +5,14 @@
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
-use crate::protocol::Packet;
+use crate::protocol::{Ack, Packet, UnsubAck};
 
 #[napi(object)]
 #[derive(Default)]
 pub struct PacketFields {
     /// connect, connack, publish, puback, pubrec, pubrel, pubcomp,
     /// subscribe, suback, unsubscribe, unsuback, pingreq, pingresp,
-    /// disconnect
+    /// disconnect, auth
     pub kind: String,
     pub packet_id: Option<u32>,
     pub topic: Option<String>,
@@ -66,13 +66,19 @@ impl From<&Packet> for PacketFields {
                 retain: Some(publish.retain),
                 ..bare("publish")
             },
-            Packet::PubAck { packet_id } => with_id("puback", *packet_id),
-            Packet::PubRec { packet_id } => with_id("pubrec", *packet_id),
-            Packet::PubRel { packet_id } => with_id("pubrel", *packet_id),
-            Packet::PubComp { packet_id } => with_id("pubcomp", *packet_id),
+            Packet::PubAck(Ack { packet_id, .. }) => with_id("puback", *packet_id),
+            Packet::PubRec(Ack { packet_id, .. }) => with_id("pubrec", *packet_id),
+            Packet::PubRel(Ack { packet_id, .. }) => with_id("pubrel", *packet_id),
+            Packet::PubComp(Ack { packet_id, .. }) => with_id("pubcomp", *packet_id),
             Packet::Subscribe(subscribe) => PacketFields {
                 filters: Some(subscribe.filters.iter().map(|(f, _)| f.clone()).collect()),
-                codes: Some(subscribe.filters.iter().map(|(_, q)| *q as u32).collect()),
+                codes: Some(
+                    subscribe
+                        .filters
+                        .iter()
+                        .map(|(_, o)| o.qos as u32)
+                        .collect(),
+                ),
                 ..with_id("subscribe", subscribe.packet_id)
             },
             Packet::SubAck(suback) => PacketFields {
@@ -83,10 +89,11 @@ impl From<&Packet> for PacketFields {
                 filters: Some(unsubscribe.filters.clone()),
                 ..with_id("unsubscribe", unsubscribe.packet_id)
             },
-            Packet::UnsubAck { packet_id } => with_id("unsuback", *packet_id),
+            Packet::UnsubAck(UnsubAck { packet_id, .. }) => with_id("unsuback", *packet_id),
             Packet::PingReq => bare("pingreq"),
             Packet::PingResp => bare("pingresp"),
-            Packet::Disconnect => bare("disconnect"),
+            Packet::Disconnect(_) => bare("disconnect"),
+            Packet::Auth(_) => bare("auth"),
         }
     }
 }

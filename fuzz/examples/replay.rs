@@ -2,6 +2,7 @@
 //! session target: `cargo run --example replay -- session|decode FILE...`.
 //! A failing input panics here as it did in the fuzzer.
 
+use mqtt_napi_fuzz::protocol::ProtocolVersion;
 use mqtt_napi_fuzz::{decode_check, session_driver};
 
 fn main() {
@@ -13,10 +14,15 @@ fn main() {
         match target.as_str() {
             "session" => session_driver::run_traced(&input, true),
             "decode" => {
-                eprintln!(
-                    "{:#?}",
-                    decode_check::decode_in_chunks(&input, usize::MAX, &mut std::iter::empty())
-                );
+                for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+                    let transcript = decode_check::decode_in_chunks(
+                        &input,
+                        usize::MAX,
+                        &mut std::iter::empty(),
+                        version,
+                    );
+                    eprintln!("{version:?}: {transcript:#?}");
+                }
                 decode_check::check_stream(&input);
             }
             other => panic!("unknown target {other:?}: session or decode"),

@@ -12,9 +12,135 @@ use crate::session_driver::{reply, OptionBits, Script, Step};
 pub type Seed = (&'static str, Vec<u8>);
 
 fn wire(packet: &Packet) -> Vec<u8> {
+    wire_as(packet, ProtocolVersion::V311)
+}
+
+fn wire_as(packet: &Packet, version: ProtocolVersion) -> Vec<u8> {
     let mut out = BytesMut::new();
-    encode(packet, &mut out).unwrap_or_else(|error| panic!("seed {packet:?}: {error}"));
+    encode_as(packet, &mut out, version).unwrap_or_else(|error| panic!("seed {packet:?}: {error}"));
     out.to_vec()
+}
+
+/// MQTT 5 packets with reason codes and properties of every wire form.
+fn v5_decode_seeds() -> Vec<Seed> {
+    let v5 = |packet: Packet| wire_as(&packet, ProtocolVersion::V5);
+    vec![
+        (
+            "v5-connack-limits",
+            v5(Packet::ConnAck(ConnAck {
+                session_present: true,
+                return_code: 0,
+                properties: vec![
+                    Property::ReceiveMaximum(20),
+                    Property::TopicAliasMaximum(10),
+                    Property::MaximumPacketSize(1 << 20),
+                    Property::AssignedClientIdentifier("auto-1".into()),
+                    Property::ServerKeepAlive(30),
+                    Property::MaximumQoS(1),
+                ],
+            })),
+        ),
+        (
+            "v5-publish-properties",
+            v5(Packet::Publish(Publish {
+                dup: false,
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                topic: "a/b".into(),
+                packet_id: 5,
+                payload: Bytes::from_static(b"hi"),
+                properties: vec![
+                    Property::PayloadFormatIndicator(1),
+                    Property::MessageExpiryInterval(60),
+                    Property::TopicAlias(1),
+                    Property::ResponseTopic("re/ply".into()),
+                    Property::CorrelationData(Bytes::from_static(b"\x01\x02")),
+                    Property::SubscriptionIdentifier(VarInt(300)),
+                    Property::UserProperty(("k".into(), "v".into())),
+                    Property::ContentType("text/plain".into()),
+                ],
+            })),
+        ),
+        (
+            "v5-publish-alias-only",
+            v5(Packet::Publish(Publish {
+                dup: false,
+                qos: QoS::AtMostOnce,
+                retain: false,
+                topic: String::new(),
+                packet_id: 0,
+                payload: Bytes::from_static(b"x"),
+                properties: vec![Property::TopicAlias(1)],
+            })),
+        ),
+        (
+            "v5-puback-refused",
+            v5(Packet::PubAck(Ack {
+                packet_id: 1,
+                reason_code: ReasonCode::NOT_AUTHORIZED,
+                properties: vec![Property::ReasonString("denied".into())],
+            })),
+        ),
+        (
+            "v5-suback-codes",
+            v5(Packet::SubAck(SubAck {
+                packet_id: 2,
+                return_codes: vec![0, 1, 2, 0x87, 0xA2],
+                properties: Vec::new(),
+            })),
+        ),
+        (
+            "v5-unsuback",
+            v5(Packet::UnsubAck(UnsubAck {
+                packet_id: 3,
+                reason_codes: vec![0, 0x11],
+                properties: Vec::new(),
+            })),
+        ),
+        (
+            "v5-disconnect-server-moved",
+            v5(Packet::Disconnect(Disconnect {
+                reason_code: ReasonCode::SERVER_MOVED,
+                properties: vec![Property::ServerReference("other:1883".into())],
+            })),
+        ),
+        (
+            "v5-auth-continue",
+            v5(Packet::Auth(Auth {
+                reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
+                properties: vec![
+                    Property::AuthenticationMethod("SCRAM-SHA-1".into()),
+                    Property::AuthenticationData(Bytes::from_static(b"challenge")),
+                ],
+            })),
+        ),
+        (
+            "v5-subscribe-options",
+            v5(Packet::Subscribe(Subscribe {
+                packet_id: 4,
+                filters: vec![(
+                    "$share/g/a/#".into(),
+                    SubscriptionOptions {
+                        qos: QoS::AtLeastOnce,
+                        no_local: true,
+                        retain_as_published: true,
+                        retain_handling: 2,
+                    },
+                )],
+                properties: vec![Property::SubscriptionIdentifier(VarInt(7))],
+            })),
+        ),
+        // A property length of five varint bytes: a body error, not a header one.
+        (
+            "v5-property-length-five-bytes",
+            b"\x90\x07\x00\x01\x80\x80\x80\x80\x01".to_vec(),
+        ),
+        // Defaults written out where they could be left out.
+        (
+            "v5-puback-explicit-defaults",
+            b"\x40\x04\x00\x01\x00\x00".to_vec(),
+        ),
+    ]
 }
 
 fn publish(qos: QoS, packet_id: u16, topic: &str, payload: Vec<u8>) -> Packet {
@@ -25,6 +151,7 @@ fn publish(qos: QoS, packet_id: u16, topic: &str, payload: Vec<u8>) -> Packet {
         topic: topic.into(),
         packet_id,
         payload: Bytes::from(payload),
+        properties: Vec::new(),
     })
 }
 
@@ -37,6 +164,7 @@ fn connect(client_id: &str) -> Connect {
         will: None,
         username: None,
         password: None,
+        properties: Vec::new(),
     }
 }
 
@@ -51,6 +179,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             payload: Bytes::from_static(b"gone"),
             qos: QoS::ExactlyOnce,
             retain: true,
+            properties: Vec::new(),
         }),
         username: Some("user".into()),
         password: Some(Bytes::from_static(b"\x00\xffpw")),
@@ -62,6 +191,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             payload: Bytes::new(),
             qos: QoS::AtLeastOnce,
             retain: false,
+            properties: Vec::new(),
         }),
         ..connect("")
     };
@@ -85,19 +215,22 @@ pub fn decode_seeds() -> Vec<Seed> {
     let subscribe = |filters: &[(&str, QoS)]| {
         Packet::Subscribe(Subscribe {
             packet_id: 1,
-            filters: filters.iter().map(|&(f, q)| (f.into(), q)).collect(),
+            filters: filters.iter().map(|&(f, q)| (f.into(), q.into())).collect(),
+            properties: Vec::new(),
         })
     };
     let mut stream = wire(&Packet::ConnAck(ConnAck {
         session_present: false,
         return_code: 0,
+        properties: Vec::new(),
     }));
     stream.extend(wire(&publish(QoS::AtLeastOnce, 1, "s/1", b"one".to_vec())));
-    stream.extend(wire(&Packet::PubRel { packet_id: 2 }));
+    stream.extend(wire(&Packet::PubRel(Ack::new(2))));
     stream.extend(wire(&Packet::PingResp));
     let mut cut_stream = wire(&Packet::SubAck(SubAck {
         packet_id: 5,
         return_codes: vec![1],
+        properties: Vec::new(),
     }));
     cut_stream.extend(&wire(&publish(QoS::ExactlyOnce, 3, "cut", b"payload".to_vec()))[..6]);
 
@@ -114,6 +247,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             wire(&Packet::ConnAck(ConnAck {
                 session_present: false,
                 return_code: 0,
+                properties: Vec::new(),
             })),
         ),
         (
@@ -121,6 +255,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             wire(&Packet::ConnAck(ConnAck {
                 session_present: true,
                 return_code: 0,
+                properties: Vec::new(),
             })),
         ),
         (
@@ -128,6 +263,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             wire(&Packet::ConnAck(ConnAck {
                 session_present: false,
                 return_code: 5,
+                properties: Vec::new(),
             })),
         ),
         (
@@ -159,15 +295,10 @@ pub fn decode_seeds() -> Vec<Seed> {
         ),
         ("publish-remaining-length-127", wire(&publish_127)),
         ("publish-remaining-length-128", wire(&publish_128)),
-        ("puback", wire(&Packet::PubAck { packet_id: 1 })),
-        ("pubrec", wire(&Packet::PubRec { packet_id: 0x1234 })),
-        ("pubrel", wire(&Packet::PubRel { packet_id: 2 })),
-        (
-            "pubcomp",
-            wire(&Packet::PubComp {
-                packet_id: u16::MAX,
-            }),
-        ),
+        ("puback", wire(&Packet::PubAck(Ack::new(1)))),
+        ("pubrec", wire(&Packet::PubRec(Ack::new(0x1234)))),
+        ("pubrel", wire(&Packet::PubRel(Ack::new(2)))),
+        ("pubcomp", wire(&Packet::PubComp(Ack::new(u16::MAX)))),
         (
             "subscribe-one",
             wire(&subscribe(&[("a/b", QoS::AtMostOnce)])),
@@ -185,6 +316,7 @@ pub fn decode_seeds() -> Vec<Seed> {
             wire(&Packet::SubAck(SubAck {
                 packet_id: 7,
                 return_codes: vec![0, 1, 2, SUBACK_FAILURE],
+                properties: Vec::new(),
             })),
         ),
         (
@@ -192,18 +324,25 @@ pub fn decode_seeds() -> Vec<Seed> {
             wire(&Packet::Unsubscribe(Unsubscribe {
                 packet_id: 3,
                 filters: vec!["a".into(), "b/+".into(), "#".into()],
+                properties: Vec::new(),
             })),
         ),
-        ("unsuback", wire(&Packet::UnsubAck { packet_id: 9 })),
+        ("unsuback", wire(&Packet::UnsubAck(UnsubAck::new(9)))),
         ("pingreq", wire(&Packet::PingReq)),
         ("pingresp", wire(&Packet::PingResp)),
-        ("disconnect", wire(&Packet::Disconnect)),
+        (
+            "disconnect",
+            wire(&Packet::Disconnect(Disconnect::default())),
+        ),
         // MQTT 3.1.1 does not forbid a remaining length with a needless
         // continuation byte: 0x80 0x00 is 0.
         ("pingresp-long-varint", b"\xD0\x80\x00".to_vec()),
         ("stream-of-four", stream),
         ("stream-cut-mid-packet", cut_stream),
     ]
+    .into_iter()
+    .chain(v5_decode_seeds())
+    .collect()
 }
 
 fn receive(packet: &Packet) -> Step {
@@ -228,6 +367,7 @@ pub fn session_seeds() -> Vec<Seed> {
         receive(&Packet::ConnAck(ConnAck {
             session_present,
             return_code: 0,
+            properties: Vec::new(),
         }))
     };
     let connected = |session_present| vec![Step::Open, TRANSMIT_ALL, accepted(session_present)];
@@ -257,6 +397,7 @@ pub fn session_seeds() -> Vec<Seed> {
                     receive(&Packet::ConnAck(ConnAck {
                         session_present: false,
                         return_code: 4,
+                        properties: Vec::new(),
                     })),
                 ]],
             ),
@@ -360,7 +501,7 @@ pub fn session_seeds() -> Vec<Seed> {
                     vec![
                         receive(&publish_packet(QoS::ExactlyOnce, 7, false)),
                         receive(&publish_packet(QoS::ExactlyOnce, 7, true)),
-                        receive(&Packet::PubRel { packet_id: 7 }),
+                        receive(&Packet::PubRel(Ack::new(7))),
                         receive(&publish_packet(QoS::AtLeastOnce, 8, false)),
                         TRANSMIT_ALL,
                     ],
@@ -452,7 +593,7 @@ pub fn session_seeds() -> Vec<Seed> {
                         receive(&publish_packet(QoS::AtLeastOnce, 1, false)),
                         receive(&publish_packet(QoS::ExactlyOnce, 2, false)),
                         receive(&publish_packet(QoS::AtLeastOnce, 3, false)),
-                        receive(&Packet::PubRel { packet_id: 2 }),
+                        receive(&Packet::PubRel(Ack::new(2))),
                         Step::Acknowledge {
                             pick: 0,
                             send: true,
@@ -491,5 +632,6 @@ fn publish_packet(qos: QoS, packet_id: u16, dup: bool) -> Packet {
         topic: "in".into(),
         packet_id,
         payload: Bytes::from_static(b"m"),
+        properties: Vec::new(),
     })
 }

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{
-    decode, encode, ConnAck, Packet, ProtocolVersion, Publish, QoS, SubAck, SUBACK_FAILURE,
+    decode, encode, Ack, ConnAck, Packet, ProtocolVersion, Publish, QoS, SubAck, UnsubAck,
+    SUBACK_FAILURE,
 };
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
@@ -350,7 +351,7 @@ fn marked_operation(packet: &Packet) -> Option<OperationId> {
 fn packet_id_of(packet: &Packet) -> Option<u16> {
     match *packet {
         Packet::Publish(ref publish) if publish.qos != QoS::AtMostOnce => Some(publish.packet_id),
-        Packet::PubRel { packet_id } => Some(packet_id),
+        Packet::PubRel(Ack { packet_id, .. }) => Some(packet_id),
         Packet::Subscribe(ref subscribe) => Some(subscribe.packet_id),
         Packet::Unsubscribe(ref unsubscribe) => Some(unsubscribe.packet_id),
         _ => None,
@@ -583,11 +584,12 @@ impl Driver {
                 } else {
                     0
                 },
+                properties: Vec::new(),
             }),
-            reply::PUBACK => Packet::PubAck { packet_id },
-            reply::PUBREC => Packet::PubRec { packet_id },
-            reply::PUBREL => Packet::PubRel { packet_id },
-            reply::PUBCOMP => Packet::PubComp { packet_id },
+            reply::PUBACK => Packet::PubAck(Ack::new(packet_id)),
+            reply::PUBREC => Packet::PubRec(Ack::new(packet_id)),
+            reply::PUBREL => Packet::PubRel(Ack::new(packet_id)),
+            reply::PUBCOMP => Packet::PubComp(Ack::new(packet_id)),
             reply::SUBACK => {
                 let count = match self.model.subscribe_sizes.get(&packet_id) {
                     // Usually as many codes as filters; with bit 7, one more.
@@ -601,9 +603,10 @@ impl Driver {
                 Packet::SubAck(SubAck {
                     packet_id,
                     return_codes,
+                    properties: Vec::new(),
                 })
             }
-            reply::UNSUBACK => Packet::UnsubAck { packet_id },
+            reply::UNSUBACK => Packet::UnsubAck(UnsubAck::new(packet_id)),
             reply::PINGRESP => Packet::PingResp,
             reply::PUBLISH => {
                 let qos = qos_from_bits(extra);
@@ -614,6 +617,7 @@ impl Driver {
                     topic: "in/x".into(),
                     packet_id: if qos == QoS::AtMostOnce { 0 } else { packet_id },
                     payload: Bytes::from_static(b"payload"),
+                    properties: Vec::new(),
                 })
             }
             _ => Packet::PingReq,

@@ -1,34 +1,208 @@
-//! Packets that carry only a packet id (PUBACK, PUBREC, PUBREL, PUBCOMP,
-//! UNSUBACK) or nothing at all (PINGREQ, PINGRESP, DISCONNECT).
+//! The packets made of a packet id and an optional tail (PUBACK, PUBREC,
+//! PUBREL, PUBCOMP, UNSUBACK), of a tail alone (DISCONNECT, AUTH), or of
+//! nothing (PINGREQ, PINGRESP). In MQTT 3.1.1 there is no tail; in MQTT 5 it
+//! is a reason code then properties, each left out when it is the default
+//! (success, none).
 
-use super::header::{first_byte, write_fixed_header};
-use super::strings::read_packet_id;
-use super::{ProtocolError, ProtocolVersion};
-use bytes::{BufMut, Bytes, BytesMut};
+use super::header::{first_byte, write_fixed_header, AUTH, DISCONNECT, UNSUBACK};
+use super::properties::{
+    properties_len, properties_len_at, put_properties, put_properties_at, read_properties,
+    read_properties_at,
+};
+use super::strings::{expect_end, read_packet_id, read_u8};
+use super::{
+    Ack, Auth, Disconnect, Property, PropertyContext, ProtocolError, ProtocolVersion, ReasonCode,
+    UnsubAck,
+};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-pub(super) fn encode_id(
+const NO_TAIL_IN_V311: ProtocolError =
+    ProtocolError::Malformed("MQTT 3.1.1 has no reason codes or properties");
+
+/// The size of a tail, and whether it may be written at `version`.
+fn tail_len(
+    reason_code: ReasonCode,
+    properties: &[Property],
+    version: ProtocolVersion,
+) -> Result<usize, ProtocolError> {
+    let plain = reason_code == ReasonCode::SUCCESS && properties.is_empty();
+    match version {
+        ProtocolVersion::V311 if plain => Ok(0),
+        ProtocolVersion::V311 => Err(NO_TAIL_IN_V311),
+        ProtocolVersion::V5 if plain => Ok(0),
+        ProtocolVersion::V5 if properties.is_empty() => Ok(1),
+        ProtocolVersion::V5 => Ok(1 + properties_len(properties)?),
+    }
+}
+
+fn put_tail(out: &mut BytesMut, reason_code: ReasonCode, properties: &[Property]) {
+    if reason_code != ReasonCode::SUCCESS || !properties.is_empty() {
+        out.put_u8(reason_code.0);
+    }
+    if !properties.is_empty() {
+        put_properties(out, properties);
+    }
+}
+
+/// The tail of a packet body, in `context`; none at all in MQTT 3.1.1.
+fn read_tail(
+    body: &mut Bytes,
+    context: PropertyContext,
+    version: ProtocolVersion,
+) -> Result<(ReasonCode, Vec<Property>), ProtocolError> {
+    if version == ProtocolVersion::V311 || !body.has_remaining() {
+        expect_end(body)?;
+        return Ok((ReasonCode::SUCCESS, Vec::new()));
+    }
+    let reason_code = ReasonCode(read_u8(body)?);
+    let properties = if body.has_remaining() {
+        read_properties(body, context)?
+    } else {
+        Vec::new()
+    };
+    expect_end(body)?;
+    Ok((reason_code, properties))
+}
+
+pub(super) fn encode_ack(
     packet_type: u8,
-    packet_id: u16,
+    ack: &Ack,
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 may add a reason code and properties.
-    if packet_id == 0 {
+    if ack.packet_id == 0 {
         return Err(ProtocolError::MissingPacketId);
     }
-    write_fixed_header(out, first_byte(packet_type), 2)?;
-    out.put_u16(packet_id);
+    let tail = tail_len(ack.reason_code, &ack.properties, version)?;
+    write_fixed_header(out, first_byte(packet_type), 2 + tail)?;
+    out.put_u16(ack.packet_id);
+    put_tail(out, ack.reason_code, &ack.properties);
     Ok(())
 }
 
-pub(super) fn decode_id(mut body: Bytes, version: ProtocolVersion) -> Result<u16, ProtocolError> {
-    let ProtocolVersion::V311 = version;
-    if body.len() != 2 {
+pub(super) fn decode_ack(
+    mut body: Bytes,
+    context: PropertyContext,
+    version: ProtocolVersion,
+) -> Result<Ack, ProtocolError> {
+    if version == ProtocolVersion::V311 && body.len() != 2 {
         return Err(ProtocolError::Malformed(
             "acknowledgement remaining length must be 2",
         ));
     }
-    read_packet_id(&mut body)
+    let packet_id = read_packet_id(&mut body)?;
+    let (reason_code, properties) = read_tail(&mut body, context, version)?;
+    Ok(Ack {
+        packet_id,
+        reason_code,
+        properties,
+    })
+}
+
+pub(super) fn encode_unsuback(
+    unsuback: &UnsubAck,
+    out: &mut BytesMut,
+    version: ProtocolVersion,
+) -> Result<(), ProtocolError> {
+    if unsuback.packet_id == 0 {
+        return Err(ProtocolError::MissingPacketId);
+    }
+    if version == ProtocolVersion::V311 && !unsuback.reason_codes.is_empty() {
+        return Err(NO_TAIL_IN_V311);
+    }
+    let properties = properties_len_at(&unsuback.properties, version)?;
+    let len = 2 + properties + unsuback.reason_codes.len();
+    write_fixed_header(out, first_byte(UNSUBACK), len)?;
+    out.put_u16(unsuback.packet_id);
+    put_properties_at(out, &unsuback.properties, version);
+    out.put_slice(&unsuback.reason_codes);
+    Ok(())
+}
+
+pub(super) fn decode_unsuback(
+    mut body: Bytes,
+    version: ProtocolVersion,
+) -> Result<UnsubAck, ProtocolError> {
+    if version == ProtocolVersion::V311 && body.len() != 2 {
+        return Err(ProtocolError::Malformed(
+            "acknowledgement remaining length must be 2",
+        ));
+    }
+    let packet_id = read_packet_id(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::UnsubAck, version)?;
+    if version == ProtocolVersion::V5 && !body.has_remaining() {
+        return Err(ProtocolError::Malformed(
+            "UNSUBACK needs at least one reason code",
+        ));
+    }
+    Ok(UnsubAck {
+        packet_id,
+        reason_codes: body.to_vec(),
+        properties,
+    })
+}
+
+pub(super) fn encode_disconnect(
+    disconnect: &Disconnect,
+    out: &mut BytesMut,
+    version: ProtocolVersion,
+) -> Result<(), ProtocolError> {
+    let (code, properties) = (disconnect.reason_code, &disconnect.properties);
+    encode_tail_only(DISCONNECT, code, properties, out, version)
+}
+
+pub(super) fn decode_disconnect(
+    mut body: Bytes,
+    version: ProtocolVersion,
+) -> Result<Disconnect, ProtocolError> {
+    let (reason_code, properties) = read_tail(&mut body, PropertyContext::Disconnect, version)
+        .map_err(|error| match error {
+            ProtocolError::Malformed(_) if version == ProtocolVersion::V311 => {
+                ProtocolError::Malformed("PINGREQ, PINGRESP and DISCONNECT have no body")
+            }
+            other => other,
+        })?;
+    Ok(Disconnect {
+        reason_code,
+        properties,
+    })
+}
+
+/// AUTH exists in MQTT 5 only: the header check refuses it in 3.1.1.
+pub(super) fn encode_auth(
+    auth: &Auth,
+    out: &mut BytesMut,
+    version: ProtocolVersion,
+) -> Result<(), ProtocolError> {
+    if version == ProtocolVersion::V311 {
+        return Err(ProtocolError::InvalidPacketType(AUTH));
+    }
+    encode_tail_only(AUTH, auth.reason_code, &auth.properties, out, version)
+}
+
+/// DISCONNECT and AUTH: a tail and nothing else.
+fn encode_tail_only(
+    packet_type: u8,
+    reason_code: ReasonCode,
+    properties: &[Property],
+    out: &mut BytesMut,
+    version: ProtocolVersion,
+) -> Result<(), ProtocolError> {
+    let tail = tail_len(reason_code, properties, version)?;
+    write_fixed_header(out, first_byte(packet_type), tail)?;
+    put_tail(out, reason_code, properties);
+    Ok(())
+}
+
+pub(super) fn decode_auth(
+    mut body: Bytes,
+    version: ProtocolVersion,
+) -> Result<Auth, ProtocolError> {
+    let (reason_code, properties) = read_tail(&mut body, PropertyContext::Auth, version)?;
+    Ok(Auth {
+        reason_code,
+        properties,
+    })
 }
 
 pub(super) fn encode_empty(packet_type: u8, out: &mut BytesMut) -> Result<(), ProtocolError> {
@@ -46,7 +220,7 @@ pub(super) fn decode_empty(body: Bytes) -> Result<(), ProtocolError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::protocol::{decode, encode, Packet, ProtocolError};
+    use crate::protocol::{decode, encode, Ack, Disconnect, Packet, ProtocolError, UnsubAck};
     use bytes::BytesMut;
 
     fn decode_bytes(bytes: &[u8]) -> Result<Option<Packet>, ProtocolError> {
@@ -56,14 +230,14 @@ mod tests {
     #[test]
     fn known_bytes() {
         let cases: [(&[u8], Packet); 8] = [
-            (b"\x40\x02\x12\x34", Packet::PubAck { packet_id: 0x1234 }),
-            (b"\x50\x02\x00\x01", Packet::PubRec { packet_id: 1 }),
-            (b"\x62\x02\x00\x02", Packet::PubRel { packet_id: 2 }),
-            (b"\x70\x02\xFF\xFF", Packet::PubComp { packet_id: 0xFFFF }),
-            (b"\xB0\x02\x00\x05", Packet::UnsubAck { packet_id: 5 }),
+            (b"\x40\x02\x12\x34", Packet::PubAck(Ack::new(0x1234))),
+            (b"\x50\x02\x00\x01", Packet::PubRec(Ack::new(1))),
+            (b"\x62\x02\x00\x02", Packet::PubRel(Ack::new(2))),
+            (b"\x70\x02\xFF\xFF", Packet::PubComp(Ack::new(0xFFFF))),
+            (b"\xB0\x02\x00\x05", Packet::UnsubAck(UnsubAck::new(5))),
             (b"\xC0\x00", Packet::PingReq),
             (b"\xD0\x00", Packet::PingResp),
-            (b"\xE0\x00", Packet::Disconnect),
+            (b"\xE0\x00", Packet::Disconnect(Disconnect::default())),
         ];
         for (bytes, packet) in cases {
             let mut out = BytesMut::new();
@@ -82,7 +256,7 @@ mod tests {
             );
         }
         let mut out = BytesMut::new();
-        let err = encode(&Packet::PubRel { packet_id: 0 }, &mut out);
+        let err = encode(&Packet::PubRel(Ack::new(0)), &mut out);
         assert_eq!(err, Err(ProtocolError::MissingPacketId));
         assert!(out.is_empty());
     }

@@ -1,8 +1,13 @@
-//! CONNECT and CONNACK (MQTT 3.1.1 sections 3.1 and 3.2).
+//! CONNECT and CONNACK (MQTT 3.1.1 sections 3.1 and 3.2; MQTT 5 adds
+//! properties to both and to the will, and lets a password come alone).
 
 use super::header::{first_byte, write_fixed_header, CONNACK, CONNECT};
+use super::properties::{properties_len_at, put_properties_at, read_properties_at};
 use super::strings::*;
-use super::{validate_topic_name, ConnAck, Connect, LastWill, ProtocolError, ProtocolVersion, QoS};
+use super::{
+    validate_topic_name, ConnAck, Connect, LastWill, PropertyContext, ProtocolError,
+    ProtocolVersion, QoS,
+};
 use bytes::{BufMut, Bytes, BytesMut};
 
 const PROTOCOL_NAME: &str = "MQTT";
@@ -18,17 +23,22 @@ const RESERVED: u8 = 0b0000_0001;
 fn level(version: ProtocolVersion) -> u8 {
     match version {
         ProtocolVersion::V311 => 4,
+        ProtocolVersion::V5 => 5,
     }
 }
 
 pub(super) fn encode_connect(connect: &Connect, out: &mut BytesMut) -> Result<(), ProtocolError> {
-    if connect.password.is_some() && connect.username.is_none() {
+    let version = connect.protocol;
+    let alone = connect.password.is_some() && connect.username.is_none();
+    if alone && version == ProtocolVersion::V311 {
         return Err(ProtocolError::PasswordWithoutUsername);
     }
     // Validate every field and size the body before writing anything.
     let mut len = string_len(PROTOCOL_NAME)? + 1 + 1 + 2 + string_len(&connect.client_id)?;
+    len += properties_len_at(&connect.properties, version)?;
     let mut flags = 0;
     if let Some(will) = &connect.will {
+        len += properties_len_at(&will.properties, version)?;
         len += string_len(&will.topic)? + binary_len(&will.payload)?;
         validate_topic_name(&will.topic)?;
         flags |= WILL_FLAG | (will.qos as u8) << WILL_QOS_SHIFT;
@@ -53,8 +63,10 @@ pub(super) fn encode_connect(connect: &Connect, out: &mut BytesMut) -> Result<()
     out.put_u8(level(connect.protocol));
     out.put_u8(flags);
     out.put_u16(connect.keep_alive);
+    put_properties_at(out, &connect.properties, version);
     put_string(out, &connect.client_id);
     if let Some(will) = &connect.will {
+        put_properties_at(out, &will.properties, version);
         put_string(out, &will.topic);
         put_binary(out, &will.payload);
     }
@@ -72,6 +84,7 @@ pub(super) fn decode_connect(mut body: Bytes) -> Result<Connect, ProtocolError> 
     let level = read_u8(&mut body)?;
     let protocol = match (name.as_str(), level) {
         (PROTOCOL_NAME, 4) => ProtocolVersion::V311,
+        (PROTOCOL_NAME, 5) => ProtocolVersion::V5,
         _ => return Err(ProtocolError::UnsupportedProtocol { name, level }),
     };
     let flags = read_u8(&mut body)?;
@@ -82,13 +95,16 @@ pub(super) fn decode_connect(mut body: Bytes) -> Result<Connect, ProtocolError> 
     if flags & WILL_FLAG == 0 && (will_qos != 0 || flags & WILL_RETAIN != 0) {
         return Err(ProtocolError::InvalidConnectFlags(flags)); // [MQTT-3.1.2-11], [-13], [-15]
     }
-    if flags & PASSWORD != 0 && flags & USERNAME == 0 {
+    let alone = flags & PASSWORD != 0 && flags & USERNAME == 0;
+    if alone && protocol == ProtocolVersion::V311 {
         return Err(ProtocolError::PasswordWithoutUsername); // [MQTT-3.1.2-22]
     }
     let keep_alive = read_u16(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::Connect, protocol)?;
     let client_id = read_string(&mut body)?;
     let will = if flags & WILL_FLAG != 0 {
         let qos = QoS::from_u8(will_qos).ok_or(ProtocolError::InvalidQoS(will_qos))?;
+        let properties = read_properties_at(&mut body, PropertyContext::Will, protocol)?;
         let topic = read_string(&mut body)?;
         validate_topic_name(&topic)?;
         let payload = read_binary(&mut body)?;
@@ -97,6 +113,7 @@ pub(super) fn decode_connect(mut body: Bytes) -> Result<Connect, ProtocolError> 
             payload,
             qos,
             retain: flags & WILL_RETAIN != 0,
+            properties,
         })
     } else {
         None
@@ -116,6 +133,7 @@ pub(super) fn decode_connect(mut body: Bytes) -> Result<Connect, ProtocolError> 
         will,
         username,
         password,
+        properties,
     })
 }
 
@@ -124,10 +142,11 @@ pub(super) fn encode_connack(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 adds properties.
-    write_fixed_header(out, first_byte(CONNACK), 2)?;
+    let properties = properties_len_at(&connack.properties, version)?;
+    write_fixed_header(out, first_byte(CONNACK), 2 + properties)?;
     out.put_u8(u8::from(connack.session_present));
     out.put_u8(connack.return_code);
+    put_properties_at(out, &connack.properties, version);
     Ok(())
 }
 
@@ -135,8 +154,7 @@ pub(super) fn decode_connack(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<ConnAck, ProtocolError> {
-    let ProtocolVersion::V311 = version;
-    if body.len() != 2 {
+    if version == ProtocolVersion::V311 && body.len() != 2 {
         return Err(ProtocolError::Malformed(
             "CONNACK remaining length must be 2",
         ));
@@ -147,8 +165,11 @@ pub(super) fn decode_connack(
     }
     // Any return code is passed on: the session gives codes their meaning.
     let return_code = read_u8(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::ConnAck, version)?;
+    expect_end(&body)?;
     Ok(ConnAck {
         session_present: ack_flags == 1,
         return_code,
+        properties,
     })
 }

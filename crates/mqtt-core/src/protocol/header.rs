@@ -1,6 +1,6 @@
 //! Fixed header: packet type, flags and the remaining-length varint.
 
-use super::ProtocolError;
+use super::{ProtocolError, ProtocolVersion};
 use bytes::{BufMut, BytesMut};
 
 pub(super) const CONNECT: u8 = 1;
@@ -17,6 +17,7 @@ pub(super) const UNSUBACK: u8 = 11;
 pub(super) const PINGREQ: u8 = 12;
 pub(super) const PINGRESP: u8 = 13;
 pub(super) const DISCONNECT: u8 = 14;
+pub(super) const AUTH: u8 = 15;
 
 /// The most bytes after a fixed header that MQTT can frame: the largest
 /// value four varint bytes can carry.
@@ -46,10 +47,13 @@ pub(super) fn first_byte(packet_type: u8) -> u8 {
 
 /// Validates type and flags from the first byte alone, so garbage is refused
 /// before waiting for a length or body.
-fn check_first_byte(byte: u8) -> Result<(u8, u8), ProtocolError> {
+fn check_first_byte(byte: u8, version: ProtocolVersion) -> Result<(u8, u8), ProtocolError> {
     let (packet_type, flags) = (byte >> 4, byte & 0x0F);
     match packet_type {
-        0 | 15 => Err(ProtocolError::InvalidPacketType(packet_type)),
+        0 => Err(ProtocolError::InvalidPacketType(packet_type)),
+        AUTH if version == ProtocolVersion::V311 => {
+            Err(ProtocolError::InvalidPacketType(packet_type))
+        }
         PUBLISH => {
             let qos = (flags >> 1) & 0b11;
             if qos == 3 {
@@ -86,11 +90,14 @@ pub(super) fn read_remaining_length(buf: &[u8]) -> Result<Option<(usize, usize)>
 }
 
 /// Parses the fixed header at the front of `buf` without consuming it.
-pub(super) fn read_fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, ProtocolError> {
+pub(super) fn read_fixed_header(
+    buf: &[u8],
+    version: ProtocolVersion,
+) -> Result<Option<FixedHeader>, ProtocolError> {
     let Some((&first, rest)) = buf.split_first() else {
         return Ok(None);
     };
-    let (packet_type, flags) = check_first_byte(first)?;
+    let (packet_type, flags) = check_first_byte(first, version)?;
     Ok(
         read_remaining_length(rest)?.map(|(remaining_length, len)| FixedHeader {
             packet_type,
@@ -184,11 +191,11 @@ mod tests {
     #[test]
     fn packet_types_0_and_15_invalid() {
         assert_eq!(
-            read_fixed_header(&[0x00]),
+            read_fixed_header(&[0x00], ProtocolVersion::V311),
             Err(ProtocolError::InvalidPacketType(0))
         );
         assert_eq!(
-            read_fixed_header(&[0xF0, 0]),
+            read_fixed_header(&[0xF0, 0], ProtocolVersion::V311),
             Err(ProtocolError::InvalidPacketType(15))
         );
     }
@@ -201,7 +208,7 @@ mod tests {
             }
             let good = fixed_flags(packet_type);
             for flags in 0..16u8 {
-                let got = read_fixed_header(&[packet_type << 4 | flags, 0]);
+                let got = read_fixed_header(&[packet_type << 4 | flags, 0], ProtocolVersion::V311);
                 if flags == good {
                     assert!(got.is_ok(), "type {packet_type} flags {flags}");
                 } else {
@@ -214,26 +221,34 @@ mod tests {
     #[test]
     fn publish_flags() {
         assert_eq!(
-            read_fixed_header(&[0x36, 0]),
+            read_fixed_header(&[0x36, 0], ProtocolVersion::V311),
             Err(ProtocolError::InvalidQoS(3))
         );
         assert_eq!(
-            read_fixed_header(&[0x3F, 0]),
+            read_fixed_header(&[0x3F, 0], ProtocolVersion::V311),
             Err(ProtocolError::InvalidQoS(3))
         );
         let dup_qos0 = Err(ProtocolError::InvalidFlags {
             packet_type: 3,
             flags: 0b1000,
         });
-        assert_eq!(read_fixed_header(&[0x38, 0]), dup_qos0);
+        assert_eq!(
+            read_fixed_header(&[0x38, 0], ProtocolVersion::V311),
+            dup_qos0
+        );
         for ok in [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x3A, 0x3B, 0x3C, 0x3D] {
-            assert!(read_fixed_header(&[ok, 0]).is_ok(), "{ok:#x}");
+            assert!(
+                read_fixed_header(&[ok, 0], ProtocolVersion::V311).is_ok(),
+                "{ok:#x}"
+            );
         }
     }
 
     #[test]
     fn header_lengths() {
-        let h = read_fixed_header(&[0x30, 0x80, 0x01]).unwrap().unwrap();
+        let h = read_fixed_header(&[0x30, 0x80, 0x01], ProtocolVersion::V311)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             h,
             FixedHeader {
@@ -243,7 +258,10 @@ mod tests {
                 header_len: 3
             }
         );
-        assert_eq!(read_fixed_header(&[0x30]), Ok(None));
-        assert_eq!(read_fixed_header(&[0x30, 0x80]), Ok(None));
+        assert_eq!(read_fixed_header(&[0x30], ProtocolVersion::V311), Ok(None));
+        assert_eq!(
+            read_fixed_header(&[0x30, 0x80], ProtocolVersion::V311),
+            Ok(None)
+        );
     }
 }

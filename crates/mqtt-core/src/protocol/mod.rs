@@ -1,11 +1,10 @@
 //! MQTT packet codec: bytes in, packets out, and back. No I/O, no clocks.
 //!
-//! The packet types carry the fields of MQTT 3.1.1. MQTT 5's properties
-//! (`properties.rs`: each declared once with the packets that may carry it)
-//! and reason codes (`reason.rs`) are read and written here; they arrive on
-//! the packets as extra fields (`properties`, `reason_code`) and as a
-//! `ProtocolVersion::V5` branch inside each packet family's encode/decode
-//! functions, without changing the entry points `encode` and `decode`.
+//! One packet type for both versions: MQTT 3.1.1 is MQTT 5 without reason
+//! codes and properties. MQTT 5's properties (`properties.rs`: each declared
+//! once with the packets that may carry it) and reason codes (`reason.rs`)
+//! ride on the packets as fields; the version is a parameter of the codec
+//! (`encode_as`, `decode_as`; `encode` and `decode` speak 3.1.1).
 
 mod ack;
 mod connect;
@@ -39,7 +38,17 @@ use bytes::BytesMut;
 /// point in a string): callers validate user input before this point, so an
 /// error here is a bug guard, never a panic.
 pub fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), ProtocolError> {
-    packet::encode(packet, out)
+    packet::encode_as(packet, out, ProtocolVersion::V311)
+}
+
+/// `encode` at `version`, the one the link negotiated (CONNECT carries its
+/// own): MQTT 5's reason codes and properties are written only there.
+pub fn encode_as(
+    packet: &Packet,
+    out: &mut BytesMut,
+    version: ProtocolVersion,
+) -> Result<(), ProtocolError> {
+    packet::encode_as(packet, out, version)
 }
 
 /// Takes one whole packet off the front of `buf`.
@@ -51,5 +60,14 @@ pub fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), ProtocolError> 
 /// the connection must be closed: header errors consume nothing, body errors
 /// consume the offending packet.
 pub fn decode(buf: &mut BytesMut, max_packet_size: usize) -> Result<Option<Packet>, ProtocolError> {
-    packet::decode(buf, max_packet_size)
+    packet::decode_as(buf, max_packet_size, ProtocolVersion::V311)
+}
+
+/// `decode` at `version`, the one the link negotiated.
+pub fn decode_as(
+    buf: &mut BytesMut,
+    max_packet_size: usize,
+    version: ProtocolVersion,
+) -> Result<Option<Packet>, ProtocolError> {
+    packet::decode_as(buf, max_packet_size, version)
 }

@@ -8,7 +8,7 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use super::header::{read_remaining_length, write_remaining_length};
 use super::strings::{binary_len, put_binary, put_string, read_binary, read_string, string_len};
-use super::ProtocolError;
+use super::{ProtocolError, ProtocolVersion};
 
 /// Where a property list stands: a packet, or the will inside CONNECT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,10 +136,17 @@ impl Wire for VarInt {
 const PAST_END: ProtocolError = ProtocolError::Malformed("property runs past its list");
 
 /// A Variable Byte Integer at the front of `buf` and its length in bytes.
+/// (A body error, unlike the same fault in a fixed header.)
 fn read_var_int(buf: &Bytes) -> Result<(usize, usize), ProtocolError> {
-    read_remaining_length(buf)?.ok_or(ProtocolError::Malformed(
-        "variable byte integer runs past the packet",
-    ))
+    match read_remaining_length(buf) {
+        Ok(Some(read)) => Ok(read),
+        Ok(None) => Err(ProtocolError::Malformed(
+            "variable byte integer runs past the packet",
+        )),
+        Err(_) => Err(ProtocolError::Malformed(
+            "variable byte integer longer than 4 bytes",
+        )),
+    }
 }
 
 /// The wire size of a Variable Byte Integer.
@@ -278,6 +285,45 @@ impl Property {
     }
 }
 
+const NO_PROPERTIES_IN_V311: ProtocolError =
+    ProtocolError::Malformed("MQTT 3.1.1 has no properties");
+
+/// The wire size of a packet's property list at `version`: nothing in MQTT
+/// 3.1.1, where a list that is not empty cannot be sent.
+pub(super) fn properties_len_at(
+    properties: &[Property],
+    version: ProtocolVersion,
+) -> Result<usize, ProtocolError> {
+    match version {
+        ProtocolVersion::V311 if properties.is_empty() => Ok(0),
+        ProtocolVersion::V311 => Err(NO_PROPERTIES_IN_V311),
+        ProtocolVersion::V5 => properties_len(properties),
+    }
+}
+
+/// Writes a list `properties_len_at` accepted.
+pub(super) fn put_properties_at(
+    out: &mut BytesMut,
+    properties: &[Property],
+    version: ProtocolVersion,
+) {
+    if version == ProtocolVersion::V5 {
+        put_properties(out, properties);
+    }
+}
+
+/// The property list of a packet body at `version` (none in MQTT 3.1.1).
+pub(super) fn read_properties_at(
+    buf: &mut Bytes,
+    context: PropertyContext,
+    version: ProtocolVersion,
+) -> Result<Vec<Property>, ProtocolError> {
+    match version {
+        ProtocolVersion::V311 => Ok(Vec::new()),
+        ProtocolVersion::V5 => read_properties(buf, context),
+    }
+}
+
 /// The wire size of a property list, its length prefix included.
 pub fn properties_len(properties: &[Property]) -> Result<usize, ProtocolError> {
     let mut body = 0;
@@ -335,13 +381,14 @@ pub fn read_properties(
     Ok(properties)
 }
 
+/// Strategies for property tests here and in the packet tests.
 #[cfg(test)]
-mod tests {
+pub(super) mod strategies {
     use super::*;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    const CONTEXTS: [PropertyContext; 14] = [
+    pub const CONTEXTS: [PropertyContext; 14] = [
         Connect,
         Will,
         ConnAck,
@@ -367,7 +414,7 @@ mod tests {
     }
 
     /// Any property with a value MQTT 5 allows.
-    fn property() -> impl Strategy<Value = Property> {
+    pub fn property() -> impl Strategy<Value = Property> {
         let binary = || vec(any::<u8>(), 0..12).prop_map(Bytes::from);
         prop_oneof![
             flag().prop_map(Property::PayloadFormatIndicator),
@@ -402,7 +449,7 @@ mod tests {
 
     /// The properties of `candidates` that `context` takes, each at most
     /// once unless it may repeat there.
-    fn allowed(candidates: Vec<Property>, context: PropertyContext) -> Vec<Property> {
+    pub fn allowed(candidates: Vec<Property>, context: PropertyContext) -> Vec<Property> {
         let mut seen = 0u64;
         let mut list = Vec::new();
         for property in candidates {
@@ -415,6 +462,22 @@ mod tests {
         }
         list
     }
+
+    /// A list `context` takes, of up to `max` candidates.
+    pub fn properties_in(
+        context: PropertyContext,
+        max: usize,
+    ) -> impl Strategy<Value = Vec<Property>> {
+        vec(property(), 0..max).prop_map(move |candidates| allowed(candidates, context))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strategies::*;
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
 
     proptest! {
         #[test]
@@ -523,6 +586,14 @@ mod tests {
                 Err(ProtocolError::InvalidPropertyValue(_))
             ));
         }
+    }
+
+    #[test]
+    fn a_varint_of_five_bytes_is_a_malformed_body() {
+        assert!(matches!(
+            read(&[0x80, 0x80, 0x80, 0x80, 0x01], Publish),
+            Err(ProtocolError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -1,8 +1,12 @@
-//! PUBLISH (MQTT 3.1.1 section 3.3).
+//! PUBLISH (MQTT 3.1.1 section 3.3; MQTT 5 section 3.3: properties after the
+//! packet id, and an empty topic when a Topic Alias stands for it).
 
 use super::header::{write_fixed_header, PUBLISH};
+use super::properties::{properties_len_at, put_properties_at, read_properties_at};
 use super::strings::*;
-use super::{validate_topic_name, ProtocolError, ProtocolVersion, Publish, QoS};
+use super::{
+    validate_topic_name, Property, PropertyContext, ProtocolError, ProtocolVersion, Publish, QoS,
+};
 use bytes::{BufMut, Bytes, BytesMut};
 
 const DUP: u8 = 0b1000;
@@ -13,10 +17,9 @@ pub(super) fn encode(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 adds properties after the packet id.
-                                         // Checked in the decoder's order so both report the same error.
+    // Checked in the decoder's order so both report the same error.
     let topic_len = string_len(&publish.topic)?;
-    validate_topic_name(&publish.topic)?;
+    check_topic(&publish.topic, &publish.properties)?;
     let has_id = publish.qos != QoS::AtMostOnce;
     if has_id && publish.packet_id == 0 {
         return Err(ProtocolError::MissingPacketId);
@@ -41,13 +44,15 @@ pub(super) fn encode(
         flags |= RETAIN;
     }
     let id_len = if has_id { 2 } else { 0 };
-    let len = topic_len + id_len + publish.payload.len();
+    let properties = properties_len_at(&publish.properties, version)?;
+    let len = topic_len + id_len + properties + publish.payload.len();
 
     write_fixed_header(out, PUBLISH << 4 | flags, len)?;
     put_string(out, &publish.topic);
     if has_id {
         out.put_u16(publish.packet_id);
     }
+    put_properties_at(out, &publish.properties, version);
     out.put_slice(&publish.payload);
     Ok(())
 }
@@ -58,15 +63,15 @@ pub(super) fn decode(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<Publish, ProtocolError> {
-    let ProtocolVersion::V311 = version;
     let qos_bits = (flags >> 1) & 0b11;
     let qos = QoS::from_u8(qos_bits).ok_or(ProtocolError::InvalidQoS(qos_bits))?;
     let topic = read_string(&mut body)?;
-    validate_topic_name(&topic)?; // Non-empty, no wildcards [MQTT-3.3.2-2].
     let packet_id = match qos {
         QoS::AtMostOnce => 0,
         _ => read_packet_id(&mut body)?,
     };
+    let properties = read_properties_at(&mut body, PropertyContext::Publish, version)?;
+    check_topic(&topic, &properties)?;
     Ok(Publish {
         dup: flags & DUP != 0,
         qos,
@@ -74,7 +79,21 @@ pub(super) fn decode(
         topic,
         packet_id,
         payload: body, // The rest, zero-copy; may be empty.
+        properties,
     })
+}
+
+/// A topic name: non-empty, without wildcards [MQTT-3.3.2-2], unless a Topic
+/// Alias stands for it (MQTT 5), when it may be empty.
+fn check_topic(topic: &str, properties: &[Property]) -> Result<(), ProtocolError> {
+    let aliased = properties
+        .iter()
+        .any(|p| matches!(p, Property::TopicAlias(_)));
+    if topic.is_empty() && aliased {
+        return Ok(());
+    }
+    validate_topic_name(topic)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -90,6 +109,7 @@ mod tests {
             topic: topic.into(),
             packet_id,
             payload: Bytes::from_static(b"hi"),
+            properties: Vec::new(),
         }
     }
 

@@ -2,7 +2,8 @@
 //! MQTT 5 does not define is kept as it came, so the user still sees it.
 
 /// A reason code as it came on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The default is 0x00, success.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReasonCode(pub u8);
 
 macro_rules! reason_codes {

@@ -1,8 +1,15 @@
-//! SUBSCRIBE, SUBACK and UNSUBSCRIBE (MQTT 3.1.1 sections 3.8 to 3.10).
+//! SUBSCRIBE, SUBACK and UNSUBSCRIBE (MQTT 3.1.1 sections 3.8 to 3.10, MQTT 5
+//! sections 3.8 to 3.10: properties after the packet id, and any reason code
+//! in SUBACK).
 
 use super::header::{first_byte, write_fixed_header, SUBACK, SUBSCRIBE, UNSUBSCRIBE};
+use super::properties::{properties_len_at, put_properties_at, read_properties_at};
 use super::strings::*;
-use super::{validate_topic_filter, ProtocolError, ProtocolVersion, QoS, SubAck, Subscribe};
+use super::PropertyContext;
+use super::{
+    validate_topic_filter, ProtocolError, ProtocolVersion, QoS, SubAck, Subscribe,
+    SubscriptionOptions,
+};
 use super::{Unsubscribe, SUBACK_FAILURE};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
@@ -34,20 +41,24 @@ pub(super) fn encode_subscribe(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 adds properties and subscription options.
     check_id(subscribe.packet_id)?;
     if subscribe.filters.is_empty() {
         return Err(ProtocolError::Malformed(
             "SUBSCRIBE needs at least one topic filter",
         ));
     }
+    for (_, options) in &subscribe.filters {
+        options_byte(options, version)?;
+    }
     let names = subscribe.filters.iter().map(|(filter, _)| filter.as_str());
-    let len = 2 + filters_len(names)? + subscribe.filters.len();
+    let properties = properties_len_at(&subscribe.properties, version)?;
+    let len = 2 + properties + filters_len(names)? + subscribe.filters.len();
     write_fixed_header(out, first_byte(SUBSCRIBE), len)?;
     out.put_u16(subscribe.packet_id);
-    for (filter, qos) in &subscribe.filters {
+    put_properties_at(out, &subscribe.properties, version);
+    for (filter, options) in &subscribe.filters {
         put_string(out, filter);
-        out.put_u8(*qos as u8);
+        out.put_u8(options_byte(options, version)?);
     }
     Ok(())
 }
@@ -56,31 +67,89 @@ pub(super) fn decode_subscribe(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<Subscribe, ProtocolError> {
-    let ProtocolVersion::V311 = version;
     let packet_id = read_packet_id(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::Subscribe, version)?;
     let mut filters = Vec::new();
     while body.has_remaining() {
         let filter = read_filter(&mut body)?;
-        let requested = read_u8(&mut body)?;
-        if requested & 0b1111_1100 != 0 {
-            return Err(ProtocolError::Malformed(
-                "reserved bits set in requested QoS",
-            )); // [MQTT-3.8.3-4]
-        }
-        let qos = QoS::from_u8(requested).ok_or(ProtocolError::InvalidQoS(requested))?;
-        filters.push((filter, qos));
+        let options = read_options(read_u8(&mut body)?, version)?;
+        filters.push((filter, options));
     }
     if filters.is_empty() {
         return Err(ProtocolError::Malformed(
             "SUBSCRIBE needs at least one topic filter",
         )); // [MQTT-3.8.3-3]
     }
-    Ok(Subscribe { packet_id, filters })
+    Ok(Subscribe {
+        packet_id,
+        filters,
+        properties,
+    })
 }
 
-fn check_return_code(code: u8) -> Result<u8, ProtocolError> {
-    match code {
-        0 | 1 | 2 | SUBACK_FAILURE => Ok(code),
+const NO_LOCAL: u8 = 0b0100;
+const RETAIN_AS_PUBLISHED: u8 = 0b1000;
+const RETAIN_HANDLING_SHIFT: u8 = 4;
+
+/// The subscription options byte: the QoS alone in MQTT 3.1.1, where MQTT
+/// 5's options cannot be sent.
+fn options_byte(
+    options: &SubscriptionOptions,
+    version: ProtocolVersion,
+) -> Result<u8, ProtocolError> {
+    let extras = options.no_local || options.retain_as_published || options.retain_handling != 0;
+    if version == ProtocolVersion::V311 && extras {
+        return Err(ProtocolError::Malformed(
+            "MQTT 3.1.1 has no subscription options but the QoS",
+        ));
+    }
+    if options.retain_handling > 2 {
+        return Err(ProtocolError::Malformed(
+            "retain handling must be 0, 1 or 2",
+        ));
+    }
+    let mut byte = options.qos as u8 | options.retain_handling << RETAIN_HANDLING_SHIFT;
+    if options.no_local {
+        byte |= NO_LOCAL;
+    }
+    if options.retain_as_published {
+        byte |= RETAIN_AS_PUBLISHED;
+    }
+    Ok(byte)
+}
+
+/// The options of one filter: reserved bits clear (bits 2 to 7 in MQTT
+/// 3.1.1 [MQTT-3.8.3-4], 6 and 7 in MQTT 5), a QoS, and a retain handling
+/// of 0 to 2.
+fn read_options(byte: u8, version: ProtocolVersion) -> Result<SubscriptionOptions, ProtocolError> {
+    let (reserved, what) = match version {
+        ProtocolVersion::V311 => (0b1111_1100, "reserved bits set in requested QoS"),
+        ProtocolVersion::V5 => (0b1100_0000, "reserved bits set in the subscription options"),
+    };
+    if byte & reserved != 0 {
+        return Err(ProtocolError::Malformed(what));
+    }
+    let qos_bits = byte & 0b11;
+    let qos = QoS::from_u8(qos_bits).ok_or(ProtocolError::InvalidQoS(qos_bits))?;
+    let retain_handling = byte >> RETAIN_HANDLING_SHIFT;
+    if retain_handling > 2 {
+        return Err(ProtocolError::Malformed(
+            "retain handling must be 0, 1 or 2",
+        ));
+    }
+    Ok(SubscriptionOptions {
+        qos,
+        no_local: byte & NO_LOCAL != 0,
+        retain_as_published: byte & RETAIN_AS_PUBLISHED != 0,
+        retain_handling,
+    })
+}
+
+/// MQTT 3.1.1 knows four return codes; MQTT 5's reason codes are kept as
+/// they come, known or not.
+fn check_return_code(code: u8, version: ProtocolVersion) -> Result<u8, ProtocolError> {
+    match (code, version) {
+        (0 | 1 | 2 | SUBACK_FAILURE, _) | (_, ProtocolVersion::V5) => Ok(code),
         _ => Err(ProtocolError::InvalidSubAckReturnCode(code)),
     }
 }
@@ -90,7 +159,6 @@ pub(super) fn encode_suback(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 adds properties and more reason codes.
     check_id(suback.packet_id)?;
     if suback.return_codes.is_empty() {
         return Err(ProtocolError::Malformed(
@@ -98,10 +166,16 @@ pub(super) fn encode_suback(
         ));
     }
     for &code in &suback.return_codes {
-        check_return_code(code)?;
+        check_return_code(code, version)?;
     }
-    write_fixed_header(out, first_byte(SUBACK), 2 + suback.return_codes.len())?;
+    let properties = properties_len_at(&suback.properties, version)?;
+    write_fixed_header(
+        out,
+        first_byte(SUBACK),
+        2 + properties + suback.return_codes.len(),
+    )?;
     out.put_u16(suback.packet_id);
+    put_properties_at(out, &suback.properties, version);
     out.put_slice(&suback.return_codes);
     Ok(())
 }
@@ -110,8 +184,8 @@ pub(super) fn decode_suback(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<SubAck, ProtocolError> {
-    let ProtocolVersion::V311 = version;
     let packet_id = read_packet_id(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::SubAck, version)?;
     if body.is_empty() {
         return Err(ProtocolError::Malformed(
             "SUBACK needs at least one return code",
@@ -119,11 +193,12 @@ pub(super) fn decode_suback(
     }
     let return_codes = body
         .iter()
-        .map(|&code| check_return_code(code))
+        .map(|&code| check_return_code(code, version))
         .collect::<Result<_, _>>()?;
     Ok(SubAck {
         packet_id,
         return_codes,
+        properties,
     })
 }
 
@@ -132,16 +207,17 @@ pub(super) fn encode_unsubscribe(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    let ProtocolVersion::V311 = version; // MQTT 5 adds properties.
     check_id(unsubscribe.packet_id)?;
     if unsubscribe.filters.is_empty() {
         return Err(ProtocolError::Malformed(
             "UNSUBSCRIBE needs at least one topic filter",
         ));
     }
-    let len = 2 + filters_len(unsubscribe.filters.iter().map(String::as_str))?;
+    let properties = properties_len_at(&unsubscribe.properties, version)?;
+    let len = 2 + properties + filters_len(unsubscribe.filters.iter().map(String::as_str))?;
     write_fixed_header(out, first_byte(UNSUBSCRIBE), len)?;
     out.put_u16(unsubscribe.packet_id);
+    put_properties_at(out, &unsubscribe.properties, version);
     for filter in &unsubscribe.filters {
         put_string(out, filter);
     }
@@ -152,8 +228,8 @@ pub(super) fn decode_unsubscribe(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<Unsubscribe, ProtocolError> {
-    let ProtocolVersion::V311 = version;
     let packet_id = read_packet_id(&mut body)?;
+    let properties = read_properties_at(&mut body, PropertyContext::Unsubscribe, version)?;
     let mut filters = Vec::new();
     while body.has_remaining() {
         filters.push(read_filter(&mut body)?);
@@ -163,5 +239,9 @@ pub(super) fn decode_unsubscribe(
             "UNSUBSCRIBE needs at least one topic filter",
         )); // [MQTT-3.10.3-2]
     }
-    Ok(Unsubscribe { packet_id, filters })
+    Ok(Unsubscribe {
+        packet_id,
+        filters,
+        properties,
+    })
 }

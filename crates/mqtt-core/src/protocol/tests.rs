@@ -1,6 +1,7 @@
 //! Whole-packet tests: hand-written CONNECT/SUBSCRIBE vectors, framing, and
 //! property tests over every packet variant.
 
+use super::properties::strategies::properties_in;
 use super::*;
 use bytes::{Bytes, BytesMut};
 use proptest::collection::vec;
@@ -35,9 +36,11 @@ fn spec_connect() -> Connect {
             payload: Bytes::from_static(b"bye"),
             qos: QoS::AtLeastOnce,
             retain: false,
+            properties: Vec::new(),
         }),
         username: Some("user".into()),
         password: Some(Bytes::from_static(b"pw")),
+        properties: Vec::new(),
     }
 }
 
@@ -141,12 +144,14 @@ fn connack() {
     let packet = Packet::ConnAck(ConnAck {
         session_present: true,
         return_code: 0,
+        properties: Vec::new(),
     });
     assert_eq!(encode_vec(&packet).unwrap(), b"\x20\x02\x01\x00");
     assert_eq!(decode_bytes(b"\x20\x02\x01\x00"), Ok(Some(packet)));
     let refused = ConnAck {
         session_present: false,
         return_code: 0xFF,
+        properties: Vec::new(),
     };
     assert_eq!(
         decode_bytes(b"\x20\x02\x00\xFF"),
@@ -172,9 +177,10 @@ fn subscribe_known_bytes() {
     let packet = Packet::Subscribe(Subscribe {
         packet_id: 10,
         filters: vec![
-            ("a/b".into(), QoS::AtLeastOnce),
-            ("c/#".into(), QoS::ExactlyOnce),
+            ("a/b".into(), QoS::AtLeastOnce.into()),
+            ("c/#".into(), QoS::ExactlyOnce.into()),
         ],
+        properties: Vec::new(),
     });
     assert_eq!(encode_vec(&packet).unwrap(), bytes);
     assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
@@ -215,6 +221,7 @@ fn subscribe_errors() {
     let empty = Packet::Subscribe(Subscribe {
         packet_id: 1,
         filters: vec![],
+        properties: Vec::new(),
     });
     assert!(matches!(
         encode_vec(&empty),
@@ -222,7 +229,8 @@ fn subscribe_errors() {
     ));
     let zero = Packet::Subscribe(Subscribe {
         packet_id: 0,
-        filters: vec![("a".into(), QoS::AtMostOnce)],
+        filters: vec![("a".into(), QoS::AtMostOnce.into())],
+        properties: Vec::new(),
     });
     assert_eq!(encode_vec(&zero), Err(ProtocolError::MissingPacketId));
 }
@@ -233,6 +241,7 @@ fn suback() {
     let packet = Packet::SubAck(SubAck {
         packet_id: 7,
         return_codes: vec![0, 1, 2, SUBACK_FAILURE],
+        properties: Vec::new(),
     });
     assert_eq!(encode_vec(&packet).unwrap(), bytes);
     assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
@@ -251,6 +260,7 @@ fn suback() {
     let bad = Packet::SubAck(SubAck {
         packet_id: 7,
         return_codes: vec![3],
+        properties: Vec::new(),
     });
     assert_eq!(
         encode_vec(&bad),
@@ -264,6 +274,7 @@ fn unsubscribe() {
     let packet = Packet::Unsubscribe(Unsubscribe {
         packet_id: 3,
         filters: vec!["a".into(), "b/+".into()],
+        properties: Vec::new(),
     });
     assert_eq!(encode_vec(&packet).unwrap(), bytes);
     assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
@@ -278,6 +289,7 @@ fn unsubscribe() {
     let empty = Packet::Unsubscribe(Unsubscribe {
         packet_id: 3,
         filters: vec![],
+        properties: Vec::new(),
     });
     assert!(matches!(
         encode_vec(&empty),
@@ -317,6 +329,7 @@ fn large_remaining_lengths() {
             topic: "topic".into(),
             packet_id: 0,
             payload: Bytes::from(vec![7u8; payload_len]),
+            properties: Vec::new(),
         };
         let packet = Packet::Publish(publish);
         let mut buf = BytesMut::from(&encode_vec(&packet).unwrap()[..]);
@@ -341,7 +354,7 @@ fn consumes_exactly_one_packet() {
 #[test]
 fn padded_remaining_length_accepted_and_encoded_shortest() {
     assert_eq!(decode_bytes(b"\xD0\x80\x00"), Ok(Some(Packet::PingResp)));
-    let puback = Packet::PubAck { packet_id: 1 };
+    let puback = Packet::PubAck(Ack::new(1));
     let mut padded = BytesMut::from(&b"\x40\x82\x80\x00\x00\x01"[..]);
     assert_eq!(decode(&mut padded, 6), Ok(Some(puback.clone())));
     assert!(padded.is_empty());
@@ -401,53 +414,188 @@ fn packet_id() -> impl Strategy<Value = u16> {
     1..=u16::MAX
 }
 
-fn connect() -> impl Strategy<Value = Connect> {
-    let will = (topic_name(), bytes(20), qos(), any::<bool>()).prop_map(
-        |(topic, payload, qos, retain)| LastWill {
+/// MQTT 5 packets as the specification lays them out (and as mosquitto
+/// sends them), so encoder and decoder cannot agree on a wrong layout.
+#[test]
+fn known_v5_bytes() {
+    let v5 = ProtocolVersion::V5;
+    let cases: Vec<(&[u8], Packet)> = vec![
+        // mosquitto's CONNACK: Receive Maximum 20, Topic Alias Maximum 10.
+        (
+            b"\x20\x09\x00\x00\x06\x21\x00\x14\x22\x00\x0A",
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                return_code: 0,
+                properties: vec![
+                    Property::ReceiveMaximum(20),
+                    Property::TopicAliasMaximum(10),
+                ],
+            }),
+        ),
+        // PUBLISH QoS 1 on "a", id 1, no properties, payload "x".
+        (
+            b"\x32\x07\x00\x01a\x00\x01\x00x",
+            Packet::Publish(Publish {
+                dup: false,
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                topic: "a".into(),
+                packet_id: 1,
+                payload: Bytes::from_static(b"x"),
+                properties: Vec::new(),
+            }),
+        ),
+        // PUBACK 0x10 (no matching subscribers), properties left out.
+        (
+            b"\x40\x03\x00\x01\x10",
+            Packet::PubAck(Ack {
+                packet_id: 1,
+                reason_code: ReasonCode::NO_MATCHING_SUBSCRIBERS,
+                properties: Vec::new(),
+            }),
+        ),
+        // PUBREC refused with a reason string.
+        (
+            b"\x50\x09\x00\x02\x87\x05\x1F\x00\x02no",
+            Packet::PubRec(Ack {
+                packet_id: 2,
+                reason_code: ReasonCode::NOT_AUTHORIZED,
+                properties: vec![Property::ReasonString("no".into())],
+            }),
+        ),
+        // SUBACK: QoS 0 granted, then refused (0x87).
+        (
+            b"\x90\x05\x00\x03\x00\x00\x87",
+            Packet::SubAck(SubAck {
+                packet_id: 3,
+                return_codes: vec![0, 0x87],
+                properties: Vec::new(),
+            }),
+        ),
+        // UNSUBACK: no subscription existed.
+        (
+            b"\xB0\x04\x00\x04\x00\x11",
+            Packet::UnsubAck(UnsubAck {
+                packet_id: 4,
+                reason_codes: vec![0x11],
+                properties: Vec::new(),
+            }),
+        ),
+        // DISCONNECT: session taken over; a normal one is empty.
+        (
+            b"\xE0\x01\x8E",
+            Packet::Disconnect(Disconnect {
+                reason_code: ReasonCode::SESSION_TAKEN_OVER,
+                properties: Vec::new(),
+            }),
+        ),
+        (b"\xE0\x00", Packet::Disconnect(Disconnect::default())),
+        // AUTH: continue, with a method.
+        (
+            b"\xF0\x07\x18\x05\x15\x00\x02xy",
+            Packet::Auth(Auth {
+                reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
+                properties: vec![Property::AuthenticationMethod("xy".into())],
+            }),
+        ),
+    ];
+    for (bytes, packet) in cases {
+        assert_eq!(encode_vec_as(&packet, v5).unwrap(), bytes, "{packet:?}");
+        let mut buf = BytesMut::from(bytes);
+        assert_eq!(decode_as(&mut buf, usize::MAX, v5), Ok(Some(packet)));
+    }
+}
+
+#[test]
+fn auth_does_not_exist_in_3_1_1() {
+    assert_eq!(
+        decode_bytes(b"\xF0\x00"),
+        Err(ProtocolError::InvalidPacketType(15))
+    );
+    let auth = Packet::Auth(Auth::default());
+    assert_eq!(encode_vec(&auth), Err(ProtocolError::InvalidPacketType(15)));
+}
+
+/// The properties of a packet in `context` at `version`: none in MQTT 3.1.1.
+fn props(version: ProtocolVersion, context: PropertyContext) -> BoxedStrategy<Vec<Property>> {
+    match version {
+        ProtocolVersion::V311 => Just(Vec::new()).boxed(),
+        ProtocolVersion::V5 => properties_in(context, 4).boxed(),
+    }
+}
+
+/// A reason code: success in MQTT 3.1.1, any code (known or not) in MQTT 5.
+fn reason(version: ProtocolVersion) -> BoxedStrategy<ReasonCode> {
+    match version {
+        ProtocolVersion::V311 => Just(ReasonCode::SUCCESS).boxed(),
+        ProtocolVersion::V5 => any::<u8>().prop_map(ReasonCode).boxed(),
+    }
+}
+
+fn connect(version: ProtocolVersion) -> impl Strategy<Value = Connect> {
+    let will = (
+        topic_name(),
+        bytes(20),
+        qos(),
+        any::<bool>(),
+        props(version, PropertyContext::Will),
+    )
+        .prop_map(|(topic, payload, qos, retain, properties)| LastWill {
             topic,
             payload,
             qos,
             retain,
-        },
-    );
-    // A password only ever comes with a username.
-    let credentials = proptest::option::of((text(), proptest::option::of(bytes(10))));
+            properties,
+        });
+    // In MQTT 3.1.1 a password only ever comes with a username.
+    let password_alone = version == ProtocolVersion::V5;
+    let credentials = (
+        proptest::option::of(text()),
+        proptest::option::of(bytes(10)),
+    )
+        .prop_filter("a password alone", move |(user, password)| {
+            password_alone || user.is_some() || password.is_none()
+        });
     (
         text(),
         any::<bool>(),
         any::<u16>(),
         proptest::option::of(will),
         credentials,
+        props(version, PropertyContext::Connect),
     )
         .prop_map(
-            |(client_id, clean_session, keep_alive, will, credentials)| {
-                let (username, password) = match credentials {
-                    Some((user, password)) => (Some(user), password),
-                    None => (None, None),
-                };
+            move |(
+                client_id,
+                clean_session,
+                keep_alive,
+                will,
+                (username, password),
+                properties,
+            )| {
                 Connect {
-                    protocol: ProtocolVersion::V311,
+                    protocol: version,
                     client_id,
                     clean_session,
                     keep_alive,
                     will,
                     username,
                     password,
+                    properties,
                 }
             },
         )
 }
 
-fn publish() -> impl Strategy<Value = Publish> {
+fn publish(version: ProtocolVersion) -> impl Strategy<Value = Publish> {
     (
-        any::<bool>(),
-        qos(),
-        any::<bool>(),
+        (any::<bool>(), qos(), any::<bool>()),
         topic_name(),
         packet_id(),
         bytes(64),
+        props(version, PropertyContext::Publish),
     )
-        .prop_map(|(dup, qos, retain, topic, id, payload)| {
+        .prop_map(|((dup, qos, retain), topic, id, payload, properties)| {
             let at_most_once = qos == QoS::AtMostOnce;
             Publish {
                 dup: dup && !at_most_once,
@@ -456,48 +604,167 @@ fn publish() -> impl Strategy<Value = Publish> {
                 topic,
                 packet_id: if at_most_once { 0 } else { id },
                 payload,
+                properties,
             }
         })
 }
 
-fn packet() -> impl Strategy<Value = Packet> {
-    let return_code = prop_oneof![Just(0u8), Just(1), Just(2), Just(SUBACK_FAILURE)];
-    prop_oneof![
-        connect().prop_map(Packet::Connect),
-        (any::<bool>(), any::<u8>()).prop_map(|(session_present, return_code)| {
-            Packet::ConnAck(ConnAck {
-                session_present,
-                return_code,
-            })
-        }),
-        publish().prop_map(Packet::Publish),
-        packet_id().prop_map(|packet_id| Packet::PubAck { packet_id }),
-        packet_id().prop_map(|packet_id| Packet::PubRec { packet_id }),
-        packet_id().prop_map(|packet_id| Packet::PubRel { packet_id }),
-        packet_id().prop_map(|packet_id| Packet::PubComp { packet_id }),
-        (packet_id(), vec((topic_filter(), qos()), 1..4))
-            .prop_map(|(packet_id, filters)| Packet::Subscribe(Subscribe { packet_id, filters })),
-        (packet_id(), vec(return_code, 1..6)).prop_map(|(packet_id, return_codes)| Packet::SubAck(
-            SubAck {
-                packet_id,
-                return_codes
+fn ack(version: ProtocolVersion, context: PropertyContext) -> impl Strategy<Value = Ack> {
+    (packet_id(), reason(version), props(version, context)).prop_map(
+        |(packet_id, reason_code, properties)| Ack {
+            packet_id,
+            reason_code,
+            properties,
+        },
+    )
+}
+
+/// A filter's options: the QoS alone in MQTT 3.1.1, any valid ones in MQTT 5.
+fn subscription_options(version: ProtocolVersion) -> BoxedStrategy<SubscriptionOptions> {
+    match version {
+        ProtocolVersion::V311 => qos().prop_map(SubscriptionOptions::from).boxed(),
+        ProtocolVersion::V5 => (qos(), any::<bool>(), any::<bool>(), 0u8..=2)
+            .prop_map(
+                |(qos, no_local, retain_as_published, retain_handling)| SubscriptionOptions {
+                    qos,
+                    no_local,
+                    retain_as_published,
+                    retain_handling,
+                },
+            )
+            .boxed(),
+    }
+}
+
+/// SUBACK codes: MQTT 3.1.1's four, or any of MQTT 5's.
+fn suback_codes(version: ProtocolVersion) -> BoxedStrategy<Vec<u8>> {
+    match version {
+        ProtocolVersion::V311 => vec(
+            prop_oneof![Just(0u8), Just(1), Just(2), Just(SUBACK_FAILURE)],
+            1..6,
+        )
+        .boxed(),
+        ProtocolVersion::V5 => vec(any::<u8>(), 1..6).boxed(),
+    }
+}
+
+fn unsuback(version: ProtocolVersion) -> impl Strategy<Value = UnsubAck> {
+    let codes = match version {
+        ProtocolVersion::V311 => Just(Vec::new()).boxed(),
+        ProtocolVersion::V5 => vec(any::<u8>(), 1..4).boxed(),
+    };
+    (
+        packet_id(),
+        codes,
+        props(version, PropertyContext::UnsubAck),
+    )
+        .prop_map(|(packet_id, reason_codes, properties)| UnsubAck {
+            packet_id,
+            reason_codes,
+            properties,
+        })
+}
+
+/// Any packet MQTT `version` has, with every field it can carry there.
+fn packet(version: ProtocolVersion) -> BoxedStrategy<Packet> {
+    use PropertyContext as At;
+    let tail = |context| (reason(version), props(version, context));
+    let packets = prop_oneof![
+        connect(version).prop_map(Packet::Connect),
+        (any::<bool>(), any::<u8>(), props(version, At::ConnAck)).prop_map(
+            |(session_present, return_code, properties)| {
+                Packet::ConnAck(ConnAck {
+                    session_present,
+                    return_code,
+                    properties,
+                })
             }
-        )),
-        (packet_id(), vec(topic_filter(), 1..4)).prop_map(|(packet_id, filters)| {
-            Packet::Unsubscribe(Unsubscribe { packet_id, filters })
-        }),
-        packet_id().prop_map(|packet_id| Packet::UnsubAck { packet_id }),
+        ),
+        publish(version).prop_map(Packet::Publish),
+        ack(version, At::PubAck).prop_map(Packet::PubAck),
+        ack(version, At::PubRec).prop_map(Packet::PubRec),
+        ack(version, At::PubRel).prop_map(Packet::PubRel),
+        ack(version, At::PubComp).prop_map(Packet::PubComp),
+        (
+            packet_id(),
+            vec((topic_filter(), subscription_options(version)), 1..4),
+            props(version, At::Subscribe)
+        )
+            .prop_map(|(packet_id, filters, properties)| {
+                Packet::Subscribe(Subscribe {
+                    packet_id,
+                    filters,
+                    properties,
+                })
+            }),
+        (
+            packet_id(),
+            suback_codes(version),
+            props(version, At::SubAck)
+        )
+            .prop_map(
+                |(packet_id, return_codes, properties)| Packet::SubAck(SubAck {
+                    packet_id,
+                    return_codes,
+                    properties,
+                })
+            ),
+        (
+            packet_id(),
+            vec(topic_filter(), 1..4),
+            props(version, At::Unsubscribe)
+        )
+            .prop_map(|(packet_id, filters, properties)| {
+                Packet::Unsubscribe(Unsubscribe {
+                    packet_id,
+                    filters,
+                    properties,
+                })
+            }),
+        unsuback(version).prop_map(Packet::UnsubAck),
         Just(Packet::PingReq),
         Just(Packet::PingResp),
-        Just(Packet::Disconnect),
-    ]
+        tail(At::Disconnect).prop_map(|(reason_code, properties)| {
+            Packet::Disconnect(Disconnect {
+                reason_code,
+                properties,
+            })
+        }),
+    ];
+    match version {
+        ProtocolVersion::V311 => packets.boxed(),
+        ProtocolVersion::V5 => prop_oneof![
+            14 => packets,
+            1 => tail(At::Auth).prop_map(|(reason_code, properties)| {
+                Packet::Auth(Auth { reason_code, properties })
+            }),
+        ]
+        .boxed(),
+    }
+}
+
+fn encode_vec_as(packet: &Packet, version: ProtocolVersion) -> Result<Vec<u8>, ProtocolError> {
+    let mut out = BytesMut::new();
+    let result = encode_as(packet, &mut out, version);
+    if result.is_err() {
+        assert!(out.is_empty(), "a failed encode must write nothing");
+    }
+    result.map(|()| out.to_vec())
+}
+
+const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::V311, ProtocolVersion::V5];
+
+/// A version, and a packet of it.
+fn versioned_packet() -> impl Strategy<Value = (ProtocolVersion, Packet)> {
+    proptest::sample::select(VERSIONS.to_vec())
+        .prop_flat_map(|version| (Just(version), packet(version)))
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
-    fn round_trip(packet in packet()) {
+    fn round_trip(packet in packet(ProtocolVersion::V311)) {
         let bytes = encode_vec(&packet).unwrap();
         let mut buf = BytesMut::from(&bytes[..]);
         prop_assert_eq!(decode(&mut buf, bytes.len()), Ok(Some(packet)));
@@ -505,7 +772,7 @@ proptest! {
     }
 
     #[test]
-    fn back_to_back(packets in vec(packet(), 1..6)) {
+    fn back_to_back(packets in vec(packet(ProtocolVersion::V311), 1..6)) {
         let mut buf = BytesMut::new();
         for packet in &packets {
             encode(packet, &mut buf).unwrap();
@@ -529,7 +796,7 @@ proptest! {
 
     #[test]
     fn corrupted_packets_never_panic(
-        packet in packet(),
+        packet in packet(ProtocolVersion::V311),
         at in any::<prop::sample::Index>(),
         byte in any::<u8>(),
     ) {
@@ -544,7 +811,7 @@ proptest! {
     }
 
     #[test]
-    fn truncated_is_incomplete(packet in packet(), cut in any::<prop::sample::Index>()) {
+    fn truncated_is_incomplete(packet in packet(ProtocolVersion::V311), cut in any::<prop::sample::Index>()) {
         let bytes = encode_vec(&packet).unwrap();
         let cut = cut.index(bytes.len());
         let mut buf = BytesMut::from(&bytes[..cut]);
@@ -555,7 +822,7 @@ proptest! {
     /// How a stream is cut into reads never changes the packets in it.
     #[test]
     fn split_anywhere_same_packets(
-        packets in vec(packet(), 1..4),
+        packets in vec(packet(ProtocolVersion::V311), 1..4),
         cuts in vec(any::<prop::sample::Index>(), 0..6),
     ) {
         let mut stream = BytesMut::new();
@@ -577,5 +844,53 @@ proptest! {
         }
         prop_assert_eq!(decoded, packets);
         prop_assert!(buf.is_empty());
+    }
+
+    /// Every packet of either version comes back as it was, at that version.
+    #[test]
+    fn round_trip_at_each_version((version, packet) in versioned_packet()) {
+        let bytes = encode_vec_as(&packet, version).unwrap();
+        let mut buf = BytesMut::from(&bytes[..]);
+        prop_assert_eq!(decode_as(&mut buf, bytes.len(), version), Ok(Some(packet)));
+        prop_assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn truncated_is_incomplete_at_each_version(
+        (version, packet) in versioned_packet(),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let bytes = encode_vec_as(&packet, version).unwrap();
+        let cut = cut.index(bytes.len());
+        let mut buf = BytesMut::from(&bytes[..cut]);
+        prop_assert_eq!(decode_as(&mut buf, usize::MAX, version), Ok(None));
+    }
+
+    /// A corrupted MQTT 5 packet never panics the decoder; whatever it
+    /// accepts encodes again.
+    #[test]
+    fn corrupted_v5_packets_never_panic(
+        packet in packet(ProtocolVersion::V5),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let mut bytes = encode_vec_as(&packet, ProtocolVersion::V5).unwrap();
+        let at = at.index(bytes.len());
+        bytes[at] = byte;
+        let mut buf = BytesMut::from(&bytes[..]);
+        if let Ok(Some(packet)) = decode_as(&mut buf, usize::MAX, ProtocolVersion::V5) {
+            let again = encode_vec_as(&packet, ProtocolVersion::V5);
+            prop_assert!(again.is_ok(), "{:?} failed to re-encode: {:?}", packet, again);
+        }
+    }
+
+    /// MQTT 5's fields never reach the wire in MQTT 3.1.1: a packet that has
+    /// any is refused (nothing is written), never sent without them.
+    #[test]
+    fn v5_fields_are_refused_at_3_1_1(packet in packet(ProtocolVersion::V5)) {
+        let plain = encode_vec_as(&packet, ProtocolVersion::V311);
+        if let Ok(bytes) = plain {
+            prop_assert_eq!(decode_bytes(&bytes), Ok(Some(packet)));
+        }
     }
 }

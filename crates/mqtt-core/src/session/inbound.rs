@@ -5,7 +5,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::protocol::{Packet, Publish, QoS};
+use crate::protocol::{Ack, Packet, Publish, QoS};
 
 use super::{AckTicket, Event, Link, Session};
 
@@ -80,7 +80,7 @@ impl Session {
                 let ticket = self.inbound.defer(packet_id, QoS::AtLeastOnce);
                 self.events.push_back(Event::Message(publish, ticket));
                 if ticket.is_none() {
-                    self.transmit.push_back(Packet::PubAck { packet_id });
+                    self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
                 }
             }
             QoS::ExactlyOnce => {
@@ -88,7 +88,7 @@ impl Session {
                     let ticket = self.inbound.defer(packet_id, QoS::ExactlyOnce);
                     self.events.push_back(Event::Message(publish, ticket));
                 }
-                self.transmit.push_back(Packet::PubRec { packet_id });
+                self.transmit.push_back(Packet::PubRec(Ack::new(packet_id)));
             }
         }
     }
@@ -103,7 +103,8 @@ impl Session {
 
     fn complete_inbound_qos2(&mut self, packet_id: u16) {
         self.inbound.qos2.remove(&packet_id);
-        self.transmit.push_back(Packet::PubComp { packet_id });
+        self.transmit
+            .push_back(Packet::PubComp(Ack::new(packet_id)));
     }
 
     /// From now on (`on`) or no longer, inbound QoS 1/2 messages carry an
@@ -135,7 +136,7 @@ impl Session {
             match entry.qos {
                 QoS::AtLeastOnce if send && on_this_link => {
                     let packet_id = entry.packet_id;
-                    self.transmit.push_back(Packet::PubAck { packet_id });
+                    self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
                 }
                 QoS::ExactlyOnce if send => self.release_inbound_qos2(entry.packet_id),
                 _ => {}

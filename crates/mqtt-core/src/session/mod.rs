@@ -19,7 +19,7 @@ mod types;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Connect, Packet, QoS};
+use crate::protocol::{Ack, Connect, Disconnect, Packet, QoS, UnsubAck};
 
 use ids::PacketIds;
 use inbound::Inbound;
@@ -104,6 +104,7 @@ impl Session {
             will: options.will.clone(),
             username: options.username.clone(),
             password: options.password.clone(),
+            properties: Vec::new(),
         }));
     }
 
@@ -143,7 +144,8 @@ impl Session {
     /// is written and then calls `connection_lost`.
     pub fn disconnect(&mut self) {
         if self.link == Link::Up {
-            self.transmit.push_back(Packet::Disconnect);
+            self.transmit
+                .push_back(Packet::Disconnect(Disconnect::default()));
         }
         self.link = Link::Closing;
     }
@@ -222,18 +224,22 @@ impl Session {
         match packet {
             Packet::ConnAck(connack) => self.handle_connack(connack, now),
             Packet::Publish(publish) => self.handle_publish(publish),
-            Packet::PubRel { packet_id } => self.handle_pubrel(packet_id),
-            Packet::PubAck { packet_id } => self.handle_puback(packet_id),
-            Packet::PubRec { packet_id } => self.handle_pubrec(packet_id, now),
-            Packet::PubComp { packet_id } => self.handle_pubcomp(packet_id),
+            Packet::PubRel(Ack { packet_id, .. }) => self.handle_pubrel(packet_id),
+            Packet::PubAck(Ack { packet_id, .. }) => self.handle_puback(packet_id),
+            Packet::PubRec(Ack { packet_id, .. }) => self.handle_pubrec(packet_id, now),
+            Packet::PubComp(Ack { packet_id, .. }) => self.handle_pubcomp(packet_id),
             Packet::SubAck(suback) => self.handle_suback(suback),
-            Packet::UnsubAck { packet_id } => self.handle_unsuback(packet_id),
+            Packet::UnsubAck(UnsubAck { packet_id, .. }) => self.handle_unsuback(packet_id),
             Packet::PingResp => self.timers.answered(Answer::PingResp),
             Packet::Connect(_)
             | Packet::Subscribe(_)
             | Packet::Unsubscribe(_)
             | Packet::PingReq
-            | Packet::Disconnect => self.violation("the broker sent a packet only clients send"),
+            | Packet::Disconnect(_) => self.violation("the broker sent a packet only clients send"),
+            // Only after a CONNECT that named an authentication method (MQTT 5).
+            Packet::Auth(_) => {
+                self.violation("the broker sent AUTH, but no authentication was asked for")
+            }
         }
         // An acknowledgement may have freed the packet id a queued operation waits for.
         self.pump(now);

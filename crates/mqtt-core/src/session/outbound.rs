@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe, SUBACK_FAILURE};
+use crate::protocol::{Ack, Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe, SUBACK_FAILURE};
 
 use super::{Event, Failure, Link, OperationId, Outcome, Request, Session};
 
@@ -49,7 +49,7 @@ impl Awaiting {
                 dup: resend,
                 ..publish.clone()
             }),
-            Awaiting::PubComp => Packet::PubRel { packet_id },
+            Awaiting::PubComp => Packet::PubRel(Ack::new(packet_id)),
             Awaiting::SubAck(subscribe) => Packet::Subscribe(subscribe.clone()),
             Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
         }
@@ -119,6 +119,7 @@ impl Session {
                         topic,
                         packet_id,
                         payload,
+                        properties: Vec::new(),
                     };
                     match qos {
                         QoS::AtMostOnce => {
@@ -130,12 +131,19 @@ impl Session {
                         QoS::ExactlyOnce => Awaiting::PubRec(publish),
                     }
                 }
-                Request::Subscribe { filters } => {
-                    Awaiting::SubAck(Subscribe { packet_id, filters })
-                }
-                Request::Unsubscribe { filters } => {
-                    Awaiting::UnsubAck(Unsubscribe { packet_id, filters })
-                }
+                Request::Subscribe { filters } => Awaiting::SubAck(Subscribe {
+                    packet_id,
+                    filters: filters
+                        .into_iter()
+                        .map(|(f, qos)| (f, qos.into()))
+                        .collect(),
+                    properties: Vec::new(),
+                }),
+                Request::Unsubscribe { filters } => Awaiting::UnsubAck(Unsubscribe {
+                    packet_id,
+                    filters,
+                    properties: Vec::new(),
+                }),
             };
             self.transmit.push_back(awaiting.packet(packet_id, false));
             if let Origin::User(_) = origin {
@@ -205,7 +213,7 @@ impl Session {
         match op.awaiting {
             Awaiting::PubRec(_) | Awaiting::PubComp => {
                 op.awaiting = Awaiting::PubComp;
-                self.transmit.push_back(Packet::PubRel { packet_id });
+                self.transmit.push_back(Packet::PubRel(Ack::new(packet_id)));
                 let deadline = self.operation_deadline(packet_id, now);
                 if let Some(op) = self.in_flight.get_mut(&packet_id) {
                     op.deadline = deadline;
@@ -338,11 +346,11 @@ impl Session {
     fn remember_subscriptions(&mut self, awaiting: &Awaiting, outcome: &Outcome) {
         match (awaiting, outcome) {
             (Awaiting::SubAck(subscribe), Outcome::Subscribed(codes)) => {
-                for ((filter, qos), code) in subscribe.filters.iter().zip(codes) {
+                for ((filter, options), code) in subscribe.filters.iter().zip(codes) {
                     if *code == SUBACK_FAILURE {
                         self.subscriptions.remove(filter);
                     } else {
-                        self.subscriptions.insert(filter.clone(), *qos);
+                        self.subscriptions.insert(filter.clone(), options.qos);
                     }
                 }
             }

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use super::*;
 use crate::protocol::{
     ConnAck, LastWill, Packet, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
+    SubscriptionOptions,
 };
 
 fn options() -> SessionOptions {
@@ -78,6 +79,7 @@ fn connack(session_present: bool, return_code: u8) -> Packet {
     Packet::ConnAck(ConnAck {
         session_present,
         return_code,
+        properties: Vec::new(),
     })
 }
 
@@ -98,6 +100,7 @@ fn inbound(qos: QoS, packet_id: u16) -> Publish {
         topic: "in".into(),
         packet_id,
         payload: Bytes::from_static(b"x"),
+        properties: Vec::new(),
     }
 }
 
@@ -126,6 +129,7 @@ fn connect_carries_every_option() {
             payload: Bytes::from_static(b"bye"),
             qos: QoS::AtLeastOnce,
             retain: true,
+            properties: Vec::new(),
         }),
         username: Some("u".into()),
         password: Some(Bytes::from_static(b"p")),
@@ -286,7 +290,7 @@ fn qos1_publish_completes_on_puback_and_counts_as_unacked_until_then() {
             unacked_size: size
         }
     );
-    session.handle_packet(Packet::PubAck { packet_id }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
         vec![completed(1, packet_id, Outcome::Published)]
@@ -300,13 +304,13 @@ fn qos2_publish_goes_through_pubrec_pubrel_pubcomp() {
     let mut session = connected(options(), now);
     session.submit(1, publish_request(QoS::ExactlyOnce), now);
     let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
-    session.handle_packet(Packet::PubRec { packet_id }, now);
+    session.handle_packet(Packet::PubRec(Ack::new(packet_id)), now);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubRel { packet_id }]
+        vec![Packet::PubRel(Ack::new(packet_id))]
     );
     assert!(drain_events(&mut session).is_empty());
-    session.handle_packet(Packet::PubComp { packet_id }, now);
+    session.handle_packet(Packet::PubComp(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
         vec![completed(1, packet_id, Outcome::Published)]
@@ -319,7 +323,7 @@ fn qos2_publish_answered_with_puback_completes_as_delivered_at_qos1() {
     let mut session = connected(options(), now);
     session.submit(1, publish_request(QoS::ExactlyOnce), now);
     let packet_id = sent_publish_id(&drain_transmit(&mut session, now));
-    session.handle_packet(Packet::PubAck { packet_id }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     let note = format!(
         "the broker answered the QoS 2 publish {packet_id} with PUBACK: delivered at QoS 1"
     );
@@ -345,7 +349,7 @@ fn inbound_qos1_is_acknowledged_and_delivered() {
     );
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubAck { packet_id: 9 }]
+        vec![Packet::PubAck(Ack::new(9))]
     );
 }
 
@@ -366,15 +370,12 @@ fn inbound_qos2_is_delivered_exactly_once_until_pubrel() {
     );
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![
-            Packet::PubRec { packet_id: 5 },
-            Packet::PubRec { packet_id: 5 }
-        ]
+        vec![Packet::PubRec(Ack::new(5)), Packet::PubRec(Ack::new(5))]
     );
-    session.handle_packet(Packet::PubRel { packet_id: 5 }, now);
+    session.handle_packet(Packet::PubRel(Ack::new(5)), now);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubComp { packet_id: 5 }]
+        vec![Packet::PubComp(Ack::new(5))]
     );
     // After PUBREL the id is free: the same id is a new message.
     session.handle_packet(Packet::Publish(duplicate.clone()), now);
@@ -403,8 +404,13 @@ fn subscribe_reports_granted_and_refused_filters() {
         [Packet::Subscribe(Subscribe {
             packet_id,
             filters: sent,
+            ..
         })] => {
-            assert_eq!(sent, &filters);
+            let asked: Vec<(String, SubscriptionOptions)> = filters
+                .iter()
+                .map(|(f, qos)| (f.clone(), (*qos).into()))
+                .collect();
+            assert_eq!(sent, &asked);
             *packet_id
         }
         other => panic!("expected SUBSCRIBE, got {other:?}"),
@@ -413,6 +419,7 @@ fn subscribe_reports_granted_and_refused_filters() {
         Packet::SubAck(SubAck {
             packet_id,
             return_codes: vec![2, 0x80],
+            properties: Vec::new(),
         }),
         now,
     );
@@ -438,6 +445,7 @@ fn suback_with_the_wrong_count_is_a_violation() {
         Packet::SubAck(SubAck {
             packet_id: 1,
             return_codes: vec![0, 0],
+            properties: Vec::new(),
         }),
         now,
     );
@@ -464,7 +472,7 @@ fn packet_ids_in_flight_are_never_reused() {
     // A further operation waits for a free id instead of reusing one.
     session.submit(70_000, publish_request(QoS::AtLeastOnce), now);
     assert!(drain_transmit(&mut session, now).is_empty());
-    session.handle_packet(Packet::PubAck { packet_id: 42 }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(42)), now);
     assert_eq!(sent_publish_id(&drain_transmit(&mut session, now)), 42);
 }
 
@@ -544,7 +552,7 @@ fn clean_session_can_resend_in_flight_operations_on_the_next_link() {
         matches!(&resent[..], [Packet::Publish(p)] if p.packet_id == packet_id && p.dup),
         "{resent:?}"
     );
-    session.handle_packet(Packet::PubAck { packet_id }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session).last(),
         Some(&completed(1, packet_id, Outcome::Published))
@@ -562,7 +570,7 @@ fn persistent_session_resends_in_flight_with_dup_after_reconnect() {
         Packet::Publish(p) => p.packet_id,
         other => panic!("{other:?}"),
     };
-    session.handle_packet(Packet::PubRec { packet_id: second }, now);
+    session.handle_packet(Packet::PubRec(Ack::new(second)), now);
     drain_transmit(&mut session, now);
     session.connection_lost();
     assert!(drain_events(&mut session).is_empty());
@@ -572,7 +580,7 @@ fn persistent_session_resends_in_flight_with_dup_after_reconnect() {
     session.handle_packet(connack(true, 0), now);
     let resent = drain_transmit(&mut session, now);
     match resent.as_slice() {
-        [Packet::Publish(p), Packet::PubRel { packet_id }] => {
+        [Packet::Publish(p), Packet::PubRel(Ack { packet_id, .. })] => {
             assert!(p.dup);
             assert_eq!(*packet_id, second);
         }
@@ -600,7 +608,7 @@ fn operation_timeout_fails_the_operation_and_frees_its_id() {
         vec![completed(1, packet_id, Outcome::Failed(Failure::Timeout))]
     );
     // A late PUBACK is ignored, not a violation.
-    session.handle_packet(Packet::PubAck { packet_id }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert!(drain_events(&mut session).is_empty());
     assert_eq!(session.statistics(), Statistics::default());
 }
@@ -622,7 +630,7 @@ fn postponed_deadlines_give_unread_answers_the_time_reading_was_stopped() {
     assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(7)));
     session.handle_timeout(now + Duration::from_millis(6999));
     assert!(drain_events(&mut session).is_empty());
-    session.handle_packet(Packet::PubAck { packet_id }, now);
+    session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
         vec![completed(1, packet_id, Outcome::Published)]
@@ -647,7 +655,10 @@ fn disconnect_sends_disconnect_and_nothing_after_it() {
     let mut session = connected(options(), now);
     session.disconnect();
     session.submit(1, publish_request(QoS::AtLeastOnce), now);
-    assert_eq!(drain_transmit(&mut session, now), vec![Packet::Disconnect]);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::Disconnect(Disconnect::default())]
+    );
 }
 
 #[test]
@@ -675,6 +686,7 @@ fn subscribe_and_ack(
         Packet::SubAck(SubAck {
             packet_id,
             return_codes: codes,
+            properties: Vec::new(),
         }),
         now,
     );
@@ -695,7 +707,7 @@ fn unsubscribe_and_ack(
         [Packet::Unsubscribe(u)] => u.packet_id,
         other => panic!("expected UNSUBSCRIBE, got {other:?}"),
     };
-    session.handle_packet(Packet::UnsubAck { packet_id }, now);
+    session.handle_packet(Packet::UnsubAck(UnsubAck::new(packet_id)), now);
     (packet_id, drain_events(session))
 }
 
@@ -734,11 +746,15 @@ fn granted_subscriptions_are_restored_after_a_connection_without_a_session() {
     // The restore goes first, before what was queued while offline.
     match sent.as_slice() {
         [Packet::Subscribe(restore), Packet::Publish(_)] => {
-            assert_eq!(restore.filters, vec![("a/#".to_string(), QoS::AtLeastOnce)]);
+            assert_eq!(
+                restore.filters,
+                vec![("a/#".to_string(), QoS::AtLeastOnce.into())]
+            );
             session.handle_packet(
                 Packet::SubAck(SubAck {
                     packet_id: restore.packet_id,
                     return_codes: vec![1],
+                    properties: Vec::new(),
                 }),
                 now,
             );
@@ -871,16 +887,13 @@ fn deferred_pubacks_wait_for_the_application_and_go_out_in_arrival_order() {
     session.acknowledge(tickets[0], true);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![
-            Packet::PubAck { packet_id: 1 },
-            Packet::PubAck { packet_id: 2 }
-        ]
+        vec![Packet::PubAck(Ack::new(1)), Packet::PubAck(Ack::new(2))]
     );
     session.acknowledge(tickets[2], true);
     session.acknowledge(tickets[2], true); // a second answer changes nothing
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubAck { packet_id: 3 }]
+        vec![Packet::PubAck(Ack::new(3))]
     );
 }
 
@@ -893,7 +906,7 @@ fn a_withheld_acknowledgement_is_never_sent_and_holds_up_nothing_after_it() {
     session.acknowledge(tickets[0], false);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubAck { packet_id: 2 }]
+        vec![Packet::PubAck(Ack::new(2))]
     );
 }
 
@@ -904,26 +917,23 @@ fn a_deferred_qos2_message_is_completed_once_released_and_acknowledged_in_either
     let (mut session, tickets) = deferring(&[(5, qos2), (6, qos2)], now);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![
-            Packet::PubRec { packet_id: 5 },
-            Packet::PubRec { packet_id: 6 }
-        ]
+        vec![Packet::PubRec(Ack::new(5)), Packet::PubRec(Ack::new(6))]
     );
     // 5: PUBREL first, then the application.
-    session.handle_packet(Packet::PubRel { packet_id: 5 }, now);
+    session.handle_packet(Packet::PubRel(Ack::new(5)), now);
     assert!(drain_transmit(&mut session, now).is_empty());
     session.acknowledge(tickets[0], true);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubComp { packet_id: 5 }]
+        vec![Packet::PubComp(Ack::new(5))]
     );
     // 6: the application first, then PUBREL.
     session.acknowledge(tickets[1], true);
     assert!(drain_transmit(&mut session, now).is_empty());
-    session.handle_packet(Packet::PubRel { packet_id: 6 }, now);
+    session.handle_packet(Packet::PubRel(Ack::new(6)), now);
     assert_eq!(
         drain_transmit(&mut session, now),
-        vec![Packet::PubComp { packet_id: 6 }]
+        vec![Packet::PubComp(Ack::new(6))]
     );
 }
 

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::protocol::{Packet, Publish, QoS};
+use crate::protocol::{Ack, Packet, Publish, QoS, ReasonCode};
 
 /// How much the log says, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,26 +93,46 @@ impl fmt::Display for Described<'_> {
                 c.return_code, c.session_present
             ),
             Packet::Publish(p) => described_publish(f, p),
-            Packet::PubAck { packet_id } => write!(f, "PUBACK id={packet_id}"),
-            Packet::PubRec { packet_id } => write!(f, "PUBREC id={packet_id}"),
-            Packet::PubRel { packet_id } => write!(f, "PUBREL id={packet_id}"),
-            Packet::PubComp { packet_id } => write!(f, "PUBCOMP id={packet_id}"),
+            Packet::PubAck(ack) => described_ack(f, "PUBACK", ack),
+            Packet::PubRec(ack) => described_ack(f, "PUBREC", ack),
+            Packet::PubRel(ack) => described_ack(f, "PUBREL", ack),
+            Packet::PubComp(ack) => described_ack(f, "PUBCOMP", ack),
             Packet::Subscribe(s) => {
                 let filters: Vec<_> = s
                     .filters
                     .iter()
-                    .map(|(t, q)| format!("{t:?}@{}", *q as u8))
+                    .map(|(t, o)| format!("{t:?}@{}", o.qos as u8))
                     .collect();
                 write!(f, "SUBSCRIBE id={} {}", s.packet_id, filters.join(" "))
             }
             Packet::SubAck(s) => write!(f, "SUBACK id={} codes={:?}", s.packet_id, s.return_codes),
             Packet::Unsubscribe(u) => write!(f, "UNSUBSCRIBE id={} {:?}", u.packet_id, u.filters),
-            Packet::UnsubAck { packet_id } => write!(f, "UNSUBACK id={packet_id}"),
+            Packet::UnsubAck(u) if u.reason_codes.is_empty() => {
+                write!(f, "UNSUBACK id={}", u.packet_id)
+            }
+            Packet::UnsubAck(u) => {
+                write!(f, "UNSUBACK id={} codes={:?}", u.packet_id, u.reason_codes)
+            }
             Packet::PingReq => f.write_str("PINGREQ"),
             Packet::PingResp => f.write_str("PINGRESP"),
-            Packet::Disconnect => f.write_str("DISCONNECT"),
+            Packet::Disconnect(d) => described_reason(f, "DISCONNECT", d.reason_code),
+            Packet::Auth(a) => described_reason(f, "AUTH", a.reason_code),
         }
     }
+}
+
+/// `name`, and its reason code unless it is success.
+fn described_reason(f: &mut fmt::Formatter<'_>, name: &str, code: ReasonCode) -> fmt::Result {
+    f.write_str(name)?;
+    if code != ReasonCode::SUCCESS {
+        write!(f, " reason={code}")?;
+    }
+    Ok(())
+}
+
+fn described_ack(f: &mut fmt::Formatter<'_>, name: &str, ack: &Ack) -> fmt::Result {
+    described_reason(f, name, ack.reason_code)?;
+    write!(f, " id={}", ack.packet_id)
 }
 
 fn described_publish(f: &mut fmt::Formatter<'_>, p: &Publish) -> fmt::Result {
