@@ -9,21 +9,25 @@
 //! for what to report, `connection_lost` when the stream is gone.
 
 mod ids;
+mod in_flight;
 mod inbound;
+mod negotiated;
 mod outbound;
 #[cfg(test)]
 mod tests;
 mod timers;
 mod types;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Ack, Connect, Disconnect, Packet, QoS, UnsubAck};
+use crate::protocol::{Ack, Connect, Disconnect, Packet, ProtocolVersion, QoS, UnsubAck};
 
 use ids::PacketIds;
+use in_flight::InFlightTable;
 use inbound::Inbound;
-use outbound::{InFlight, Origin, Queued};
+pub use negotiated::Negotiated;
+use outbound::{Origin, Queued};
 use timers::{Answer, Timers};
 pub use types::*;
 
@@ -45,7 +49,9 @@ pub struct Session {
     /// The statistics size of `queued`, for its byte limit.
     queued_bytes: u64,
     /// Operations sent and waiting for their acknowledgement, by packet id.
-    in_flight: HashMap<u16, InFlight>,
+    in_flight: InFlightTable,
+    /// What the broker's CONNACK allows the current link.
+    negotiated: Negotiated,
     timers: Timers,
     /// QoS 0 publishes handed to the transport and not yet flushed.
     unflushed: VecDeque<(Origin, u64)>,
@@ -67,7 +73,8 @@ impl Session {
             ids: PacketIds::default(),
             queued: VecDeque::new(),
             queued_bytes: 0,
-            in_flight: HashMap::new(),
+            in_flight: InFlightTable::default(),
+            negotiated: Negotiated::default(),
             timers: Timers::default(),
             unflushed: VecDeque::new(),
             subscriptions: BTreeMap::new(),
@@ -84,6 +91,11 @@ impl Session {
         &self.options
     }
 
+    /// The MQTT version of every link: what CONNECT asks for.
+    pub fn protocol(&self) -> ProtocolVersion {
+        self.options.protocol
+    }
+
     pub fn is_connected(&self) -> bool {
         self.link == Link::Up
     }
@@ -92,6 +104,7 @@ impl Session {
     pub fn connection_opened(&mut self, now: Instant) {
         self.transmit.clear();
         self.link = Link::AwaitingConnAck;
+        self.negotiated = Negotiated::default();
         self.timers.clear_answers();
         self.timers
             .expect(Answer::ConnAck, now + self.options.connack_timeout);
@@ -184,12 +197,22 @@ impl Session {
     /// When a PINGREQ is due: keep alive past the last packet sent, on a live
     /// link not already waiting for PINGRESP.
     fn keepalive_moment(&self) -> Option<Instant> {
+        let keep_alive = self.keep_alive();
         let idle = self.link == Link::Up
-            && !self.options.keep_alive.is_zero()
+            && !keep_alive.is_zero()
             && !self.timers.is_expecting(Answer::PingResp);
         self.last_sent
             .filter(|_| idle)
-            .map(|last| last + self.options.keep_alive)
+            .map(|last| last + keep_alive)
+    }
+
+    /// The link's keep alive: the broker's Server Keep Alive, else ours.
+    fn keep_alive(&self) -> Duration {
+        self.negotiated
+            .server_keep_alive
+            .map_or(self.options.keep_alive, |secs| {
+                Duration::from_secs(u64::from(secs))
+            })
     }
 
     /// Moves every answer deadline (CONNACK, PINGRESP, acknowledgements) `by`
@@ -254,6 +277,7 @@ impl Session {
             return self.fatal(Failure::ConnectionRefused(connack.return_code));
         }
         self.link = Link::Up;
+        self.negotiated = Negotiated::from_connack(&connack.properties);
         if !connack.session_present {
             // The broker has no record of inbound QoS 2 ids we hold, nor of
             // our subscriptions.

@@ -41,6 +41,16 @@ enum Awaiting {
     UnsubAck(Unsubscribe),
 }
 
+impl InFlight {
+    /// A QoS 1 or 2 publish, at any step of its flow.
+    pub(super) fn is_publish(&self) -> bool {
+        matches!(
+            self.awaiting,
+            Awaiting::PubAck(_) | Awaiting::PubRec(_) | Awaiting::PubComp
+        )
+    }
+}
+
 impl Awaiting {
     /// The packet that (re)starts this step of the flow.
     fn packet(&self, packet_id: u16, resend: bool) -> Packet {
@@ -88,6 +98,11 @@ impl Session {
             let Some(front) = self.queued.front() else {
                 return;
             };
+            if front.request.is_acknowledged_publish()
+                && self.in_flight.publishes() >= usize::from(self.negotiated.receive_maximum)
+            {
+                return; // the broker's Receive Maximum: wait for an acknowledgement
+            }
             let packet_id = if front.request.is_qos0_publish() {
                 0
             } else {
@@ -183,7 +198,7 @@ impl Session {
         order.sort_unstable();
         for (_, packet_id) in order {
             let deadline = self.operation_deadline(packet_id, now);
-            if let Some(op) = self.in_flight.get_mut(&packet_id) {
+            if let Some(op) = self.in_flight.get_mut(packet_id) {
                 op.deadline = deadline;
                 let packet = op.awaiting.packet(packet_id, true);
                 self.transmit.push_back(packet);
@@ -207,7 +222,7 @@ impl Session {
     }
 
     pub(super) fn handle_pubrec(&mut self, packet_id: u16, now: Instant) {
-        let Some(op) = self.in_flight.get_mut(&packet_id) else {
+        let Some(op) = self.in_flight.get_mut(packet_id) else {
             return; // a late PUBREC for an operation that timed out
         };
         match op.awaiting {
@@ -215,7 +230,7 @@ impl Session {
                 op.awaiting = Awaiting::PubComp;
                 self.transmit.push_back(Packet::PubRel(Ack::new(packet_id)));
                 let deadline = self.operation_deadline(packet_id, now);
-                if let Some(op) = self.in_flight.get_mut(&packet_id) {
+                if let Some(op) = self.in_flight.get_mut(packet_id) {
                     op.deadline = deadline;
                 }
             }
@@ -233,7 +248,7 @@ impl Session {
 
     pub(super) fn handle_suback(&mut self, suback: SubAck) {
         let codes = suback.return_codes;
-        let matches_request = match self.in_flight.get(&suback.packet_id) {
+        let matches_request = match self.in_flight.get(suback.packet_id) {
             Some(InFlight {
                 awaiting: Awaiting::SubAck(subscribe),
                 ..
@@ -280,7 +295,7 @@ impl Session {
         packet_id: u16,
         expects: impl FnOnce(&Awaiting) -> bool,
     ) -> Option<InFlight> {
-        let op = self.in_flight.remove(&packet_id)?;
+        let op = self.in_flight.remove(packet_id)?;
         if expects(&op.awaiting) {
             return Some(op);
         }
@@ -298,10 +313,10 @@ impl Session {
         while let Some((at, packet_id)) = self.timers.pop_due_acknowledgement(now) {
             let due = self
                 .in_flight
-                .get(&packet_id)
+                .get(packet_id)
                 .is_some_and(|op| op.deadline == Some(at));
             if due {
-                if let Some(op) = self.in_flight.remove(&packet_id) {
+                if let Some(op) = self.in_flight.remove(packet_id) {
                     self.settle(packet_id, op, Outcome::Failed(Failure::Timeout));
                 }
             }

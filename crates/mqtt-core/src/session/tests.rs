@@ -6,7 +6,7 @@ use bytes::Bytes;
 
 use super::*;
 use crate::protocol::{
-    ConnAck, LastWill, Packet, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
+    Ack, ConnAck, LastWill, Packet, Property, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
     SubscriptionOptions,
 };
 
@@ -947,4 +947,98 @@ fn an_acknowledgement_for_a_message_of_a_lost_link_is_not_sent_on_the_next() {
     drain_transmit(&mut session, now);
     session.acknowledge(tickets[0], true);
     assert!(drain_transmit(&mut session, now).is_empty());
+}
+
+/// An MQTT 5 session whose link is up, with what the broker's CONNACK said.
+fn connected_v5(connack_properties: Vec<Property>, now: Instant) -> Session {
+    let mut session = Session::new(SessionOptions {
+        protocol: ProtocolVersion::V5,
+        ..options()
+    });
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(
+        Packet::ConnAck(ConnAck {
+            session_present: false,
+            return_code: 0,
+            properties: connack_properties,
+        }),
+        now,
+    );
+    drain_events(&mut session);
+    session
+}
+
+#[test]
+fn the_brokers_receive_maximum_bounds_publishes_in_flight_and_the_rest_wait_in_order() {
+    let now = Instant::now();
+    let mut session = connected_v5(vec![Property::ReceiveMaximum(2)], now);
+    for id in 1..=4 {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    // QoS 0 is not bounded, and does not overtake what waits.
+    session.submit(5, publish_request(QoS::AtMostOnce), now);
+    let sent = drain_transmit(&mut session, now);
+    let ids: Vec<u16> = sent
+        .iter()
+        .map(|p| match p {
+            Packet::Publish(p) => p.packet_id,
+            other => panic!("expected PUBLISH, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "only the broker's Receive Maximum goes out");
+    session.handle_packet(Packet::PubAck(Ack::new(ids[0])), now);
+    let third = drain_transmit(&mut session, now);
+    assert_eq!(third.len(), 1, "one acknowledgement lets one more go");
+    session.handle_packet(Packet::PubAck(Ack::new(ids[1])), now);
+    session.handle_packet(Packet::PubAck(Ack::new(sent_publish_id(&third))), now);
+    let rest = drain_transmit(&mut session, now);
+    assert!(
+        matches!(
+            rest.as_slice(),
+            [Packet::Publish(a), Packet::Publish(b)]
+                if a.qos == QoS::AtLeastOnce && b.qos == QoS::AtMostOnce
+        ),
+        "the last QoS 1 publish, then the QoS 0 one: {rest:?}"
+    );
+}
+
+#[test]
+fn a_qos2_publish_counts_against_receive_maximum_until_pubcomp() {
+    let now = Instant::now();
+    let mut session = connected_v5(vec![Property::ReceiveMaximum(1)], now);
+    session.submit(1, publish_request(QoS::ExactlyOnce), now);
+    session.submit(2, publish_request(QoS::AtLeastOnce), now);
+    let first = sent_publish_id(&drain_transmit(&mut session, now));
+    session.handle_packet(Packet::PubRec(Ack::new(first)), now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubRel(Ack::new(first))],
+        "still in flight after PUBREC"
+    );
+    session.handle_packet(Packet::PubComp(Ack::new(first)), now);
+    assert_eq!(drain_transmit(&mut session, now).len(), 1);
+}
+
+#[test]
+fn mqtt_3_1_1_has_no_receive_maximum_but_its_packet_ids() {
+    let now = Instant::now();
+    let mut session = connected(options(), now);
+    for id in 1..=100 {
+        session.submit(id, publish_request(QoS::AtLeastOnce), now);
+    }
+    assert_eq!(drain_transmit(&mut session, now).len(), 100);
+}
+
+#[test]
+fn the_brokers_server_keep_alive_replaces_ours_for_the_link() {
+    let now = Instant::now();
+    let mut session = connected_v5(vec![Property::ServerKeepAlive(4)], now);
+    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(4)));
+    // The next link starts from ours again until its CONNACK says otherwise.
+    session.connection_lost();
+    session.connection_opened(now);
+    drain_transmit(&mut session, now);
+    session.handle_packet(connack(false, 0), now);
+    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(10)));
 }

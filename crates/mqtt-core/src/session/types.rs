@@ -88,6 +88,11 @@ pub enum Request {
 }
 
 impl Request {
+    /// A QoS 1 or 2 publish: one the broker acknowledges.
+    pub fn is_acknowledged_publish(&self) -> bool {
+        matches!(self, Request::Publish { qos, .. } if *qos != QoS::AtMostOnce)
+    }
+
     pub fn is_qos0_publish(&self) -> bool {
         matches!(
             self,

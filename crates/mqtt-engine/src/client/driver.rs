@@ -436,7 +436,7 @@ impl Driver {
         let now = Instant::now().into_std();
         while let Some(packet) = self.session.poll_transmit(now) {
             self.observe(true, &packet);
-            if let Err(error) = link.outgoing.encode(&packet) {
+            if let Err(error) = link.outgoing.encode(&packet, self.session.protocol()) {
                 return Err(Failure::ProtocolViolation(format!(
                     "cannot encode: {error}"
                 )));
@@ -538,7 +538,8 @@ impl Driver {
         let now = Instant::now().into_std();
         let mut packets = 0;
         loop {
-            match protocol::decode(incoming, self.max_incoming_packet_size) {
+            let version = self.session.protocol();
+            match protocol::decode_as(incoming, self.max_incoming_packet_size, version) {
                 Ok(Some(packet)) => {
                     self.observe(false, &packet);
                     self.session.handle_packet(packet, now);

@@ -7,7 +7,7 @@ use std::io::{self, IoSlice};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::protocol::{self, Packet, ProtocolError};
+use crate::protocol::{self, Packet, ProtocolError, ProtocolVersion};
 
 /// How many buffers one vectored write takes at most.
 const MAX_SLICES: usize = 64;
@@ -24,8 +24,13 @@ pub(super) struct Outgoing {
 }
 
 impl Outgoing {
-    pub fn encode(&mut self, packet: &Packet) -> Result<(), ProtocolError> {
-        protocol::encode(packet, &mut self.staging)
+    /// Appends `packet`'s wire form at `version`, the link's.
+    pub fn encode(
+        &mut self,
+        packet: &Packet,
+        version: ProtocolVersion,
+    ) -> Result<(), ProtocolError> {
+        protocol::encode_as(packet, &mut self.staging, version)
     }
 
     /// Nothing is left to write or flush.
