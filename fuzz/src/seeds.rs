@@ -388,6 +388,31 @@ pub fn session_seeds() -> Vec<Seed> {
             "connect",
             script(O::CLEAN_SESSION, vec![connected(false), vec![TRANSMIT_ALL]]),
         ),
+        // MQTT 5: a CONNACK with Receive Maximum 2, then three QoS 1
+        // publishes: the third waits for an acknowledgement.
+        (
+            "v5-receive-maximum",
+            script(
+                O::CLEAN_SESSION | O::MQTT5,
+                vec![vec![
+                    Step::Open,
+                    TRANSMIT_ALL,
+                    Step::Reply {
+                        kind: reply::CONNACK,
+                        id_pick: 0,
+                        extra: 0b0100_0000,
+                    },
+                    publish(1),
+                    publish(1),
+                    publish(1),
+                    TRANSMIT_ALL,
+                    reply_to_last(reply::PUBACK),
+                    TRANSMIT_ALL,
+                    reply_to_last(reply::PUBACK),
+                    TRANSMIT_ALL,
+                ]],
+            ),
+        ),
         (
             "connack-refused",
             script(

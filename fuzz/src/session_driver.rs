@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{
-    decode, encode, Ack, ConnAck, Packet, ProtocolVersion, Publish, QoS, SubAck, UnsubAck,
-    SUBACK_FAILURE,
+    decode_as, encode_as, Ack, ConnAck, Packet, Property, ProtocolVersion, Publish, QoS, SubAck,
+    UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
@@ -105,11 +105,17 @@ impl OptionBits {
     pub const NO_KEEPALIVE: u8 = 1 << 5;
     /// A queue of at most two operations and 64 bytes.
     pub const SMALL_QUEUE: u8 = 1 << 6;
+    /// MQTT 5: CONNACKs carry a Receive Maximum of 1 to 4 (from their `extra`).
+    pub const MQTT5: u8 = 1 << 7;
 
     fn options(self) -> SessionOptions {
         let has = |bit: u8| self.0 & bit != 0;
         SessionOptions {
-            protocol: ProtocolVersion::V311,
+            protocol: if has(Self::MQTT5) {
+                ProtocolVersion::V5
+            } else {
+                ProtocolVersion::V311
+            },
             client_id: "fuzz".into(),
             clean_session: has(Self::CLEAN_SESSION),
             keep_alive: Duration::from_secs(if has(Self::NO_KEEPALIVE) { 0 } else { 10 }),
@@ -547,7 +553,7 @@ impl Driver {
     fn receive(&mut self, wire: &[u8]) {
         let mut buf = BytesMut::from(wire);
         loop {
-            match decode(&mut buf, 1 << 20) {
+            match decode_as(&mut buf, 1 << 20, self.session.protocol()) {
                 Ok(Some(packet)) => self.session.handle_packet(packet, self.now),
                 Ok(None) => return,
                 Err(_) => return self.lose_stream(),
@@ -558,11 +564,12 @@ impl Driver {
     /// A packet only reaches the session if the decoder would produce it:
     /// built packets go through the wire and back.
     fn deliver(&mut self, packet: Packet) {
+        let version = self.session.protocol();
         let mut wire = BytesMut::new();
-        if encode(&packet, &mut wire).is_err() {
+        if encode_as(&packet, &mut wire, version).is_err() {
             return;
         }
-        match decode(&mut wire, usize::MAX) {
+        match decode_as(&mut wire, usize::MAX, version) {
             Ok(Some(decoded)) => self.session.handle_packet(decoded, self.now),
             other => panic!("{packet:?} encoded but decoded as {other:?}"),
         }
@@ -584,7 +591,12 @@ impl Driver {
                 } else {
                     0
                 },
-                properties: Vec::new(),
+                properties: match self.session.protocol() {
+                    ProtocolVersion::V311 => Vec::new(),
+                    ProtocolVersion::V5 => {
+                        vec![Property::ReceiveMaximum(1 + u16::from(extra >> 6))]
+                    }
+                },
             }),
             reply::PUBACK => Packet::PubAck(Ack::new(packet_id)),
             reply::PUBREC => Packet::PubRec(Ack::new(packet_id)),
@@ -638,7 +650,7 @@ impl Driver {
                 eprintln!("    sent {packet:?}");
             }
             let mut wire = BytesMut::new();
-            if let Err(error) = encode(&packet, &mut wire) {
+            if let Err(error) = encode_as(&packet, &mut wire, self.session.protocol()) {
                 panic!("the session sent {packet:?}, which cannot be encoded: {error}");
             }
             self.track_packet_id(&packet);
