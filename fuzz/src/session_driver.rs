@@ -618,7 +618,14 @@ impl Driver {
                     properties: Vec::new(),
                 })
             }
-            reply::UNSUBACK => Packet::UnsubAck(UnsubAck::new(packet_id)),
+            reply::UNSUBACK => Packet::UnsubAck(UnsubAck {
+                // MQTT 5 has a reason code per filter: "no subscription existed" will do.
+                reason_codes: match self.session.protocol() {
+                    ProtocolVersion::V311 => Vec::new(),
+                    ProtocolVersion::V5 => vec![0x11],
+                },
+                ..UnsubAck::new(packet_id)
+            }),
             reply::PINGRESP => Packet::PingResp,
             reply::PUBLISH => {
                 let qos = qos_from_bits(extra);

@@ -16,6 +16,8 @@ use super::{
 };
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
+const NO_UNSUBACK_CODES: ProtocolError =
+    ProtocolError::Malformed("UNSUBACK needs at least one reason code");
 const NO_TAIL_IN_V311: ProtocolError =
     ProtocolError::Malformed("MQTT 3.1.1 has no reason codes or properties");
 
@@ -107,8 +109,10 @@ pub(super) fn encode_unsuback(
     if unsuback.packet_id == 0 {
         return Err(ProtocolError::MissingPacketId);
     }
-    if version == ProtocolVersion::V311 && !unsuback.reason_codes.is_empty() {
-        return Err(NO_TAIL_IN_V311);
+    match version {
+        ProtocolVersion::V311 if !unsuback.reason_codes.is_empty() => return Err(NO_TAIL_IN_V311),
+        ProtocolVersion::V5 if unsuback.reason_codes.is_empty() => return Err(NO_UNSUBACK_CODES),
+        _ => {}
     }
     let properties = properties_len_at(&unsuback.properties, version)?;
     let len = 2 + properties + unsuback.reason_codes.len();
@@ -245,6 +249,24 @@ mod tests {
             assert_eq!(&out[..], bytes, "{packet:?}");
             assert_eq!(decode_bytes(bytes), Ok(Some(packet)));
         }
+    }
+
+    #[test]
+    fn an_mqtt5_unsuback_without_reason_codes_is_refused_both_ways() {
+        use crate::protocol::{decode_as, encode_as, ProtocolVersion};
+        let v5 = ProtocolVersion::V5;
+        let mut out = BytesMut::new();
+        let empty = Packet::UnsubAck(UnsubAck::new(1));
+        assert!(matches!(
+            encode_as(&empty, &mut out, v5),
+            Err(ProtocolError::Malformed(_))
+        ));
+        assert!(out.is_empty());
+        let mut wire = BytesMut::from(&b"\xB0\x03\x00\x01\x00"[..]);
+        assert!(matches!(
+            decode_as(&mut wire, usize::MAX, v5),
+            Err(ProtocolError::Malformed(_))
+        ));
     }
 
     #[test]
