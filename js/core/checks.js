@@ -19,4 +19,10 @@ function checkErrorCode(value, name) {
   }
 }
 
-module.exports = { checkWellFormed, checkErrorCode }
+/** TLS's rule for an ALPN protocol name (RFC 7301): 1 to 255 bytes. */
+function isAlpnName(name) {
+  const bytes = Buffer.byteLength(name)
+  return bytes >= 1 && bytes <= 255
+}
+
+module.exports = { checkWellFormed, checkErrorCode, isAlpnName }

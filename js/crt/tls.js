@@ -4,6 +4,7 @@
 
 const native = require('../core/native')
 const { Fields } = require('../core/fields')
+const { isAlpnName } = require('../core/checks')
 const { numericEnum } = require('./enum')
 
 const TlsVersion = numericEnum({ SSLv3: 0, TLSv1: 1, TLSv1_1: 2, TLSv1_2: 3, TLSv1_3: 4, Default: 128 })
@@ -25,7 +26,7 @@ const OPTION_NAMES = {
 /** An ALPN list: each protocol name 1 to 255 bytes long. */
 function alpnList(fields, field) {
   const names = fields.stringList(field)
-  const bad = names.find((name) => name.length === 0 || Buffer.byteLength(name) > 255)
+  const bad = names.find((name) => !isAlpnName(name))
   if (bad !== undefined) {
     throw new RangeError(
       `${fields.name(field)} must hold protocol names of 1 to 255 bytes (got one of ${Buffer.byteLength(bad)})`,

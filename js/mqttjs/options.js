@@ -2,7 +2,7 @@
 const net = require('net')
 const native = require('../core/native')
 const { toBytes } = require('../core/payload')
-const { checkWellFormed } = require('../core/checks')
+const { checkWellFormed, isAlpnName } = require('../core/checks')
 const { Fields } = require('../core/fields')
 const { checkTopicName } = require('../core/topics')
 const { MAX_PACKET_BYTES } = native
@@ -90,22 +90,6 @@ function warnIgnored(name) {
 
 function check(condition, ErrorClass, message) {
   if (!condition) throw new ErrorClass(message)
-}
-
-function checkInteger(options, name, min, max) {
-  const value = options[name]
-  check(typeof value === 'number', TypeError, `options.${name} must be a number (got ${typeof value})`)
-  check(
-    Number.isInteger(value) && value >= min && value <= max,
-    RangeError,
-    `options.${name} must be an integer from ${min} to ${max} (got ${value})`,
-  )
-}
-
-function checkOptional(options, name, type) {
-  const value = options[name]
-  if (value === undefined || value === null) return
-  check(typeof value === type, TypeError, `options.${name} must be a ${type} (got ${typeof value})`)
 }
 
 /** The URL's parts as MQTT.js's connect() merges them under the options. */
@@ -213,25 +197,25 @@ function checkOptions(options) {
   )
   check(options.protocolId === 'MQTT', RangeError, `options.protocolId must be 'MQTT' (got ${options.protocolId})`)
   check(typeof options.clientId === 'string', TypeError, `options.clientId must be a string (got ${typeof options.clientId})`)
-  checkInteger(options, 'keepalive', 0, 65535)
-  checkInteger(options, 'reconnectPeriod', 0, MAX_TIMER_MS)
-  checkInteger(options, 'connectTimeout', 1, MAX_TIMER_MS)
-  if (options.reconnectPeriodMax !== undefined) checkInteger(options, 'reconnectPeriodMax', 0, MAX_TIMER_MS)
-  for (const name of ['receiveBufferBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes']) {
-    if (options[name] !== undefined) checkInteger(options, name, 1, Number.MAX_SAFE_INTEGER)
-  }
-  if (options.maxIncomingPacketBytes !== undefined) checkInteger(options, 'maxIncomingPacketBytes', 2, MAX_PACKET_BYTES)
-  if (options.port !== undefined) checkInteger(options, 'port', 0, 65535)
-  for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
-    checkOptional(options, name, 'boolean')
-  }
-  for (const name of ['host', 'hostname', 'servername', 'username', 'path']) checkOptional(options, name, 'string')
-  for (const name of ['clientId', 'username', 'password']) checkWellFormed(options[name], `options.${name}`)
   const fields = new Fields(options, 'options')
+  fields.integer('keepalive', 0, 65535)
+  fields.integer('reconnectPeriod', 0, MAX_TIMER_MS)
+  fields.integer('connectTimeout', 1, MAX_TIMER_MS)
+  if (options.reconnectPeriodMax !== undefined) fields.integer('reconnectPeriodMax', 0, MAX_TIMER_MS)
+  for (const name of ['receiveBufferBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes']) {
+    if (options[name] !== undefined) fields.integer(name, 1, Number.MAX_SAFE_INTEGER)
+  }
+  if (options.maxIncomingPacketBytes !== undefined) fields.integer('maxIncomingPacketBytes', 2, MAX_PACKET_BYTES)
+  if (options.port !== undefined) fields.integer('port', 0, 65535)
+  for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
+    fields.optionalBool(name)
+  }
+  for (const name of ['host', 'hostname', 'servername', 'username', 'path']) fields.optionalString(name)
+  for (const name of ['clientId', 'username', 'password']) checkWellFormed(options[name], `options.${name}`)
   fields.optionalMqttString('clientId')
   fields.optionalMqttString('username')
-  checkOptional(options, 'transformWsUrl', 'function')
-  checkOptional(options, 'wsOptions', 'object')
+  fields.optionalFunction('transformWsUrl', 'a function')
+  fields.optionalObject('wsOptions')
   if (options.password !== undefined && options.password !== null) {
     check(
       typeof options.username === 'string',
@@ -305,8 +289,7 @@ function alpnProtocols(protocols) {
       `options.ALPNProtocols[${i}] must be a string or a Buffer (got ${typeof protocol})`,
     )
     const name = Buffer.from(protocol).toString()
-    const bytes = Buffer.byteLength(name)
-    check(bytes >= 1 && bytes <= 255, RangeError, `options.ALPNProtocols[${i}] must be a protocol name of 1 to 255 bytes (got ${bytes})`)
+    check(isAlpnName(name), RangeError, `options.ALPNProtocols[${i}] must be a protocol name of 1 to 255 bytes (got ${Buffer.byteLength(name)})`)
     return name
   })
 }

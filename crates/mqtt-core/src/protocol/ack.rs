@@ -27,13 +27,14 @@ fn tail_len(
     properties: &[Property],
     version: ProtocolVersion,
 ) -> Result<usize, ProtocolError> {
-    let plain = reason_code == ReasonCode::SUCCESS && properties.is_empty();
-    match version {
-        ProtocolVersion::V311 if plain => Ok(0),
-        ProtocolVersion::V311 => Err(NO_TAIL_IN_V311),
-        ProtocolVersion::V5 if plain => Ok(0),
-        ProtocolVersion::V5 if properties.is_empty() => Ok(1),
-        ProtocolVersion::V5 => Ok(1 + properties_len(properties)?),
+    if reason_code == ReasonCode::SUCCESS && properties.is_empty() {
+        Ok(0)
+    } else if version == ProtocolVersion::V311 {
+        Err(NO_TAIL_IN_V311)
+    } else if properties.is_empty() {
+        Ok(1)
+    } else {
+        Ok(1 + properties_len(properties)?)
     }
 }
 
@@ -159,13 +160,11 @@ pub(super) fn decode_disconnect(
     mut body: Bytes,
     version: ProtocolVersion,
 ) -> Result<Disconnect, ProtocolError> {
-    let (reason_code, properties) = read_tail(&mut body, PropertyContext::Disconnect, version)
-        .map_err(|error| match error {
-            ProtocolError::Malformed(_) if version == ProtocolVersion::V311 => {
-                ProtocolError::Malformed("PINGREQ, PINGRESP and DISCONNECT have no body")
-            }
-            other => other,
-        })?;
+    if version == ProtocolVersion::V311 {
+        decode_empty(body)?;
+        return Ok(Disconnect::default());
+    }
+    let (reason_code, properties) = read_tail(&mut body, PropertyContext::Disconnect, version)?;
     Ok(Disconnect {
         reason_code,
         properties,
