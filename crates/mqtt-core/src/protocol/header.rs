@@ -120,6 +120,17 @@ pub(super) fn write_remaining_length(out: &mut BytesMut, mut len: usize) {
     }
 }
 
+/// The bytes a remaining length takes in the fixed header.
+pub(super) fn remaining_length_len(len: usize) -> Result<usize, ProtocolError> {
+    match len {
+        0..=127 => Ok(1),
+        128..=16_383 => Ok(2),
+        16_384..=2_097_151 => Ok(3),
+        2_097_152..=MAX_REMAINING_LENGTH => Ok(4),
+        _ => Err(ProtocolError::RemainingLengthTooLarge(len)),
+    }
+}
+
 /// Writes the fixed header; fails before writing anything if the body is too long.
 pub(super) fn write_fixed_header(
     out: &mut BytesMut,

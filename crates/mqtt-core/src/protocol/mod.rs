@@ -24,7 +24,8 @@ pub use error::ProtocolError;
 pub use header::MAX_REMAINING_LENGTH;
 pub use packet::*;
 pub use properties::{
-    properties_len, put_properties, read_properties, Property, PropertyContext, StringPair, VarInt,
+    check_properties, properties_len, put_properties, read_properties, Property, PropertyContext,
+    StringPair, VarInt,
 };
 pub use reason::ReasonCode;
 pub use topic::{topic_matches_filter, validate_topic_filter, validate_topic_name, TopicError};
@@ -49,6 +50,12 @@ pub fn encode_as(
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
     packet::encode_as(packet, out, version)
+}
+
+/// The number of bytes `encode_as` writes for `packet` at `version`, or
+/// the error it meets.
+pub fn encoded_len(packet: &Packet, version: ProtocolVersion) -> Result<usize, ProtocolError> {
+    packet::encoded_len(packet, version)
 }
 
 /// Takes one whole packet off the front of `buf`.

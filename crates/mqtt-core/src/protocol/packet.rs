@@ -239,6 +239,22 @@ pub(super) fn encode_as(
     }
 }
 
+/// The wire size of `packet` at `version`: what `encode_as` writes.
+pub(super) fn encoded_len(
+    packet: &Packet,
+    version: ProtocolVersion,
+) -> Result<usize, ProtocolError> {
+    match packet {
+        Packet::Publish(publish) => publish::encoded_len(publish, version),
+        // Rare and small: measured by writing them.
+        other => {
+            let mut out = BytesMut::new();
+            encode_as(other, &mut out, version)?;
+            Ok(out.len())
+        }
+    }
+}
+
 /// Errors found in the fixed header consume nothing; errors in the body
 /// consume that packet. Either way the connection must be closed.
 pub(super) fn decode_as(

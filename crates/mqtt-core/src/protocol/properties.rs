@@ -6,7 +6,7 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-use super::header::{read_remaining_length, write_remaining_length};
+use super::header::{read_remaining_length, remaining_length_len, write_remaining_length};
 use super::strings::{binary_len, put_binary, put_string, read_binary, read_string, string_len};
 use super::{ProtocolError, ProtocolVersion};
 
@@ -126,7 +126,7 @@ impl Wire for VarInt {
         Ok(VarInt(value as u32))
     }
     fn len(&self) -> Result<usize, ProtocolError> {
-        var_int_len(self.0 as usize)
+        remaining_length_len(self.0 as usize)
     }
     fn put(&self, out: &mut BytesMut) {
         write_remaining_length(out, self.0 as usize);
@@ -146,17 +146,6 @@ fn read_var_int(buf: &Bytes) -> Result<(usize, usize), ProtocolError> {
         Err(_) => Err(ProtocolError::Malformed(
             "variable byte integer longer than 4 bytes",
         )),
-    }
-}
-
-/// The wire size of a Variable Byte Integer.
-fn var_int_len(value: usize) -> Result<usize, ProtocolError> {
-    match value {
-        0..=127 => Ok(1),
-        128..=16_383 => Ok(2),
-        16_384..=2_097_151 => Ok(3),
-        2_097_152..=268_435_455 => Ok(4),
-        _ => Err(ProtocolError::RemainingLengthTooLarge(value)),
     }
 }
 
@@ -330,7 +319,7 @@ pub fn properties_len(properties: &[Property]) -> Result<usize, ProtocolError> {
     for property in properties {
         body += 1 + property.value_len()?;
     }
-    Ok(var_int_len(body)? + body)
+    Ok(remaining_length_len(body)? + body)
 }
 
 /// Writes a property list (length prefix, then each property in order) that
@@ -366,19 +355,52 @@ pub fn read_properties(
     let mut seen = 0u64;
     while list.has_remaining() {
         let id = list.get_u8();
-        let contexts = Property::contexts_of(id).ok_or(ProtocolError::UnknownProperty(id))?;
-        if contexts & context.bit() == 0 {
-            return Err(ProtocolError::PropertyNotAllowed { id, context });
-        }
+        check_allowed(id, context)?;
         let property = Property::read_value(id, &mut list)?;
-        property.check_value()?;
-        if seen & (1 << id) != 0 && !property.repeats_in(context) {
-            return Err(ProtocolError::DuplicateProperty(id));
-        }
-        seen |= 1 << id;
+        check_in_list(&property, context, &mut seen)?;
         properties.push(property);
     }
     Ok(properties)
+}
+
+/// Checks a property list made by a user before it is sent: each property
+/// allowed in `context`, with a value MQTT 5 allows, not repeated unless it
+/// may be, and every string and the whole list within MQTT's limits.
+pub fn check_properties(
+    properties: &[Property],
+    context: PropertyContext,
+) -> Result<(), ProtocolError> {
+    let mut seen = 0u64;
+    for property in properties {
+        check_in_list(property, context, &mut seen)?;
+    }
+    properties_len(properties).map(|_| ())
+}
+
+/// Whether the identifier `id` is defined and may stand in `context`.
+fn check_allowed(id: u8, context: PropertyContext) -> Result<(), ProtocolError> {
+    let contexts = Property::contexts_of(id).ok_or(ProtocolError::UnknownProperty(id))?;
+    if contexts & context.bit() == 0 {
+        return Err(ProtocolError::PropertyNotAllowed { id, context });
+    }
+    Ok(())
+}
+
+/// One property of a list for `context`: allowed there, a valid value, and
+/// not repeated unless it may be (`seen` has the identifiers met before).
+fn check_in_list(
+    property: &Property,
+    context: PropertyContext,
+    seen: &mut u64,
+) -> Result<(), ProtocolError> {
+    let id = property.id();
+    check_allowed(id, context)?;
+    property.check_value()?;
+    if *seen & (1 << id) != 0 && !property.repeats_in(context) {
+        return Err(ProtocolError::DuplicateProperty(id));
+    }
+    *seen |= 1 << id;
+    Ok(())
 }
 
 /// Strategies for property tests here and in the packet tests.

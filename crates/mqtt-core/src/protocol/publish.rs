@@ -1,7 +1,7 @@
 //! PUBLISH (MQTT 3.1.1 section 3.3; MQTT 5 section 3.3: properties after the
 //! packet id, and an empty topic when a Topic Alias stands for it).
 
-use super::header::{write_fixed_header, PUBLISH};
+use super::header::{remaining_length_len, write_fixed_header, PUBLISH};
 use super::properties::{properties_len_at, put_properties_at, read_properties_at};
 use super::strings::*;
 use super::{
@@ -17,7 +17,29 @@ pub(super) fn encode(
     out: &mut BytesMut,
     version: ProtocolVersion,
 ) -> Result<(), ProtocolError> {
-    // Checked in the decoder's order so both report the same error.
+    let (first_byte, len) = layout(publish, version)?;
+    write_fixed_header(out, first_byte, len)?;
+    put_string(out, &publish.topic);
+    if publish.qos != QoS::AtMostOnce {
+        out.put_u16(publish.packet_id);
+    }
+    put_properties_at(out, &publish.properties, version);
+    out.put_slice(&publish.payload);
+    Ok(())
+}
+
+/// The whole wire size of `publish` at `version`, after the checks `encode` makes.
+pub(super) fn encoded_len(
+    publish: &Publish,
+    version: ProtocolVersion,
+) -> Result<usize, ProtocolError> {
+    let (_, len) = layout(publish, version)?;
+    Ok(1 + remaining_length_len(len)? + len)
+}
+
+/// The fixed header's first byte and the remaining length, once every field
+/// is checked (in the decoder's order, so both report the same error).
+fn layout(publish: &Publish, version: ProtocolVersion) -> Result<(u8, usize), ProtocolError> {
     let topic_len = string_len(&publish.topic)?;
     check_topic(&publish.topic, &publish.properties)?;
     let has_id = publish.qos != QoS::AtMostOnce;
@@ -46,15 +68,7 @@ pub(super) fn encode(
     let id_len = if has_id { 2 } else { 0 };
     let properties = properties_len_at(&publish.properties, version)?;
     let len = topic_len + id_len + properties + publish.payload.len();
-
-    write_fixed_header(out, PUBLISH << 4 | flags, len)?;
-    put_string(out, &publish.topic);
-    if has_id {
-        out.put_u16(publish.packet_id);
-    }
-    put_properties_at(out, &publish.properties, version);
-    out.put_slice(&publish.payload);
-    Ok(())
+    Ok((PUBLISH << 4 | flags, len))
 }
 
 /// `flags` were checked with the fixed header (QoS 3, DUP with QoS 0).

@@ -1,16 +1,22 @@
 //! Inbound application messages: QoS 1 acknowledged, QoS 2 delivered exactly
 //! once (the id is held from PUBLISH until PUBREL). With deferred
 //! acknowledgement the application says when each QoS 1 PUBACK and QoS 2
-//! PUBCOMP may go out; they go out in the order the messages came.
+//! PUBCOMP may go out; they go out in the order the messages came. In MQTT 5
+//! the broker may have no more QoS 1/2 messages unacknowledged on a link
+//! than our Receive Maximum.
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::protocol::{Ack, Packet, Publish, QoS};
+use crate::protocol::{Ack, Packet, Publish, QoS, ReasonCode};
 
 use super::{AckTicket, Event, Link, Session};
 
-#[derive(Default)]
 pub(super) struct Inbound {
+    /// Our Receive Maximum.
+    receive_maximum: u16,
+    /// QoS 1/2 messages received on this link whose PUBACK or PUBCOMP has
+    /// not gone out (a lower bound: one of an earlier link may end here).
+    unacknowledged: usize,
     /// QoS 2 packet ids received and not yet released (PUBREL).
     qos2: HashSet<u16>,
     /// Acknowledgements wait for `acknowledge`.
@@ -38,6 +44,31 @@ struct Deferred {
 }
 
 impl Inbound {
+    pub(super) fn new(receive_maximum: u16) -> Inbound {
+        Inbound {
+            receive_maximum,
+            unacknowledged: 0,
+            qos2: HashSet::new(),
+            defer: false,
+            next_ticket: 0,
+            deferred: VecDeque::new(),
+            awaiting_application: HashSet::new(),
+            released: HashSet::new(),
+            link: 0,
+        }
+    }
+
+    /// One more message to acknowledge; false if that is more than our
+    /// Receive Maximum allows.
+    fn take_quota(&mut self) -> bool {
+        self.unacknowledged += 1;
+        self.unacknowledged <= usize::from(self.receive_maximum)
+    }
+
+    fn give_back_quota(&mut self) {
+        self.unacknowledged = self.unacknowledged.saturating_sub(1);
+    }
+
     /// The broker has no record of the QoS 2 ids we hold.
     pub(super) fn forget_session(&mut self) {
         self.qos2.clear();
@@ -47,6 +78,7 @@ impl Inbound {
 
     pub(super) fn link_lost(&mut self) {
         self.released.clear();
+        self.unacknowledged = 0;
         self.link += 1;
     }
 
@@ -72,15 +104,27 @@ impl Inbound {
 }
 
 impl Session {
-    pub(super) fn handle_publish(&mut self, publish: Publish) {
+    pub(super) fn handle_publish(&mut self, mut publish: Publish) {
+        if let Err((reason_code, what)) = self.inbound_aliases.resolve(&mut publish) {
+            return self.violation_with(reason_code, what);
+        }
         let packet_id = publish.packet_id;
+        let fresh = publish.qos == QoS::AtLeastOnce
+            || publish.qos == QoS::ExactlyOnce && !self.inbound.qos2.contains(&packet_id);
+        if fresh && !self.inbound.take_quota() {
+            let what = format!(
+                "the broker sent more unacknowledged QoS 1/2 messages than our Receive Maximum of {}",
+                self.inbound.receive_maximum
+            );
+            return self.violation_with(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED, what);
+        }
         match publish.qos {
             QoS::AtMostOnce => self.events.push_back(Event::Message(publish, None)),
             QoS::AtLeastOnce => {
                 let ticket = self.inbound.defer(packet_id, QoS::AtLeastOnce);
                 self.events.push_back(Event::Message(publish, ticket));
                 if ticket.is_none() {
-                    self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
+                    self.send_puback(packet_id);
                 }
             }
             QoS::ExactlyOnce => {
@@ -93,6 +137,11 @@ impl Session {
         }
     }
 
+    fn send_puback(&mut self, packet_id: u16) {
+        self.inbound.give_back_quota();
+        self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
+    }
+
     pub(super) fn handle_pubrel(&mut self, packet_id: u16) {
         if self.inbound.awaiting_application.contains(&packet_id) {
             self.inbound.released.insert(packet_id);
@@ -103,6 +152,7 @@ impl Session {
 
     fn complete_inbound_qos2(&mut self, packet_id: u16) {
         self.inbound.qos2.remove(&packet_id);
+        self.inbound.give_back_quota();
         self.transmit
             .push_back(Packet::PubComp(Ack::new(packet_id)));
     }
@@ -134,10 +184,7 @@ impl Session {
             let send = entry.verdict == Some(true);
             let on_this_link = entry.link == self.inbound.link && self.link == Link::Up;
             match entry.qos {
-                QoS::AtLeastOnce if send && on_this_link => {
-                    let packet_id = entry.packet_id;
-                    self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
-                }
+                QoS::AtLeastOnce if send && on_this_link => self.send_puback(entry.packet_id),
                 QoS::ExactlyOnce if send => self.release_inbound_qos2(entry.packet_id),
                 _ => {}
             }

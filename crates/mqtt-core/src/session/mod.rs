@@ -8,6 +8,7 @@
 //! `next_deadline`, `poll_transmit` / `flushed` around writes, `poll_event`
 //! for what to report, `connection_lost` when the stream is gone.
 
+mod aliases;
 mod ids;
 mod in_flight;
 mod inbound;
@@ -15,19 +16,23 @@ mod negotiated;
 mod outbound;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v5;
 mod timers;
 mod types;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Ack, Connect, Disconnect, Packet, ProtocolVersion, QoS, UnsubAck};
+use crate::protocol::{
+    ConnAck, Connect, Disconnect, Packet, Property, ProtocolError, ProtocolVersion, ReasonCode,
+};
 
+use aliases::{InboundAliases, OutboundAliases};
 use ids::PacketIds;
 use in_flight::InFlightTable;
 use inbound::Inbound;
-pub use negotiated::Negotiated;
-use outbound::{Origin, Queued};
+use outbound::{Origin, Queued, Subscription};
 use timers::{Answer, Timers};
 pub use types::*;
 
@@ -56,8 +61,10 @@ pub struct Session {
     /// QoS 0 publishes handed to the transport and not yet flushed.
     unflushed: VecDeque<(Origin, u64)>,
     /// Granted subscriptions, restored after a connection without a session.
-    subscriptions: BTreeMap<String, QoS>,
+    subscriptions: BTreeMap<String, Subscription>,
     inbound: Inbound,
+    inbound_aliases: InboundAliases,
+    outbound_aliases: OutboundAliases,
     transmit: VecDeque<Packet>,
     events: VecDeque<Event>,
     statistics: Statistics,
@@ -67,7 +74,11 @@ pub struct Session {
 
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
+        let limits = OwnLimits::of(&options.connect_properties);
         Session {
+            inbound_aliases: InboundAliases::new(limits.topic_alias_maximum),
+            outbound_aliases: OutboundAliases::new(options.topic_aliasing),
+            inbound: Inbound::new(limits.receive_maximum),
             options,
             link: Link::Down,
             ids: PacketIds::default(),
@@ -78,7 +89,6 @@ impl Session {
             timers: Timers::default(),
             unflushed: VecDeque::new(),
             subscriptions: BTreeMap::new(),
-            inbound: Inbound::default(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             statistics: Statistics::default(),
@@ -105,6 +115,7 @@ impl Session {
         self.transmit.clear();
         self.link = Link::AwaitingConnAck;
         self.negotiated = Negotiated::default();
+        self.inbound_aliases.reset();
         self.timers.clear_answers();
         self.timers
             .expect(Answer::ConnAck, now + self.options.connack_timeout);
@@ -117,7 +128,7 @@ impl Session {
             will: options.will.clone(),
             username: options.username.clone(),
             password: options.password.clone(),
-            properties: Vec::new(),
+            properties: options.connect_properties.clone(),
         }));
     }
 
@@ -153,12 +164,16 @@ impl Session {
         }
     }
 
-    /// Queues DISCONNECT when connected; the driver closes the stream once it
-    /// is written and then calls `connection_lost`.
-    pub fn disconnect(&mut self) {
+    /// Queues `disconnect` (in MQTT 3.1.1, a plain DISCONNECT) when
+    /// connected; the driver closes the stream once it is written and then
+    /// calls `connection_lost`.
+    pub fn disconnect(&mut self, disconnect: Disconnect) {
         if self.link == Link::Up {
-            self.transmit
-                .push_back(Packet::Disconnect(Disconnect::default()));
+            let disconnect = match self.options.protocol {
+                ProtocolVersion::V311 => Disconnect::default(),
+                ProtocolVersion::V5 => disconnect,
+            };
+            self.transmit.push_back(Packet::Disconnect(disconnect));
         }
         self.link = Link::Closing;
     }
@@ -174,7 +189,7 @@ impl Session {
     /// publishes among it are complete.
     pub fn flushed(&mut self) {
         while let Some((id, size)) = self.unflushed.pop_front() {
-            self.finish(id, 0, size, false, Outcome::Published);
+            self.finish(id, 0, size, false, Outcome::published());
         }
     }
 
@@ -247,13 +262,17 @@ impl Session {
         match packet {
             Packet::ConnAck(connack) => self.handle_connack(connack, now),
             Packet::Publish(publish) => self.handle_publish(publish),
-            Packet::PubRel(Ack { packet_id, .. }) => self.handle_pubrel(packet_id),
-            Packet::PubAck(Ack { packet_id, .. }) => self.handle_puback(packet_id),
-            Packet::PubRec(Ack { packet_id, .. }) => self.handle_pubrec(packet_id, now),
-            Packet::PubComp(Ack { packet_id, .. }) => self.handle_pubcomp(packet_id),
+            Packet::PubRel(ack) => self.handle_pubrel(ack.packet_id),
+            Packet::PubAck(ack) => self.handle_puback(ack),
+            Packet::PubRec(ack) => self.handle_pubrec(ack, now),
+            Packet::PubComp(ack) => self.handle_pubcomp(ack),
             Packet::SubAck(suback) => self.handle_suback(suback),
-            Packet::UnsubAck(UnsubAck { packet_id, .. }) => self.handle_unsuback(packet_id),
+            Packet::UnsubAck(unsuback) => self.handle_unsuback(unsuback),
             Packet::PingResp => self.timers.answered(Answer::PingResp),
+            // MQTT 5: the broker ends the link and says why.
+            Packet::Disconnect(disconnect) if self.options.protocol == ProtocolVersion::V5 => {
+                self.fatal(Failure::DisconnectedByBroker(disconnect))
+            }
             Packet::Connect(_)
             | Packet::Subscribe(_)
             | Packet::Unsubscribe(_)
@@ -268,16 +287,25 @@ impl Session {
         self.pump(now);
     }
 
-    fn handle_connack(&mut self, connack: crate::protocol::ConnAck, now: Instant) {
+    fn handle_connack(&mut self, connack: ConnAck, now: Instant) {
         if self.link != Link::AwaitingConnAck {
             return self.violation("the broker sent a second CONNACK");
         }
         self.timers.answered(Answer::ConnAck);
         if connack.return_code != 0 {
-            return self.fatal(Failure::ConnectionRefused(connack.return_code));
+            return self.fatal(Failure::ConnectionRefused {
+                code: connack.return_code,
+                properties: connack.properties,
+            });
         }
         self.link = Link::Up;
         self.negotiated = Negotiated::from_connack(&connack.properties);
+        self.outbound_aliases
+            .reset(self.negotiated.topic_alias_maximum);
+        if let Some(assigned) = &self.negotiated.assigned_client_identifier {
+            // Later CONNECTs resume the session under the name it was given.
+            self.options.client_id.clone_from(assigned);
+        }
         if !connack.session_present {
             // The broker has no record of inbound QoS 2 ids we hold, nor of
             // our subscriptions.
@@ -288,19 +316,76 @@ impl Session {
         }
         self.events.push_back(Event::Connected {
             session_present: connack.session_present,
+            properties: connack.properties,
+            negotiated: Box::new(self.negotiated.clone()),
         });
         self.resend_in_flight(now);
     }
 
-    fn violation(&mut self, what: &str) {
-        self.fatal(Failure::ProtocolViolation(what.to_string()));
+    /// What the broker sent could not be decoded: the link ends, in MQTT 5
+    /// with a DISCONNECT that says why (Packet too large, Protocol Error for
+    /// a property that breaks the rules, Malformed Packet for the rest).
+    pub fn undecodable(&mut self, error: &ProtocolError) {
+        let reason_code = match error {
+            ProtocolError::PacketTooLarge { .. } => ReasonCode::PACKET_TOO_LARGE,
+            ProtocolError::PropertyNotAllowed { .. }
+            | ProtocolError::DuplicateProperty(_)
+            | ProtocolError::InvalidPropertyValue(_) => ReasonCode::PROTOCOL_ERROR,
+            _ => ReasonCode::MALFORMED_PACKET,
+        };
+        self.fatal(Failure::ProtocolViolation {
+            reason_code,
+            what: error.to_string(),
+        });
     }
 
-    /// The link must close; nothing more is sent or handled on it.
+    fn violation(&mut self, what: &str) {
+        self.violation_with(ReasonCode::PROTOCOL_ERROR, what.to_string());
+    }
+
+    fn violation_with(&mut self, reason_code: ReasonCode, what: String) {
+        self.fatal(Failure::ProtocolViolation { reason_code, what });
+    }
+
+    /// The link must close; nothing more is sent or handled on it. In MQTT 5
+    /// a protocol violation is said first, in a DISCONNECT with its reason
+    /// code (the driver writes it before it closes the stream).
     fn fatal(&mut self, failure: Failure) {
+        let said = matches!(self.link, Link::AwaitingConnAck | Link::Up)
+            && self.options.protocol == ProtocolVersion::V5;
         self.link = Link::Closing;
         self.timers.clear_answers();
         self.transmit.clear();
+        if let (true, Failure::ProtocolViolation { reason_code, .. }) = (said, &failure) {
+            self.transmit.push_back(Packet::Disconnect(Disconnect {
+                reason_code: *reason_code,
+                properties: Vec::new(),
+            }));
+        }
         self.events.push_back(Event::Fatal(failure));
+    }
+}
+
+/// The limits our CONNECT sets on what the broker sends (MQTT 5; their
+/// defaults, MQTT 3.1.1's meaning: no topic aliases, 65,535 unacknowledged).
+struct OwnLimits {
+    receive_maximum: u16,
+    topic_alias_maximum: u16,
+}
+
+impl OwnLimits {
+    fn of(connect_properties: &[Property]) -> OwnLimits {
+        let mut limits = OwnLimits {
+            receive_maximum: u16::MAX,
+            topic_alias_maximum: 0,
+        };
+        for property in connect_properties {
+            match property {
+                Property::ReceiveMaximum(n) => limits.receive_maximum = *n,
+                Property::TopicAliasMaximum(n) => limits.topic_alias_maximum = *n,
+                _ => {}
+            }
+        }
+        limits
     }
 }

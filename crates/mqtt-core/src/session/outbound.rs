@@ -1,10 +1,15 @@
 //! Outbound operations: queued until a link and a packet id are free, then in
 //! flight until acknowledged (QoS 1: PUBACK; QoS 2: PUBREC, PUBREL, PUBCOMP).
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use crate::protocol::{Ack, Packet, Publish, QoS, SubAck, Subscribe, Unsubscribe, SUBACK_FAILURE};
+use crate::protocol::{
+    Ack, Packet, Property, Publish, QoS, ReasonCode, SubAck, Subscribe, SubscriptionOptions,
+    UnsubAck, Unsubscribe, VarInt,
+};
 
+use super::aliases::alias_of;
 use super::{Event, Failure, Link, OperationId, Outcome, Request, Session};
 
 /// Filters per SUBSCRIBE when subscriptions are restored.
@@ -24,6 +29,33 @@ pub(super) struct Queued {
     size: u64,
 }
 
+/// A granted subscription, as it is asked for again after a connection
+/// without a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Subscription {
+    options: SubscriptionOptions,
+    /// MQTT 5: the Subscription Identifier it was made with.
+    identifier: Option<u32>,
+}
+
+/// The Subscription Identifier among a SUBSCRIBE's properties.
+fn identifier_of(properties: &[Property]) -> Option<u32> {
+    properties.iter().find_map(|property| match property {
+        Property::SubscriptionIdentifier(VarInt(id)) => Some(*id),
+        _ => None,
+    })
+}
+
+/// Whether a topic filter has a wildcard level.
+fn has_wildcard(filter: &str) -> bool {
+    filter.split('/').any(|level| level == "+" || level == "#")
+}
+
+/// Whether a topic filter is a shared subscription (`$share/group/filter`).
+fn is_shared(filter: &str) -> bool {
+    filter.starts_with("$share/")
+}
+
 pub(super) struct InFlight {
     origin: Origin,
     /// Send order, so that a resend after reconnect keeps it.
@@ -34,6 +66,8 @@ pub(super) struct InFlight {
 }
 
 enum Awaiting {
+    /// Not awaiting anything: a QoS 0 publish about to go out.
+    Qos0(Publish),
     PubAck(Publish),
     PubRec(Publish),
     PubComp,
@@ -52,9 +86,54 @@ impl InFlight {
 }
 
 impl Awaiting {
+    /// The first step of the flow of `request`, sent with `packet_id`.
+    fn of(request: Request, packet_id: u16) -> Awaiting {
+        match request {
+            Request::Publish {
+                topic,
+                payload,
+                qos,
+                retain,
+                properties,
+            } => {
+                let publish = Publish {
+                    dup: false,
+                    qos,
+                    retain,
+                    topic,
+                    packet_id,
+                    payload,
+                    properties,
+                };
+                match qos {
+                    QoS::AtMostOnce => Awaiting::Qos0(publish),
+                    QoS::AtLeastOnce => Awaiting::PubAck(publish),
+                    QoS::ExactlyOnce => Awaiting::PubRec(publish),
+                }
+            }
+            Request::Subscribe {
+                filters,
+                properties,
+            } => Awaiting::SubAck(Subscribe {
+                packet_id,
+                filters,
+                properties,
+            }),
+            Request::Unsubscribe {
+                filters,
+                properties,
+            } => Awaiting::UnsubAck(Unsubscribe {
+                packet_id,
+                filters,
+                properties,
+            }),
+        }
+    }
+
     /// The packet that (re)starts this step of the flow.
     fn packet(&self, packet_id: u16, resend: bool) -> Packet {
         match self {
+            Awaiting::Qos0(publish) => Packet::Publish(publish.clone()),
             Awaiting::PubAck(publish) | Awaiting::PubRec(publish) => Packet::Publish(Publish {
                 dup: resend,
                 ..publish.clone()
@@ -63,6 +142,14 @@ impl Awaiting {
             Awaiting::SubAck(subscribe) => Packet::Subscribe(subscribe.clone()),
             Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
         }
+    }
+}
+
+/// A publish's end as its acknowledgement tells it.
+fn published(ack: Ack) -> Outcome {
+    Outcome::Published {
+        reason_code: ack.reason_code,
+        properties: ack.properties,
     }
 }
 
@@ -78,6 +165,12 @@ impl Session {
             let failed = Outcome::Failed(Failure::NotConnected);
             return self.finish(Origin::User(id), 0, size, false, failed);
         }
+        let request = match self.with_aliased_topic(request) {
+            Ok(request) => request,
+            Err(failure) => {
+                return self.finish(Origin::User(id), 0, size, false, Outcome::Failed(failure))
+            }
+        };
         let limit = self.options.queue_limit;
         if self.queued.len() >= limit.operations || self.queued_bytes + size > limit.bytes {
             let failed = Outcome::Failed(Failure::QueueFull);
@@ -90,6 +183,32 @@ impl Session {
             size,
         });
         self.pump(now);
+    }
+
+    /// A publish with an empty topic names the alias standing for its topic
+    /// on this link: the session keeps the topic itself, so the publish can
+    /// be sent again on any link.
+    fn with_aliased_topic(&self, mut request: Request) -> Result<Request, Failure> {
+        if let Request::Publish {
+            topic, properties, ..
+        } = &mut request
+        {
+            if topic.is_empty() {
+                let alias = alias_of(properties).unwrap_or(0);
+                let bound = (self.link == Link::Up)
+                    .then(|| self.outbound_aliases.topic_of(alias))
+                    .flatten();
+                match bound {
+                    Some(bound) => *topic = bound.to_string(),
+                    None => {
+                        return Err(Failure::TopicAliasInvalid(format!(
+                            "the topic is empty and topic alias {alias} stands for no topic on this link"
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(request)
     }
 
     /// Sends queued operations while the link is up and packet ids are free.
@@ -120,47 +239,18 @@ impl Session {
                 return;
             };
             self.queued_bytes -= size;
-            let awaiting = match request {
-                Request::Publish {
-                    topic,
-                    payload,
-                    qos,
-                    retain,
-                } => {
-                    let publish = Publish {
-                        dup: false,
-                        qos,
-                        retain,
-                        topic,
-                        packet_id,
-                        payload,
-                        properties: Vec::new(),
-                    };
-                    match qos {
-                        QoS::AtMostOnce => {
-                            self.transmit.push_back(Packet::Publish(publish));
-                            self.unflushed.push_back((origin, size));
-                            continue;
-                        }
-                        QoS::AtLeastOnce => Awaiting::PubAck(publish),
-                        QoS::ExactlyOnce => Awaiting::PubRec(publish),
-                    }
-                }
-                Request::Subscribe { filters } => Awaiting::SubAck(Subscribe {
-                    packet_id,
-                    filters: filters
-                        .into_iter()
-                        .map(|(f, qos)| (f, qos.into()))
-                        .collect(),
-                    properties: Vec::new(),
-                }),
-                Request::Unsubscribe { filters } => Awaiting::UnsubAck(Unsubscribe {
-                    packet_id,
-                    filters,
-                    properties: Vec::new(),
-                }),
-            };
-            self.transmit.push_back(awaiting.packet(packet_id, false));
+            let awaiting = Awaiting::of(request, packet_id);
+            if let Err(failure) = self.sendable(&awaiting) {
+                self.ids.release(packet_id);
+                self.finish(origin, 0, size, false, Outcome::Failed(failure));
+                continue;
+            }
+            if let Awaiting::Qos0(publish) = awaiting {
+                self.transmit_publish(publish);
+                self.unflushed.push_back((origin, size));
+                continue;
+            }
+            self.transmit_awaited(&awaiting, packet_id, false);
             if let Origin::User(_) = origin {
                 self.statistics.unacked_count += 1;
                 self.statistics.unacked_size += size;
@@ -181,6 +271,93 @@ impl Session {
         }
     }
 
+    /// Whether this link's broker takes the operation, as its CONNACK said:
+    /// QoS, retain, topic alias, subscription features and packet size.
+    fn sendable(&self, awaiting: &Awaiting) -> Result<(), Failure> {
+        let negotiated = &self.negotiated;
+        let not_available = |what: String| Err(Failure::NotAvailable(what));
+        let packet = match awaiting {
+            Awaiting::Qos0(publish) | Awaiting::PubAck(publish) | Awaiting::PubRec(publish) => {
+                if publish.qos > negotiated.maximum_qos {
+                    return not_available(format!(
+                        "a QoS {} publish: the broker's Maximum QoS is {}",
+                        publish.qos as u8, negotiated.maximum_qos as u8
+                    ));
+                }
+                if publish.retain && !negotiated.retain_available {
+                    return not_available(
+                        "a retained publish: the broker's Retain Available is 0".into(),
+                    );
+                }
+                if let Some(alias) = alias_of(&publish.properties) {
+                    self.outbound_aliases
+                        .check(alias)
+                        .map_err(Failure::TopicAliasInvalid)?;
+                }
+                Packet::Publish(publish.clone())
+            }
+            Awaiting::SubAck(subscribe) => {
+                for (filter, _) in &subscribe.filters {
+                    if is_shared(filter) && !negotiated.shared_subscription_available {
+                        return not_available(format!(
+                            "the shared subscription {filter:?}: the broker's Shared Subscription Available is 0"
+                        ));
+                    }
+                    if has_wildcard(filter) && !negotiated.wildcard_subscription_available {
+                        return not_available(format!(
+                            "the filter {filter:?}: the broker's Wildcard Subscription Available is 0"
+                        ));
+                    }
+                }
+                if identifier_of(&subscribe.properties).is_some()
+                    && !negotiated.subscription_identifiers_available
+                {
+                    return not_available(
+                        "a Subscription Identifier: the broker's Subscription Identifiers Available is 0"
+                            .into(),
+                    );
+                }
+                Packet::Subscribe(subscribe.clone())
+            }
+            Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
+            Awaiting::PubComp => return Ok(()),
+        };
+        self.fits(&packet)
+    }
+
+    /// Whether `packet` is within the broker's Maximum Packet Size. A
+    /// publish the session gives a new topic alias grows by the 3 bytes of
+    /// the alias: counted here too.
+    fn fits(&self, packet: &Packet) -> Result<(), Failure> {
+        let Some(maximum) = self.negotiated.maximum_packet_size else {
+            return Ok(());
+        };
+        let mut size = crate::protocol::encoded_len(packet, self.options.protocol).unwrap_or(0);
+        if let Packet::Publish(publish) = packet {
+            if alias_of(&publish.properties).is_none() && self.outbound_aliases.may_add_alias() {
+                size += 3;
+            }
+        }
+        if size > maximum as usize {
+            return Err(Failure::PacketTooLarge { size, maximum });
+        }
+        Ok(())
+    }
+
+    /// Queues a PUBLISH, its topic aliased as the link allows.
+    fn transmit_publish(&mut self, mut publish: Publish) {
+        self.outbound_aliases.apply(&mut publish);
+        self.transmit.push_back(Packet::Publish(publish));
+    }
+
+    /// Queues the packet that (re)starts the step `awaiting` of a flow.
+    fn transmit_awaited(&mut self, awaiting: &Awaiting, packet_id: u16, resend: bool) {
+        match awaiting.packet(packet_id, resend) {
+            Packet::Publish(publish) => self.transmit_publish(publish),
+            packet => self.transmit.push_back(packet),
+        }
+    }
+
     fn operation_deadline(&mut self, packet_id: u16, now: Instant) -> Option<Instant> {
         let deadline = now + self.options.operation_timeout?;
         self.timers.expect_acknowledgement(packet_id, deadline);
@@ -188,7 +365,8 @@ impl Session {
     }
 
     /// After CONNACK: what was in flight goes out again first, in its
-    /// original order, PUBLISH with DUP set [MQTT-4.4.0-1].
+    /// original order, PUBLISH with DUP set [MQTT-4.4.0-1]. What this link's
+    /// broker does not take fails instead.
     pub(super) fn resend_in_flight(&mut self, now: Instant) {
         let mut order: Vec<(u64, u16)> = self
             .in_flight
@@ -197,18 +375,30 @@ impl Session {
             .collect();
         order.sort_unstable();
         for (_, packet_id) in order {
+            let Some(op) = self.in_flight.get(packet_id) else {
+                continue;
+            };
+            if let Err(failure) = self.sendable(&op.awaiting) {
+                if let Some(op) = self.in_flight.remove(packet_id) {
+                    self.settle(packet_id, op, Outcome::Failed(failure));
+                }
+                continue;
+            }
             let deadline = self.operation_deadline(packet_id, now);
             if let Some(op) = self.in_flight.get_mut(packet_id) {
                 op.deadline = deadline;
-                let packet = op.awaiting.packet(packet_id, true);
-                self.transmit.push_back(packet);
+            }
+            if let Some(op) = self.in_flight.remove(packet_id) {
+                self.transmit_awaited(&op.awaiting, packet_id, true);
+                self.in_flight.insert(packet_id, op);
             }
         }
     }
 
     /// PUBACK completes a QoS 1 publish; for a QoS 2 one it is a broker that
     /// downgrades QoS 2 to 1 (RabbitMQ does): delivered at QoS 1, complete.
-    pub(super) fn handle_puback(&mut self, packet_id: u16) {
+    pub(super) fn handle_puback(&mut self, ack: Ack) {
+        let packet_id = ack.packet_id;
         let expects = |a: &Awaiting| matches!(a, Awaiting::PubAck(_) | Awaiting::PubRec(_));
         let Some(op) = self.take_in_flight(packet_id, expects) else {
             return;
@@ -218,14 +408,20 @@ impl Session {
                 "the broker answered the QoS 2 publish {packet_id} with PUBACK: delivered at QoS 1"
             )));
         }
-        self.complete(packet_id, op, Outcome::Published);
+        self.complete(packet_id, op, published(ack));
     }
 
-    pub(super) fn handle_pubrec(&mut self, packet_id: u16, now: Instant) {
+    /// PUBREC: PUBREL goes out, unless the broker refused the message (a
+    /// reason code of 0x80 or more), which ends the flow.
+    pub(super) fn handle_pubrec(&mut self, ack: Ack, now: Instant) {
+        let packet_id = ack.packet_id;
         let Some(op) = self.in_flight.get_mut(packet_id) else {
             return; // a late PUBREC for an operation that timed out
         };
         match op.awaiting {
+            Awaiting::PubRec(_) if ack.reason_code.is_failure() => {
+                self.complete_if(packet_id, |_| true, || published(ack));
+            }
             Awaiting::PubRec(_) | Awaiting::PubComp => {
                 op.awaiting = Awaiting::PubComp;
                 self.transmit.push_back(Packet::PubRel(Ack::new(packet_id)));
@@ -238,38 +434,64 @@ impl Session {
         }
     }
 
-    pub(super) fn handle_pubcomp(&mut self, packet_id: u16) {
+    pub(super) fn handle_pubcomp(&mut self, ack: Ack) {
         self.complete_if(
-            packet_id,
+            ack.packet_id,
             |a| matches!(a, Awaiting::PubComp),
-            || Outcome::Published,
+            || published(ack),
         );
     }
 
     pub(super) fn handle_suback(&mut self, suback: SubAck) {
-        let codes = suback.return_codes;
-        let matches_request = match self.in_flight.get(suback.packet_id) {
+        let SubAck {
+            packet_id,
+            return_codes,
+            properties,
+        } = suback;
+        let matches_request = match self.in_flight.get(packet_id) {
             Some(InFlight {
                 awaiting: Awaiting::SubAck(subscribe),
                 ..
-            }) => subscribe.filters.len() == codes.len(),
+            }) => subscribe.filters.len() == return_codes.len(),
             _ => true, // not in flight or of another kind: complete_if decides
         };
         if !matches_request {
             return self.violation("SUBACK has a different number of return codes than SUBSCRIBE");
         }
         self.complete_if(
-            suback.packet_id,
+            packet_id,
             |a| matches!(a, Awaiting::SubAck(_)),
-            || Outcome::Subscribed(codes),
+            || Outcome::Subscribed {
+                reason_codes: return_codes,
+                properties,
+            },
         );
     }
 
-    pub(super) fn handle_unsuback(&mut self, packet_id: u16) {
+    pub(super) fn handle_unsuback(&mut self, unsuback: UnsubAck) {
+        let UnsubAck {
+            packet_id,
+            reason_codes,
+            properties,
+        } = unsuback;
+        let matches_request = match self.in_flight.get(packet_id) {
+            Some(InFlight {
+                awaiting: Awaiting::UnsubAck(unsubscribe),
+                ..
+            }) => reason_codes.is_empty() || unsubscribe.filters.len() == reason_codes.len(),
+            _ => true,
+        };
+        if !matches_request {
+            return self
+                .violation("UNSUBACK has a different number of reason codes than UNSUBSCRIBE");
+        }
         self.complete_if(
             packet_id,
             |a| matches!(a, Awaiting::UnsubAck(_)),
-            || Outcome::Unsubscribed,
+            || Outcome::Unsubscribed {
+                reason_codes,
+                properties,
+            },
         );
     }
 
@@ -360,18 +582,29 @@ impl Session {
     /// after a connection without a session.
     fn remember_subscriptions(&mut self, awaiting: &Awaiting, outcome: &Outcome) {
         match (awaiting, outcome) {
-            (Awaiting::SubAck(subscribe), Outcome::Subscribed(codes)) => {
-                for ((filter, options), code) in subscribe.filters.iter().zip(codes) {
-                    if *code == SUBACK_FAILURE {
+            (Awaiting::SubAck(subscribe), Outcome::Subscribed { reason_codes, .. }) => {
+                let identifier = identifier_of(&subscribe.properties);
+                for ((filter, options), code) in subscribe.filters.iter().zip(reason_codes) {
+                    if ReasonCode(*code).is_failure() {
                         self.subscriptions.remove(filter);
                     } else {
-                        self.subscriptions.insert(filter.clone(), options.qos);
+                        let options = *options;
+                        let subscription = Subscription {
+                            options,
+                            identifier,
+                        };
+                        self.subscriptions.insert(filter.clone(), subscription);
                     }
                 }
             }
-            (Awaiting::UnsubAck(unsubscribe), Outcome::Unsubscribed) => {
-                for filter in &unsubscribe.filters {
-                    self.subscriptions.remove(filter);
+            (Awaiting::UnsubAck(unsubscribe), Outcome::Unsubscribed { reason_codes, .. }) => {
+                for (i, filter) in unsubscribe.filters.iter().enumerate() {
+                    let refused = reason_codes
+                        .get(i)
+                        .is_some_and(|code| ReasonCode(*code).is_failure());
+                    if !refused {
+                        self.subscriptions.remove(filter);
+                    }
                 }
             }
             _ => {}
@@ -379,19 +612,34 @@ impl Session {
     }
 
     /// After a CONNACK without a session: the remembered subscriptions go out
-    /// again, ahead of everything queued.
+    /// again, ahead of everything queued, one SUBSCRIBE per batch of filters
+    /// made with the same Subscription Identifier.
     pub(super) fn restore_subscriptions(&mut self) {
-        let filters: Vec<(String, QoS)> = self
-            .subscriptions
-            .iter()
-            .map(|(filter, qos)| (filter.clone(), *qos))
-            .collect();
-        for chunk in filters.chunks(RESTORE_BATCH).rev() {
+        let mut by_identifier: BTreeMap<Option<u32>, Vec<(String, SubscriptionOptions)>> =
+            BTreeMap::new();
+        for (filter, subscription) in &self.subscriptions {
+            by_identifier
+                .entry(subscription.identifier)
+                .or_default()
+                .push((filter.clone(), subscription.options));
+        }
+        let mut requests = Vec::new();
+        for (identifier, filters) in by_identifier {
+            let properties: Vec<Property> = identifier
+                .map(|id| Property::SubscriptionIdentifier(VarInt(id)))
+                .into_iter()
+                .collect();
+            for chunk in filters.chunks(RESTORE_BATCH) {
+                requests.push(Request::Subscribe {
+                    filters: chunk.to_vec(),
+                    properties: properties.clone(),
+                });
+            }
+        }
+        for request in requests.into_iter().rev() {
             self.queued.push_front(Queued {
                 origin: Origin::Restore,
-                request: Request::Subscribe {
-                    filters: chunk.to_vec(),
-                },
+                request,
                 size: 0,
             });
         }

@@ -6,11 +6,11 @@ use bytes::Bytes;
 
 use super::*;
 use crate::protocol::{
-    Ack, ConnAck, LastWill, Packet, Property, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
-    SubscriptionOptions,
+    Ack, ConnAck, Disconnect, LastWill, Packet, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
+    SubscriptionOptions, UnsubAck,
 };
 
-fn options() -> SessionOptions {
+pub(super) fn options() -> SessionOptions {
     SessionOptions {
         protocol: ProtocolVersion::V311,
         client_id: "tester".into(),
@@ -29,39 +29,41 @@ fn options() -> SessionOptions {
         will: None,
         username: None,
         password: None,
+        connect_properties: Vec::new(),
+        topic_aliasing: TopicAliasing::Manual,
     }
 }
 
 /// `options()` with a persistent session (`clean_session: false`).
-fn persistent_options() -> SessionOptions {
+pub(super) fn persistent_options() -> SessionOptions {
     SessionOptions {
         clean_session: false,
         ..options()
     }
 }
 
-fn drain_transmit(session: &mut Session, now: Instant) -> Vec<Packet> {
+pub(super) fn drain_transmit(session: &mut Session, now: Instant) -> Vec<Packet> {
     std::iter::from_fn(|| session.poll_transmit(now)).collect()
 }
 
 /// The session's only event is a fatal protocol violation.
-fn assert_violation(session: &mut Session) {
+pub(super) fn assert_violation(session: &mut Session) {
     let events = drain_events(session);
     assert!(
         matches!(
             events.as_slice(),
-            [Event::Fatal(Failure::ProtocolViolation(_))]
+            [Event::Fatal(Failure::ProtocolViolation { .. })]
         ),
         "expected a protocol violation, got {events:?}"
     );
 }
 
-fn drain_events(session: &mut Session) -> Vec<Event> {
+pub(super) fn drain_events(session: &mut Session) -> Vec<Event> {
     std::iter::from_fn(|| session.poll_event()).collect()
 }
 
 /// A session whose link is up (CONNECT sent, CONNACK accepted).
-fn connected(options: SessionOptions, now: Instant) -> Session {
+pub(super) fn connected(options: SessionOptions, now: Instant) -> Session {
     let mut session = Session::new(options);
     session.connection_opened(now);
     drain_transmit(&mut session, now);
@@ -69,13 +71,15 @@ fn connected(options: SessionOptions, now: Instant) -> Session {
     assert_eq!(
         drain_events(&mut session),
         vec![Event::Connected {
-            session_present: false
+            session_present: false,
+            properties: Vec::new(),
+            negotiated: Box::default(),
         }]
     );
     session
 }
 
-fn connack(session_present: bool, return_code: u8) -> Packet {
+pub(super) fn connack(session_present: bool, return_code: u8) -> Packet {
     Packet::ConnAck(ConnAck {
         session_present,
         return_code,
@@ -83,16 +87,32 @@ fn connack(session_present: bool, return_code: u8) -> Packet {
     })
 }
 
-fn publish_request(qos: QoS) -> Request {
+pub(super) fn publish_request(qos: QoS) -> Request {
     Request::Publish {
         topic: "t".into(),
         payload: Bytes::from_static(b"hello"),
         qos,
         retain: false,
+        properties: Vec::new(),
     }
 }
 
-fn inbound(qos: QoS, packet_id: u16) -> Publish {
+pub(super) fn subscribed(reason_codes: Vec<u8>) -> Outcome {
+    Outcome::Subscribed {
+        reason_codes,
+        properties: Vec::new(),
+    }
+}
+
+/// An MQTT 3.1.1 UNSUBACK's outcome: no reason codes.
+pub(super) fn unsubscribed() -> Outcome {
+    Outcome::Unsubscribed {
+        reason_codes: Vec::new(),
+        properties: Vec::new(),
+    }
+}
+
+pub(super) fn inbound(qos: QoS, packet_id: u16) -> Publish {
     Publish {
         dup: false,
         qos,
@@ -104,14 +124,14 @@ fn inbound(qos: QoS, packet_id: u16) -> Publish {
     }
 }
 
-fn sent_publish_id(packets: &[Packet]) -> u16 {
+pub(super) fn sent_publish_id(packets: &[Packet]) -> u16 {
     match packets {
         [Packet::Publish(p)] => p.packet_id,
         other => panic!("expected one PUBLISH, got {other:?}"),
     }
 }
 
-fn completed(id: OperationId, packet_id: u16, outcome: Outcome) -> Event {
+pub(super) fn completed(id: OperationId, packet_id: u16, outcome: Outcome) -> Event {
     Event::Completed {
         id,
         packet_id,
@@ -176,7 +196,10 @@ fn connack_refusal_codes_are_fatal_with_the_code() {
         session.handle_packet(connack(false, code), now);
         assert_eq!(
             drain_events(&mut session),
-            vec![Event::Fatal(Failure::ConnectionRefused(code))]
+            vec![Event::Fatal(Failure::ConnectionRefused {
+                code,
+                properties: Vec::new()
+            })]
         );
         assert!(!session.is_connected());
     }
@@ -268,7 +291,7 @@ fn qos0_completes_when_flushed_and_fails_offline() {
     session.flushed();
     assert_eq!(
         drain_events(&mut session),
-        vec![completed(8, 0, Outcome::Published)]
+        vec![completed(8, 0, Outcome::published())]
     );
     assert_eq!(session.statistics(), Statistics::default());
 }
@@ -293,7 +316,7 @@ fn qos1_publish_completes_on_puback_and_counts_as_unacked_until_then() {
     session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
-        vec![completed(1, packet_id, Outcome::Published)]
+        vec![completed(1, packet_id, Outcome::published())]
     );
     assert_eq!(session.statistics(), Statistics::default());
 }
@@ -313,7 +336,7 @@ fn qos2_publish_goes_through_pubrec_pubrel_pubcomp() {
     session.handle_packet(Packet::PubComp(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
-        vec![completed(1, packet_id, Outcome::Published)]
+        vec![completed(1, packet_id, Outcome::published())]
     );
 }
 
@@ -331,7 +354,7 @@ fn qos2_publish_answered_with_puback_completes_as_delivered_at_qos1() {
         drain_events(&mut session),
         vec![
             Event::Note(note),
-            completed(1, packet_id, Outcome::Published)
+            completed(1, packet_id, Outcome::published())
         ]
     );
     assert!(drain_transmit(&mut session, now).is_empty());
@@ -389,14 +412,18 @@ fn inbound_qos2_is_delivered_exactly_once_until_pubrel() {
 fn subscribe_reports_granted_and_refused_filters() {
     let now = Instant::now();
     let mut session = connected(options(), now);
-    let filters = vec![
+    let filters = [
         ("a/#".to_string(), QoS::ExactlyOnce),
         ("b".to_string(), QoS::AtLeastOnce),
     ];
     session.submit(
         3,
         Request::Subscribe {
-            filters: filters.clone(),
+            filters: filters
+                .iter()
+                .map(|(f, qos)| (f.clone(), (*qos).into()))
+                .collect(),
+            properties: Vec::new(),
         },
         now,
     );
@@ -425,7 +452,7 @@ fn subscribe_reports_granted_and_refused_filters() {
     );
     assert_eq!(
         drain_events(&mut session),
-        vec![completed(3, packet_id, Outcome::Subscribed(vec![2, 0x80]))]
+        vec![completed(3, packet_id, subscribed(vec![2, 0x80]))]
     );
 }
 
@@ -436,7 +463,8 @@ fn suback_with_the_wrong_count_is_a_violation() {
     session.submit(
         3,
         Request::Subscribe {
-            filters: vec![("a".into(), QoS::AtMostOnce)],
+            filters: vec![("a".into(), QoS::AtMostOnce.into())],
+            properties: Vec::new(),
         },
         now,
     );
@@ -457,7 +485,7 @@ fn unsubscribe_completes_on_unsuback() {
     let now = Instant::now();
     let mut session = connected(options(), now);
     let (packet_id, events) = unsubscribe_and_ack(&mut session, 4, "a", now);
-    assert_eq!(events, vec![completed(4, packet_id, Outcome::Unsubscribed)]);
+    assert_eq!(events, vec![completed(4, packet_id, unsubscribed())]);
 }
 
 #[test]
@@ -555,7 +583,7 @@ fn clean_session_can_resend_in_flight_operations_on_the_next_link() {
     session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session).last(),
-        Some(&completed(1, packet_id, Outcome::Published))
+        Some(&completed(1, packet_id, Outcome::published()))
     );
 }
 
@@ -633,7 +661,7 @@ fn postponed_deadlines_give_unread_answers_the_time_reading_was_stopped() {
     session.handle_packet(Packet::PubAck(Ack::new(packet_id)), now);
     assert_eq!(
         drain_events(&mut session),
-        vec![completed(1, packet_id, Outcome::Published)]
+        vec![completed(1, packet_id, Outcome::published())]
     );
     // A PINGRESP due 3 s after the PINGREQ at 10 s moves 5 s on too.
     let ping_at = now + Duration::from_secs(10);
@@ -653,7 +681,7 @@ fn postponed_deadlines_give_unread_answers_the_time_reading_was_stopped() {
 fn disconnect_sends_disconnect_and_nothing_after_it() {
     let now = Instant::now();
     let mut session = connected(options(), now);
-    session.disconnect();
+    session.disconnect(Disconnect::default());
     session.submit(1, publish_request(QoS::AtLeastOnce), now);
     assert_eq!(
         drain_transmit(&mut session, now),
@@ -669,15 +697,26 @@ fn broker_sending_client_packets_is_a_violation() {
     assert_violation(&mut session);
 }
 
-fn subscribe_and_ack(
+pub(super) fn subscribe_and_ack(
     session: &mut Session,
     id: OperationId,
     filters: &[(&str, QoS)],
     codes: Vec<u8>,
     now: Instant,
 ) {
-    let filters = filters.iter().map(|(f, q)| (f.to_string(), *q)).collect();
-    session.submit(id, Request::Subscribe { filters }, now);
+    let filters = filters
+        .iter()
+        .map(|(f, q)| (f.to_string(), (*q).into()))
+        .collect();
+    let properties = Vec::new();
+    session.submit(
+        id,
+        Request::Subscribe {
+            filters,
+            properties,
+        },
+        now,
+    );
     let packet_id = match drain_transmit(session, now).as_slice() {
         [Packet::Subscribe(s)] => s.packet_id,
         other => panic!("expected SUBSCRIBE, got {other:?}"),
@@ -695,14 +734,22 @@ fn subscribe_and_ack(
 
 /// Unsubscribes `filter` as operation `id` and acknowledges it; the packet
 /// id used and the events that followed.
-fn unsubscribe_and_ack(
+pub(super) fn unsubscribe_and_ack(
     session: &mut Session,
     id: OperationId,
     filter: &str,
     now: Instant,
 ) -> (u16, Vec<Event>) {
     let filters = vec![filter.to_string()];
-    session.submit(id, Request::Unsubscribe { filters }, now);
+    let properties = Vec::new();
+    session.submit(
+        id,
+        Request::Unsubscribe {
+            filters,
+            properties,
+        },
+        now,
+    );
     let packet_id = match drain_transmit(session, now).as_slice() {
         [Packet::Unsubscribe(u)] => u.packet_id,
         other => panic!("expected UNSUBSCRIBE, got {other:?}"),
@@ -711,7 +758,7 @@ fn unsubscribe_and_ack(
     (packet_id, drain_events(session))
 }
 
-fn reconnect(session: &mut Session, session_present: bool, now: Instant) -> Vec<Packet> {
+pub(super) fn reconnect(session: &mut Session, session_present: bool, now: Instant) -> Vec<Packet> {
     session.connection_lost();
     drain_events(session);
     session.connection_opened(now);
@@ -804,7 +851,7 @@ fn qos0_waits_offline_when_asked_and_goes_out_after_connack() {
     session.handle_packet(connack(false, 0), now);
     assert_eq!(sent_publish_id(&drain_transmit(&mut session, now)), 0);
     session.flushed();
-    assert!(drain_events(&mut session).contains(&completed(1, 0, Outcome::Published)));
+    assert!(drain_events(&mut session).contains(&completed(1, 0, Outcome::published())));
 }
 
 /// An offline session whose queue holds `operations` and `bytes`, offered
@@ -857,7 +904,7 @@ fn the_offline_queue_is_bounded_in_operations_and_bytes() {
 
 /// A connected session that defers acknowledgements, and the ticket of each
 /// of `messages` (packet id, QoS) it delivered.
-fn deferring(messages: &[(u16, QoS)], now: Instant) -> (Session, Vec<AckTicket>) {
+pub(super) fn deferring(messages: &[(u16, QoS)], now: Instant) -> (Session, Vec<AckTicket>) {
     let mut session = connected(options(), now);
     session.defer_acknowledgements(true);
     for (packet_id, qos) in messages {
@@ -947,98 +994,4 @@ fn an_acknowledgement_for_a_message_of_a_lost_link_is_not_sent_on_the_next() {
     drain_transmit(&mut session, now);
     session.acknowledge(tickets[0], true);
     assert!(drain_transmit(&mut session, now).is_empty());
-}
-
-/// An MQTT 5 session whose link is up, with what the broker's CONNACK said.
-fn connected_v5(connack_properties: Vec<Property>, now: Instant) -> Session {
-    let mut session = Session::new(SessionOptions {
-        protocol: ProtocolVersion::V5,
-        ..options()
-    });
-    session.connection_opened(now);
-    drain_transmit(&mut session, now);
-    session.handle_packet(
-        Packet::ConnAck(ConnAck {
-            session_present: false,
-            return_code: 0,
-            properties: connack_properties,
-        }),
-        now,
-    );
-    drain_events(&mut session);
-    session
-}
-
-#[test]
-fn the_brokers_receive_maximum_bounds_publishes_in_flight_and_the_rest_wait_in_order() {
-    let now = Instant::now();
-    let mut session = connected_v5(vec![Property::ReceiveMaximum(2)], now);
-    for id in 1..=4 {
-        session.submit(id, publish_request(QoS::AtLeastOnce), now);
-    }
-    // QoS 0 is not bounded, and does not overtake what waits.
-    session.submit(5, publish_request(QoS::AtMostOnce), now);
-    let sent = drain_transmit(&mut session, now);
-    let ids: Vec<u16> = sent
-        .iter()
-        .map(|p| match p {
-            Packet::Publish(p) => p.packet_id,
-            other => panic!("expected PUBLISH, got {other:?}"),
-        })
-        .collect();
-    assert_eq!(ids.len(), 2, "only the broker's Receive Maximum goes out");
-    session.handle_packet(Packet::PubAck(Ack::new(ids[0])), now);
-    let third = drain_transmit(&mut session, now);
-    assert_eq!(third.len(), 1, "one acknowledgement lets one more go");
-    session.handle_packet(Packet::PubAck(Ack::new(ids[1])), now);
-    session.handle_packet(Packet::PubAck(Ack::new(sent_publish_id(&third))), now);
-    let rest = drain_transmit(&mut session, now);
-    assert!(
-        matches!(
-            rest.as_slice(),
-            [Packet::Publish(a), Packet::Publish(b)]
-                if a.qos == QoS::AtLeastOnce && b.qos == QoS::AtMostOnce
-        ),
-        "the last QoS 1 publish, then the QoS 0 one: {rest:?}"
-    );
-}
-
-#[test]
-fn a_qos2_publish_counts_against_receive_maximum_until_pubcomp() {
-    let now = Instant::now();
-    let mut session = connected_v5(vec![Property::ReceiveMaximum(1)], now);
-    session.submit(1, publish_request(QoS::ExactlyOnce), now);
-    session.submit(2, publish_request(QoS::AtLeastOnce), now);
-    let first = sent_publish_id(&drain_transmit(&mut session, now));
-    session.handle_packet(Packet::PubRec(Ack::new(first)), now);
-    assert_eq!(
-        drain_transmit(&mut session, now),
-        vec![Packet::PubRel(Ack::new(first))],
-        "still in flight after PUBREC"
-    );
-    session.handle_packet(Packet::PubComp(Ack::new(first)), now);
-    assert_eq!(drain_transmit(&mut session, now).len(), 1);
-}
-
-#[test]
-fn mqtt_3_1_1_has_no_receive_maximum_but_its_packet_ids() {
-    let now = Instant::now();
-    let mut session = connected(options(), now);
-    for id in 1..=100 {
-        session.submit(id, publish_request(QoS::AtLeastOnce), now);
-    }
-    assert_eq!(drain_transmit(&mut session, now).len(), 100);
-}
-
-#[test]
-fn the_brokers_server_keep_alive_replaces_ours_for_the_link() {
-    let now = Instant::now();
-    let mut session = connected_v5(vec![Property::ServerKeepAlive(4)], now);
-    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(4)));
-    // The next link starts from ours again until its CONNACK says otherwise.
-    session.connection_lost();
-    session.connection_opened(now);
-    drain_transmit(&mut session, now);
-    session.handle_packet(connack(false, 0), now);
-    assert_eq!(session.next_deadline(), Some(now + Duration::from_secs(10)));
 }

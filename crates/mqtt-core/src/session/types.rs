@@ -4,7 +4,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::protocol::{LastWill, ProtocolVersion, Publish, QoS};
+use crate::protocol::{
+    Disconnect, LastWill, Property, ProtocolVersion, Publish, QoS, ReasonCode, SubscriptionOptions,
+};
+
+pub use super::negotiated::Negotiated;
 
 /// Identifies one user operation from submission to completion. Chosen by the
 /// caller (the JS wrapper keys its promise table by it).
@@ -45,6 +49,28 @@ pub struct SessionOptions {
     pub will: Option<LastWill>,
     pub username: Option<String>,
     pub password: Option<Bytes>,
+    /// MQTT 5: CONNECT's properties. Those that bound what the broker may
+    /// send (Receive Maximum, Maximum Packet Size, Topic Alias Maximum) are
+    /// enforced on what it sends.
+    pub connect_properties: Vec<Property>,
+    /// MQTT 5: which publishes go out with a topic alias, when the broker
+    /// takes them.
+    pub topic_aliasing: TopicAliasing,
+}
+
+/// How outbound publishes use topic aliases (MQTT 5), within the number the
+/// broker's CONNACK allows; aliases start over on every link.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TopicAliasing {
+    /// Only the alias a publish names (its Topic Alias property).
+    #[default]
+    Manual,
+    /// Also, a topic that has an alias on this link goes out as the alias
+    /// (MQTT.js's `autoUseTopicAlias`).
+    Reuse,
+    /// Also, every topic is given an alias, the least recently used one
+    /// handed on when all are taken (MQTT.js's `autoAssignTopicAlias`).
+    Assign,
 }
 
 /// The user name and password a CONNECT carries.
@@ -78,12 +104,20 @@ pub enum Request {
         payload: Bytes,
         qos: QoS,
         retain: bool,
+        /// MQTT 5. A Topic Alias here names the alias the topic goes out
+        /// as; with an empty topic, the topic that alias stands for on this
+        /// link.
+        properties: Vec<Property>,
     },
     Subscribe {
-        filters: Vec<(String, QoS)>,
+        filters: Vec<(String, SubscriptionOptions)>,
+        /// MQTT 5 (Subscription Identifier, User Properties).
+        properties: Vec<Property>,
     },
     Unsubscribe {
         filters: Vec<String>,
+        /// MQTT 5 (User Properties).
+        properties: Vec<Property>,
     },
 }
 
@@ -109,22 +143,45 @@ impl Request {
     pub fn statistics_size(&self) -> u64 {
         let size = match self {
             Request::Publish { topic, payload, .. } => 4 + topic.len() + payload.len(),
-            Request::Subscribe { filters } => filters.iter().map(|(f, _)| 4 + f.len()).sum(),
-            Request::Unsubscribe { filters } => filters.iter().map(|f| 4 + f.len()).sum(),
+            Request::Subscribe { filters, .. } => filters.iter().map(|(f, _)| 4 + f.len()).sum(),
+            Request::Unsubscribe { filters, .. } => filters.iter().map(|f| 4 + f.len()).sum(),
         };
         size as u64
     }
 }
 
-/// How an operation ended.
+/// How an operation ended. An acknowledgement's reason codes and properties
+/// (Reason String, User Properties) are reported as the broker sent them;
+/// in MQTT 3.1.1 a publish's code is always 0 and an UNSUBACK has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// QoS 0: written; QoS 1: PUBACK; QoS 2: PUBCOMP.
-    Published,
-    /// One SUBACK return code per filter (0..=2 granted, 0x80 refused).
-    Subscribed(Vec<u8>),
-    Unsubscribed,
+    /// QoS 0: written; QoS 1: PUBACK; QoS 2: PUBCOMP, or a PUBREC that
+    /// refused the message (a code of 0x80 or more).
+    Published {
+        reason_code: ReasonCode,
+        properties: Vec<Property>,
+    },
+    /// One SUBACK code per filter: the QoS granted, or a refusal (0x80 or
+    /// more).
+    Subscribed {
+        reason_codes: Vec<u8>,
+        properties: Vec<Property>,
+    },
+    Unsubscribed {
+        reason_codes: Vec<u8>,
+        properties: Vec<Property>,
+    },
     Failed(Failure),
+}
+
+impl Outcome {
+    /// A publish that ended without the broker saying anything (QoS 0).
+    pub fn published() -> Outcome {
+        Outcome::Published {
+            reason_code: ReasonCode::SUCCESS,
+            properties: Vec::new(),
+        }
+    }
 }
 
 /// Why an operation, an attempt or a connection failed.
@@ -133,11 +190,17 @@ pub enum Failure {
     /// No acknowledgement within the operation timeout, no CONNACK or no
     /// PINGRESP within the ping timeout.
     Timeout,
-    /// The broker refused CONNECT with this CONNACK return code (1..=5, or any
-    /// other non-zero value a broker sends).
-    ConnectionRefused(u8),
-    /// The broker broke the protocol; the text says how.
-    ProtocolViolation(String),
+    /// The broker refused CONNECT with this CONNACK code (1..=5 in MQTT
+    /// 3.1.1, a reason code of 0x80 or more in MQTT 5) and properties.
+    ConnectionRefused { code: u8, properties: Vec<Property> },
+    /// The broker broke the protocol; the text says how. In MQTT 5 the
+    /// link's DISCONNECT carried `reason_code`.
+    ProtocolViolation {
+        reason_code: ReasonCode,
+        what: String,
+    },
+    /// The broker ended the link with this DISCONNECT (MQTT 5).
+    DisconnectedByBroker(Disconnect),
     /// The link went down while a clean session had this operation in flight.
     CancelledForCleanSession,
     /// A QoS 0 publish was made while not connected.
@@ -146,13 +209,28 @@ pub enum Failure {
     ConnectionShutdown,
     /// The queue of unsent operations is at its limit.
     QueueFull,
+    /// The packet is larger than the broker's Maximum Packet Size; it was
+    /// not sent.
+    PacketTooLarge { size: usize, maximum: u32 },
+    /// The broker's CONNACK said it does not take this (a QoS above its
+    /// Maximum QoS, a retained message, a wildcard, shared subscription or
+    /// subscription identifier); nothing was sent. The text says what.
+    NotAvailable(String),
+    /// The publish names a topic alias the link cannot use (0, above the
+    /// broker's Topic Alias Maximum, or, with an empty topic, not bound).
+    TopicAliasInvalid(String),
 }
 
 /// What the session asks its driver to do or to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// CONNACK accepted the connection.
-    Connected { session_present: bool },
+    /// CONNACK accepted the connection: its properties, and what they
+    /// allow this link.
+    Connected {
+        session_present: bool,
+        properties: Vec<Property>,
+        negotiated: Box<Negotiated>,
+    },
     /// The link must be closed: CONNACK refused, CONNACK or PINGRESP late, or a
     /// protocol violation.
     Fatal(Failure),
