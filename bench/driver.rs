@@ -18,8 +18,10 @@ use mqtt_engine::client::{
     ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays,
     Unfinished, MAX_PACKET_SIZE,
 };
-use mqtt_engine::protocol::{ProtocolVersion, QoS};
-use mqtt_engine::session::{OperationId, Outcome, QueueLimit, Request, SessionOptions};
+use mqtt_engine::protocol::{Disconnect, ProtocolVersion, QoS};
+use mqtt_engine::session::{
+    OperationId, Outcome, QueueLimit, Request, SessionOptions, TopicAliasing,
+};
 use mqtt_engine::transport::{AddressFamily, Endpoint, Route};
 
 const SUBSCRIBE_ID: OperationId = OperationId::MAX;
@@ -97,6 +99,8 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
             will: None,
             username: None,
             password: None,
+            connect_properties: Vec::new(),
+            topic_aliasing: TopicAliasing::Manual,
         },
         route: Route {
             endpoint: Endpoint {
@@ -304,7 +308,8 @@ fn connect(args: &Args, sink: &Arc<Sink>) -> Result<Connection, String> {
 
 fn disconnect(connections: &[Connection], sink: &Sink) {
     for connection in connections {
-        connection.disconnect(Unfinished::Keep);
+        // A plain DISCONNECT is always valid.
+        let _ = connection.disconnect(Unfinished::Keep, Disconnect::default());
     }
     let n = connections.len() as u64;
     // The result is already out: a hang is reported by the exit code.
@@ -345,6 +350,7 @@ fn publisher(args: &Args) -> Result<(), String> {
                     payload: Bytes::from(payload),
                     qos: args.qos,
                     retain: false,
+                    properties: Vec::new(),
                 };
                 connection
                     .submit(sent as OperationId, request)
@@ -382,9 +388,16 @@ fn subscriber(args: &Args) -> Result<(), String> {
     let sink = Sink::new(args);
     sink.lock().latencies.reserve(args.count as usize);
     let connection = connect(args, &sink)?;
-    let filters = vec![(args.topic.clone(), args.qos)];
+    let filters = vec![(args.topic.clone(), args.qos.into())];
+    let properties = Vec::new();
     connection
-        .submit(SUBSCRIBE_ID, Request::Subscribe { filters })
+        .submit(
+            SUBSCRIBE_ID,
+            Request::Subscribe {
+                filters,
+                properties,
+            },
+        )
         .map_err(|e| format!("subscribe: {e:?}"))?;
     drop(sink.wait_for("subscribe", CONNECT_TIMEOUT, |s| s.subscribed)?);
     let cpu_start = cpu_us();

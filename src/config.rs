@@ -15,10 +15,14 @@ use crate::client::{
     ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, DEFAULT_RECEIVE_BUFFER,
     MAX_PACKET_SIZE,
 };
-use crate::protocol::{validate_topic_name, LastWill, ProtocolVersion, QoS};
-use crate::session::{QueueLimit, SessionOptions};
+use crate::protocol::{
+    check_properties, validate_topic_name, LastWill, Property, PropertyContext, ProtocolVersion,
+    QoS,
+};
+use crate::session::{QueueLimit, SessionOptions, TopicAliasing};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive};
 
+use super::properties::{from_js, NativeProperties};
 use super::tls::NativeTlsContext;
 
 /// How a connection reaches its broker's address.
@@ -31,12 +35,26 @@ pub enum SocketFamily {
     Local,
 }
 
+/// Which outbound publishes get a topic alias (MQTT 5), within the
+/// broker's Topic Alias Maximum.
+#[napi(string_enum = "lowercase")]
+pub enum OutboundTopicAliases {
+    /// Only a publish that names one (its `topicAlias` property).
+    Manual,
+    /// Also a topic that already has one on this link.
+    Reuse,
+    /// Every topic, the least recently used alias handed on when all are taken.
+    Assign,
+}
+
 #[napi(object)]
 pub struct NativeWill {
     pub topic: String,
     pub payload: Uint8Array,
     pub qos: u32,
     pub retain: bool,
+    /// MQTT 5 (Will Delay Interval, Message Expiry Interval, ...).
+    pub properties: Option<NativeProperties>,
 }
 
 /// TCP keepalive probing; a field left out keeps the OS default.
@@ -81,8 +99,12 @@ pub struct NativeServer {
 /// The engine's config of one connection.
 #[napi(object, object_to_js = false)]
 pub struct NativeConnectionConfig<'env> {
-    /// 4: MQTT 3.1.1.
+    /// 4: MQTT 3.1.1; 5: MQTT 5.
     pub protocol_version: u32,
+    /// MQTT 5: CONNECT's properties.
+    pub connect_properties: Option<NativeProperties>,
+    /// MQTT 5: which publishes get topic aliases; `manual` if left out.
+    pub topic_aliases: Option<OutboundTopicAliases>,
     pub client_id: String,
     /// CONNECT's clean session (clean start) flag.
     pub clean_start: bool,
@@ -159,12 +181,26 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
     type Error = Error;
 
     fn try_from(config: NativeConnectionConfig<'_>) -> napi::Result<ConnectionOptions> {
-        if config.protocol_version != 4 {
-            return Err(out_of_bounds("protocolVersion"));
-        }
+        let protocol = match config.protocol_version {
+            4 => ProtocolVersion::V311,
+            5 => ProtocolVersion::V5,
+            _ => return Err(out_of_bounds("protocolVersion")),
+        };
+        let connect_properties = properties_at(
+            "connectProperties",
+            config.connect_properties,
+            PropertyContext::Connect,
+            protocol,
+        )?;
         let default_queue = QueueLimit::default();
         let session = SessionOptions {
-            protocol: ProtocolVersion::V311,
+            protocol,
+            connect_properties,
+            topic_aliasing: match config.topic_aliases {
+                None | Some(OutboundTopicAliases::Manual) => TopicAliasing::Manual,
+                Some(OutboundTopicAliases::Reuse) => TopicAliasing::Reuse,
+                Some(OutboundTopicAliases::Assign) => TopicAliasing::Assign,
+            },
             client_id: config.client_id,
             clean_session: config.clean_start,
             keep_alive: Duration::from_secs(u64::from(config.keep_alive_secs)),
@@ -183,7 +219,7 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
                 bytes: count("offlineQueueMaxBytes", config.offline_queue_max_bytes)?
                     .map_or(default_queue.bytes, |n| n as u64),
             },
-            will: config.will.map(will).transpose()?,
+            will: config.will.map(|w| will(w, protocol)).transpose()?,
             username: config.username,
             password: config.password.map(|bytes| Bytes::copy_from_slice(&bytes)),
         };
@@ -262,14 +298,39 @@ fn proxy(proxy: NativeProxy<'_>) -> napi::Result<Proxy> {
     })
 }
 
-fn will(will: NativeWill) -> napi::Result<LastWill> {
+/// A property list of the config for `context`, none in MQTT 3.1.1.
+fn properties_at(
+    field: &str,
+    js: Option<NativeProperties>,
+    context: PropertyContext,
+    protocol: ProtocolVersion,
+) -> napi::Result<Vec<Property>> {
+    let Some(js) = js else {
+        return Ok(Vec::new());
+    };
+    let invalid = |detail: String| Error::new(Status::InvalidArg, format!("{field}: {detail}"));
+    let properties = from_js(js).map_err(|e| invalid(e.to_string()))?;
+    if protocol == ProtocolVersion::V311 && !properties.is_empty() {
+        return Err(out_of_bounds(field));
+    }
+    check_properties(&properties, context).map_err(|e| invalid(e.to_string()))?;
+    Ok(properties)
+}
+
+fn will(will: NativeWill, protocol: ProtocolVersion) -> napi::Result<LastWill> {
     validate_topic_name(&will.topic).map_err(|_| out_of_bounds("will.topic"))?;
+    let properties = properties_at(
+        "will.properties",
+        will.properties,
+        PropertyContext::Will,
+        protocol,
+    )?;
     Ok(LastWill {
+        properties,
         qos: QoS::from_u8(u8::try_from(will.qos).unwrap_or(u8::MAX))
             .ok_or_else(|| out_of_bounds("will.qos"))?,
         topic: will.topic,
         payload: Bytes::copy_from_slice(&will.payload),
         retain: will.retain,
-        properties: Vec::new(),
     })
 }

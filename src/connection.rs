@@ -11,13 +11,14 @@ use crate::client::{
     check_payload_size, ClientError, Connection, ConnectionOptions, ErrorKind, InvalidRequest,
     Unfinished,
 };
-use crate::protocol::QoS;
+use crate::protocol::{Disconnect, Property, QoS, ReasonCode, SubscriptionOptions};
 use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
 
 use super::config::NativeConnectionConfig;
 use super::events::{EventBatch, JsEventSink};
 use super::invalid::Invalid;
+use super::properties::{from_js, NativeProperties};
 
 #[napi(object)]
 pub struct NativeStatistics {
@@ -47,6 +48,31 @@ impl ObjectFinalize for NativeConnection {
 fn qos(env: &Env, argument: &str, value: u32) -> napi::Result<QoS> {
     QoS::from_u8(value.min(3) as u8).ok_or_else(|| {
         Invalid::Range(format!("{argument} must be 0, 1 or 2 (got {value})")).throw(env)
+    })
+}
+
+/// A subscription options byte as MQTT 5 lays it out (bits 0-1 QoS, 2 No
+/// Local, 3 Retain As Published, 4-5 Retain Handling); a bare QoS is the
+/// byte of MQTT 3.1.1.
+fn subscription_options(env: &Env, value: u32) -> napi::Result<SubscriptionOptions> {
+    let retain_handling = (value >> 4) & 0b11;
+    if value > 0b11_1111 || value & 0b11 == 3 || retain_handling == 3 {
+        let message = format!(
+            "options must be a subscription options byte: QoS 0-2, Retain Handling 0-2, bits 6-7 clear (got {value})"
+        );
+        return Err(Invalid::Range(message).throw(env));
+    }
+    Ok(SubscriptionOptions {
+        qos: qos(env, "qos", value & 0b11)?,
+        no_local: value & 0b100 != 0,
+        retain_as_published: value & 0b1000 != 0,
+        retain_handling: retain_handling as u8,
+    })
+}
+
+fn properties(env: &Env, js: Option<NativeProperties>) -> napi::Result<Vec<Property>> {
+    js.map_or(Ok(Vec::new()), |js| {
+        from_js(js).map_err(|invalid| invalid.throw(env))
     })
 }
 
@@ -88,7 +114,11 @@ impl NativeConnection {
 
     /// Copies the payload into the command queue and returns at once. Like
     /// `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
-    /// `flush`, which the JS wrapper calls once per turn.
+    /// `flush`, which the JS wrapper calls once per turn. `properties`
+    /// (MQTT 5) may name a topic alias; with it the topic may be empty.
+    // The JS call's own arguments, positional for the hot path: no object
+    // to build and read per publish.
+    #[allow(clippy::too_many_arguments)]
     #[napi]
     pub fn publish(
         &self,
@@ -98,6 +128,7 @@ impl NativeConnection {
         payload: &[u8],
         qos_value: u32,
         retain: bool,
+        properties: Option<NativeProperties>,
     ) -> napi::Result<()> {
         let qos = qos(&env, "qos", qos_value)?;
         // Before the copy: an oversized payload costs no second allocation.
@@ -108,34 +139,59 @@ impl NativeConnection {
             payload: Bytes::copy_from_slice(payload),
             qos,
             retain,
+            properties: self::properties(&env, properties)?,
         };
         self.connection
             .submit_deferred(id, request)
             .map_err(|invalid| rejected(&env, invalid))
     }
 
+    /// `options[i]` is filter i's subscription options byte: its QoS alone
+    /// in MQTT 3.1.1; in MQTT 5 also No Local (4), Retain As Published (8)
+    /// and Retain Handling (16 * 0..2).
     #[napi]
     pub fn subscribe(
         &self,
         env: Env,
         id: u32,
         filters: Vec<String>,
-        qos_values: Vec<u32>,
+        options: Vec<u32>,
+        properties: Option<NativeProperties>,
     ) -> napi::Result<()> {
         let filters = filters
             .into_iter()
-            .zip(qos_values)
-            .map(|(filter, value)| Ok((filter, qos(&env, "qos", value)?)))
+            .zip(options)
+            .map(|(filter, value)| Ok((filter, subscription_options(&env, value)?)))
             .collect::<napi::Result<Vec<_>>>()?;
+        let properties = self::properties(&env, properties)?;
         self.connection
-            .submit_deferred(id, Request::Subscribe { filters })
+            .submit_deferred(
+                id,
+                Request::Subscribe {
+                    filters,
+                    properties,
+                },
+            )
             .map_err(|invalid| rejected(&env, invalid))
     }
 
     #[napi]
-    pub fn unsubscribe(&self, env: Env, id: u32, filters: Vec<String>) -> napi::Result<()> {
+    pub fn unsubscribe(
+        &self,
+        env: Env,
+        id: u32,
+        filters: Vec<String>,
+        properties: Option<NativeProperties>,
+    ) -> napi::Result<()> {
+        let properties = self::properties(&env, properties)?;
         self.connection
-            .submit_deferred(id, Request::Unsubscribe { filters })
+            .submit_deferred(
+                id,
+                Request::Unsubscribe {
+                    filters,
+                    properties,
+                },
+            )
             .map_err(|invalid| rejected(&env, invalid))
     }
 
@@ -170,9 +226,29 @@ impl NativeConnection {
     /// Sends DISCONNECT and closes the link. With `fail_unfinished`,
     /// operations not complete fail once it is closed (MQTT.js's `end()`);
     /// without, they wait for the next `connect` (aws-crt's `disconnect()`).
+    /// MQTT 5: the DISCONNECT's reason code (0 if left out) and properties.
     #[napi]
-    pub fn disconnect(&self, fail_unfinished: Option<bool>) {
-        self.connection.disconnect(unfinished(fail_unfinished));
+    pub fn disconnect(
+        &self,
+        env: Env,
+        fail_unfinished: Option<bool>,
+        reason_code: Option<u32>,
+        properties: Option<NativeProperties>,
+    ) -> napi::Result<()> {
+        let reason_code = match u8::try_from(reason_code.unwrap_or(0)) {
+            Ok(code) => ReasonCode(code),
+            Err(_) => {
+                let message = format!("reasonCode must be 0 to 255 (got {reason_code:?})");
+                return Err(Invalid::Range(message).throw(&env));
+            }
+        };
+        let disconnect = Disconnect {
+            reason_code,
+            properties: self::properties(&env, properties)?,
+        };
+        self.connection
+            .disconnect(unfinished(fail_unfinished), disconnect)
+            .map_err(|invalid| rejected(&env, invalid))
     }
 
     /// Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):

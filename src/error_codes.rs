@@ -5,6 +5,7 @@
 use napi_derive::napi;
 
 use crate::client::{ClientError, ErrorKind};
+use crate::protocol::ReasonCode;
 
 macro_rules! error_codes {
     ($($variant:ident = $code:literal, $name:literal, $text:literal;)*) => {
@@ -57,6 +58,10 @@ error_codes! {
     MqttConnectionShutdown = 5135, "AWS_ERROR_MQTT_CONNECTION_SHUTDOWN", "MQTT operation interrupted by connection shutdown.";
     MqttConnectionDisconnecting = 5137, "AWS_ERROR_MQTT_CONNECTION_DISCONNECTING", "Connection is disconnecting, it's not safe to do this operation until the connection finishes shutdown.";
     MqttQueueFull = 5139, "AWS_ERROR_MQTT_QUEUE_FULL", "MQTT request queue is full.";
+    Mqtt5PacketValidation = 5147, "AWS_ERROR_MQTT5_PACKET_VALIDATION", "General mqtt5 packet validation error";
+    Mqtt5ConnackConnectionRefused = 5150, "AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED", "Remote endpoint rejected the CONNECT attempt by returning an unsuccessful CONNACK";
+    Mqtt5DisconnectReceived = 5154, "AWS_ERROR_MQTT5_DISCONNECT_RECEIVED", "Mqtt5 client connection interrupted by server DISCONNECT.";
+    Mqtt5InvalidOutboundTopicAlias = 5160, "AWS_ERROR_MQTT5_INVALID_OUTBOUND_TOPIC_ALIAS", "Outgoing publish contained an invalid (too large or unknown) topic alias";
     MqttCancelledForCleanSession = 5138, "AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION", "Old requests from the previous session are cancelled, and offline request will not be accept.";
     ConnackUnacceptableProtocolVersion = 5377, "MQTT_NAPI_CONNACK_UNACCEPTABLE_PROTOCOL_VERSION", "The broker refused the connection: unacceptable protocol version (CONNACK 1).";
     ConnackIdentifierRejected = 5378, "MQTT_NAPI_CONNACK_IDENTIFIER_REJECTED", "The broker refused the connection: client identifier rejected (CONNACK 2).";
@@ -109,7 +114,14 @@ impl ErrorCode {
             ErrorKind::ConnectionDisconnecting => ErrorCode::MqttConnectionDisconnecting,
             ErrorKind::QueueFull => ErrorCode::MqttQueueFull,
             ErrorKind::CancelledForCleanSession => ErrorCode::MqttCancelledForCleanSession,
+            // MQTT 5's refusals carry a reason code instead.
+            ErrorKind::ConnectionRefused if connack_return_code.is_none() => {
+                ErrorCode::Mqtt5ConnackConnectionRefused
+            }
             ErrorKind::ConnectionRefused => ErrorCode::for_connack(connack_return_code),
+            ErrorKind::DisconnectReceived => ErrorCode::Mqtt5DisconnectReceived,
+            ErrorKind::PacketTooLarge | ErrorKind::NotAvailable => ErrorCode::Mqtt5PacketValidation,
+            ErrorKind::TopicAliasInvalid => ErrorCode::Mqtt5InvalidOutboundTopicAlias,
         }
     }
 }
@@ -122,14 +134,20 @@ pub fn error_code(error: &ClientError) -> u32 {
     }
 }
 
-/// What JS shows of `error`: aws-crt's text of its code, and the detail.
+/// What JS shows of `error`: aws-crt's text of its code, the MQTT 5 reason
+/// code of the DISCONNECT that ended the link, and the detail.
 pub fn error_text(error: &ClientError) -> String {
     let code = error_code(error);
-    let text = ErrorCode::from_code(code).map_or("Error.", ErrorCode::text);
-    match &error.detail {
-        Some(detail) => format!("{text} ({detail})"),
-        None => text.to_string(),
+    let mut text = ErrorCode::from_code(code)
+        .map_or("Error.", ErrorCode::text)
+        .to_string();
+    if let Some(reason) = error.reason_code {
+        text += &format!(" (reason code {})", ReasonCode(reason));
     }
+    if let Some(detail) = &error.detail {
+        text += &format!(" ({detail})");
+    }
+    text
 }
 
 #[napi]

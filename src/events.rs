@@ -10,11 +10,12 @@ use napi::Status;
 use napi_derive::napi;
 
 use crate::client::{Backlog, ClientError, ClientEvent, EventSink};
-use crate::protocol;
-use crate::session::Outcome;
+use crate::protocol::{self, Property};
+use crate::session::{Negotiated, Outcome};
 
 use super::error_codes::{error_code, error_text};
 use super::packets::PacketFields;
+use super::properties::{to_js, NativeProperties};
 
 // The batch layout, declared once: JS reads these constants by name.
 
@@ -31,20 +32,29 @@ pub const MESSAGE_SAME_TOPIC: u32 = 1 << 4;
 /// The message's acknowledgement waits: its ticket is the next of `ackTickets`.
 #[napi]
 pub const MESSAGE_ACK_DEFERRED: u32 = 1 << 5;
+/// The message has MQTT 5 properties: the next of `messageProperties`.
+#[napi]
+pub const MESSAGE_HAS_PROPERTIES: u32 = 1 << 6;
 /// `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0).
 #[napi]
 pub const MESSAGE_PACKET_ID_SHIFT: u32 = 16;
-/// A completion record: these fields, then `COMPLETION_CODE_COUNT` codes.
+/// A completion record: these fields, then `COMPLETION_CODE_COUNT` codes:
+/// a publish's reason code (0 at QoS 0 and in MQTT 3.1.1), a SUBACK's
+/// code per filter, an MQTT 5 UNSUBACK's code per filter.
 #[napi]
 pub const COMPLETION_ID: u32 = 0;
 #[napi]
 pub const COMPLETION_ERROR_CODE: u32 = 1;
 #[napi]
 pub const COMPLETION_PACKET_ID: u32 = 2;
+/// 0, or 1 + the index in `completionProperties` of the acknowledgement's
+/// properties (MQTT 5: Reason String, User Properties).
 #[napi]
-pub const COMPLETION_CODE_COUNT: u32 = 3;
+pub const COMPLETION_PROPERTIES: u32 = 3;
 #[napi]
-pub const COMPLETION_HEADER_LENGTH: u32 = 4;
+pub const COMPLETION_CODE_COUNT: u32 = 4;
+#[napi]
+pub const COMPLETION_HEADER_LENGTH: u32 = 5;
 /// A SUBACK code of a refused filter, among a completion's codes.
 #[napi]
 pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
@@ -61,7 +71,10 @@ pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
 /// message with the bit set has the topic of the one before it. A stream on
 /// one topic thus crosses as one string, and JS looks it up once. Completions are records in
 /// `completions` (`COMPLETION_*`): operation id, error code (0 = success),
-/// packet id, count of SUBACK codes, the codes. Connection events are rare and carry the
+/// packet id, properties, count of codes, the codes. MQTT 5 properties ride
+/// beside: `messageProperties` for the messages flagged
+/// `MESSAGE_HAS_PROPERTIES`, in order, and `completionProperties` by index;
+/// what has none costs nothing. Connection events are rare and carry the
 /// message and completion counts at the moment they happened, so JS replays
 /// everything in order.
 #[napi(object)]
@@ -71,8 +84,46 @@ pub struct EventBatch {
     pub payload_ends: Uint32Array,
     pub flags: Uint32Array,
     pub ack_tickets: Uint32Array,
+    pub message_properties: Vec<NativeProperties>,
     pub completions: Uint32Array,
+    pub completion_properties: Vec<NativeProperties>,
     pub connection_events: Vec<ConnectionEvent>,
+}
+
+/// What a CONNACK allows the link (MQTT 5; in MQTT 3.1.1 the defaults that
+/// say no more than MQTT 3.1.1 does).
+#[napi(object)]
+pub struct NativeNegotiated {
+    pub receive_maximum: u32,
+    /// Left out: MQTT's own limit.
+    pub maximum_packet_size: Option<u32>,
+    pub topic_alias_maximum: u32,
+    pub maximum_qos: u32,
+    pub retain_available: bool,
+    pub wildcard_subscription_available: bool,
+    pub subscription_identifiers_available: bool,
+    pub shared_subscription_available: bool,
+    pub server_keep_alive: Option<u32>,
+    pub assigned_client_identifier: Option<String>,
+    pub session_expiry_interval: Option<u32>,
+}
+
+impl From<&Negotiated> for NativeNegotiated {
+    fn from(negotiated: &Negotiated) -> NativeNegotiated {
+        NativeNegotiated {
+            receive_maximum: negotiated.receive_maximum.into(),
+            maximum_packet_size: negotiated.maximum_packet_size,
+            topic_alias_maximum: negotiated.topic_alias_maximum.into(),
+            maximum_qos: negotiated.maximum_qos as u32,
+            retain_available: negotiated.retain_available,
+            wildcard_subscription_available: negotiated.wildcard_subscription_available,
+            subscription_identifiers_available: negotiated.subscription_identifiers_available,
+            shared_subscription_available: negotiated.shared_subscription_available,
+            server_keep_alive: negotiated.server_keep_alive.map(u32::from),
+            assigned_client_identifier: negotiated.assigned_client_identifier.clone(),
+            session_expiry_interval: negotiated.session_expiry_interval,
+        }
+    }
 }
 
 #[napi(object)]
@@ -88,6 +139,14 @@ pub struct ConnectionEvent {
     pub error_code: Option<u32>,
     pub error_detail: Option<String>,
     pub return_code: Option<u32>,
+    /// MQTT 5: the reason code of the DISCONNECT that ended the link (the
+    /// broker's, or ours after a protocol violation).
+    pub reason_code: Option<u32>,
+    /// MQTT 5: the CONNACK's properties (connection_success, or a refusal),
+    /// or those of the broker's DISCONNECT.
+    pub properties: Option<NativeProperties>,
+    /// connection_success: what the CONNACK allows the link.
+    pub negotiated: Option<NativeNegotiated>,
     pub http_status: Option<u32>,
     /// websocket_handshake: the attempt, and the request to transform
     /// (headers as name, value, name, value, ...).
@@ -107,9 +166,11 @@ struct Batch {
     payload_ends: Vec<u32>,
     flags: Vec<u32>,
     ack_tickets: Vec<u32>,
+    message_properties: Vec<NativeProperties>,
     /// Where the last message's topic starts in `topics`.
     last_topic_at: usize,
     completions: Vec<u32>,
+    completion_properties: Vec<NativeProperties>,
     completion_count: u32,
     connection_events: Vec<ConnectionEvent>,
     /// A drain is scheduled and has not run yet.
@@ -137,8 +198,10 @@ impl Batch {
                     | bit(publish.retain, MESSAGE_RETAIN)
                     | bit(same_topic, MESSAGE_SAME_TOPIC)
                     | bit(ticket.is_some(), MESSAGE_ACK_DEFERRED)
+                    | bit(!publish.properties.is_empty(), MESSAGE_HAS_PROPERTIES)
                     | u32::from(publish.packet_id) << MESSAGE_PACKET_ID_SHIFT;
                 self.flags.push(flags);
+                self.message_properties.extend(to_js(&publish.properties));
                 self.ack_tickets.extend(ticket);
                 self.message_count += 1;
             }
@@ -147,25 +210,45 @@ impl Batch {
                 packet_id,
                 outcome,
             } => {
-                let (code, granted) = match outcome {
-                    Outcome::Subscribed(codes) => (0, codes),
-                    Outcome::Published | Outcome::Unsubscribed => (0, Vec::new()),
+                let (code, codes, properties) = match outcome {
+                    Outcome::Published {
+                        reason_code,
+                        properties,
+                    } => (0, vec![reason_code.0], properties),
+                    Outcome::Subscribed {
+                        reason_codes,
+                        properties,
+                    }
+                    | Outcome::Unsubscribed {
+                        reason_codes,
+                        properties,
+                    } => (0, reason_codes, properties),
                     Outcome::Failed(failure) => {
-                        (error_code(&ClientError::from_failure(&failure)), Vec::new())
+                        let code = error_code(&ClientError::from_failure(&failure));
+                        (code, Vec::new(), Vec::new())
                     }
                 };
                 let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
                 header[COMPLETION_ID as usize] = id;
                 header[COMPLETION_ERROR_CODE as usize] = code;
                 header[COMPLETION_PACKET_ID as usize] = u32::from(packet_id);
-                header[COMPLETION_CODE_COUNT as usize] = granted.len() as u32;
+                header[COMPLETION_PROPERTIES as usize] =
+                    self.push_completion_properties(&properties);
+                header[COMPLETION_CODE_COUNT as usize] = codes.len() as u32;
                 self.completions.extend(header);
-                self.completions
-                    .extend(granted.iter().map(|c| u32::from(*c)));
+                self.completions.extend(codes.iter().map(|c| u32::from(*c)));
                 self.completion_count += 1;
             }
-            ClientEvent::ConnectionSuccess { session_present } => {
-                self.connection_event("connection_success", None, Some(session_present))
+            ClientEvent::ConnectionSuccess {
+                session_present,
+                properties,
+                negotiated,
+            } => {
+                self.connection_event("connection_success", None, Some(session_present));
+                if let Some(event) = self.connection_events.last_mut() {
+                    event.properties = to_js(&properties);
+                    event.negotiated = Some(NativeNegotiated::from(&*negotiated));
+                }
             }
             ClientEvent::ConnectionFailure(error) => {
                 self.connection_event("connection_failure", Some(error), None)
@@ -205,24 +288,36 @@ impl Batch {
         }
     }
 
+    /// The index + 1 of `properties` among the completions' (0: none).
+    fn push_completion_properties(&mut self, properties: &[Property]) -> u32 {
+        match to_js(properties) {
+            Some(js) => {
+                self.completion_properties.push(js);
+                self.completion_properties.len() as u32
+            }
+            None => 0,
+        }
+    }
+
     fn connection_event(
         &mut self,
         kind: &str,
         error: Option<ClientError>,
         session_present: Option<bool>,
     ) {
+        let error = error.as_ref();
         self.connection_events.push(ConnectionEvent {
             kind: kind.to_string(),
             messages_before: self.message_count,
             completions_before: self.completion_count,
             session_present,
-            error_code: error.as_ref().map(error_code),
-            return_code: error
-                .as_ref()
-                .and_then(|e| e.connack_return_code)
-                .map(u32::from),
-            http_status: error.as_ref().and_then(|e| e.http_status).map(u32::from),
-            error_detail: error.as_ref().map(error_text),
+            error_code: error.map(error_code),
+            return_code: error.and_then(|e| e.connack_return_code).map(u32::from),
+            reason_code: error.and_then(|e| e.reason_code).map(u32::from),
+            properties: error.and_then(|e| to_js(&e.properties)),
+            negotiated: None,
+            http_status: error.and_then(|e| e.http_status).map(u32::from),
+            error_detail: error.map(error_text),
             attempt: None,
             request_method: None,
             request_path: None,
@@ -239,7 +334,9 @@ impl Batch {
             payload_ends: Uint32Array::new(batch.payload_ends),
             flags: Uint32Array::new(batch.flags),
             ack_tickets: Uint32Array::new(batch.ack_tickets),
+            message_properties: batch.message_properties,
             completions: Uint32Array::new(batch.completions),
+            completion_properties: batch.completion_properties,
             connection_events: batch.connection_events,
         }
     }

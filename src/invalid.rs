@@ -8,6 +8,14 @@ pub enum Invalid {
     Range(String),
 }
 
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Invalid::Type(message) | Invalid::Range(message) => f.write_str(message),
+        }
+    }
+}
+
 impl Invalid {
     /// Throws the error into JS and returns the value a `#[napi]` function
     /// returns after a throw.

@@ -15,6 +15,7 @@ mod invalid;
 mod limits;
 mod log;
 mod packets;
+mod properties;
 mod tls;
 mod topics;
 

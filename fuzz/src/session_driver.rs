@@ -20,11 +20,12 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{
-    decode_as, encode_as, Ack, ConnAck, Packet, Property, ProtocolVersion, Publish, QoS, SubAck,
+    decode_as, encode_as, Ack, ConnAck, Disconnect, Packet, Property, ProtocolVersion, Publish, QoS, SubAck,
     UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
+    TopicAliasing,
 };
 
 /// One call of the driver into the session, or one packet from the broker.
@@ -139,6 +140,18 @@ impl OptionBits {
             will: None,
             username: None,
             password: None,
+            // MQTT 5 sessions bound what the broker sends and give every
+            // topic an alias, so the fuzzer reaches those rules too.
+            connect_properties: if has(Self::MQTT5) {
+                vec![Property::ReceiveMaximum(8), Property::TopicAliasMaximum(3)]
+            } else {
+                Vec::new()
+            },
+            topic_aliasing: if has(Self::MQTT5) {
+                TopicAliasing::Assign
+            } else {
+                TopicAliasing::Manual
+            },
         }
     }
 }
@@ -440,7 +453,7 @@ impl Driver {
                 self.stream_open = true;
             }
             Step::Lose => self.lose_stream(),
-            Step::Disconnect => self.session.disconnect(),
+            Step::Disconnect => self.session.disconnect(Disconnect::default()),
             Step::Flushed => self.session.flushed(),
             Step::Transmit { count } => self.transmit(count),
             Step::Advance { millis } => self.now += Duration::from_millis(millis.into()),
@@ -461,22 +474,26 @@ impl Driver {
                     payload: Bytes::from(payload),
                     qos: qos_from_bits(qos),
                     retain,
+                    properties: Vec::new(),
                 };
                 self.submit(id, request);
             }
             Step::Subscribe { filters, qos_bits } => {
                 let id = self.new_operation();
-                let mut list = vec![(marker(id), qos_from_bits(qos_bits))];
+                let mut list = vec![(marker(id), qos_from_bits(qos_bits).into())];
                 for (n, filter) in pool_filters(filters).enumerate() {
-                    list.push((filter.into(), qos_from_bits(qos_bits >> (2 * (n + 1)))));
+                    let qos = qos_from_bits(qos_bits >> (2 * (n + 1)));
+                    list.push((filter.into(), qos.into()));
                 }
-                self.submit(id, Request::Subscribe { filters: list });
+                let properties = Vec::new();
+                self.submit(id, Request::Subscribe { filters: list, properties });
             }
             Step::Unsubscribe { filters } => {
                 let id = self.new_operation();
                 let mut list = vec![marker(id)];
                 list.extend(pool_filters(filters).map(String::from));
-                self.submit(id, Request::Unsubscribe { filters: list });
+                let properties = Vec::new();
+                self.submit(id, Request::Unsubscribe { filters: list, properties });
             }
             Step::Receive { wire } => self.receive(&wire),
             Step::Reply {

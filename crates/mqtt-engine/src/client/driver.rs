@@ -11,7 +11,7 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{sleep_until, timeout, Instant};
 
-use crate::protocol::{self, Packet};
+use crate::protocol::{self, Packet, ProtocolVersion, ReasonCode};
 use crate::session::{Event, Failure, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
@@ -125,7 +125,7 @@ impl Driver {
                     self.apply(instruction);
                     true
                 }
-                Command::Disconnect(unfinished) | Command::Abort(unfinished) => {
+                Command::Disconnect(unfinished, _) | Command::Abort(unfinished) => {
                     self.unfinished = unfinished;
                     self.disconnected(false);
                     true
@@ -189,7 +189,9 @@ impl Driver {
                     self.disconnected(established || reconnecting);
                     return true;
                 }
-                LinkEnd::Failed(failure) => ClientError::from_failure(&failure),
+                LinkEnd::Failed(failure) => {
+                    ClientError::from_link_failure(&failure, self.session.protocol())
+                }
                 LinkEnd::Broken(error) => error,
             };
             if established {
@@ -341,7 +343,7 @@ impl Driver {
     ) -> Result<Option<Result<UpgradeRequest, ClientError>>, LinkEnd> {
         match command {
             None => Err(LinkEnd::Abandoned),
-            Some(Command::Disconnect(unfinished) | Command::Abort(unfinished)) => {
+            Some(Command::Disconnect(unfinished, _) | Command::Abort(unfinished)) => {
                 self.unfinished = unfinished;
                 Err(LinkEnd::Disconnected)
             }
@@ -370,6 +372,13 @@ impl Driver {
             }
             if let Some(failure) = self.collect_session_events() {
                 self.report();
+                // An MQTT 5 violation is said in a DISCONNECT: it goes out
+                // first, within the grace of a close.
+                if self.session.protocol() == ProtocolVersion::V5
+                    && matches!(failure, Failure::ProtocolViolation { .. })
+                {
+                    let _ = timeout(CLOSE_GRACE, link.write_all_outgoing()).await;
+                }
                 break LinkEnd::Failed(failure);
             }
             self.report();
@@ -437,9 +446,10 @@ impl Driver {
         while let Some(packet) = self.session.poll_transmit(now) {
             self.observe(true, &packet);
             if let Err(error) = link.outgoing.encode(&packet, self.session.protocol()) {
-                return Err(Failure::ProtocolViolation(format!(
-                    "cannot encode: {error}"
-                )));
+                return Err(Failure::ProtocolViolation {
+                    reason_code: ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR,
+                    what: format!("cannot encode: {error}"),
+                });
             }
         }
         Ok(())
@@ -480,9 +490,7 @@ impl Driver {
             ))),
             Ok(_) => {
                 let filled = link.grew();
-                let packets = self
-                    .decode_all(&mut link.incoming)
-                    .map_err(LinkEnd::Failed)?;
+                let packets = self.decode_all(&mut link.incoming);
                 link.pace(packets, filled);
                 Ok(())
             }
@@ -498,9 +506,9 @@ impl Driver {
                 self.apply(instruction);
                 Closing::No
             }
-            Command::Disconnect(unfinished) => {
+            Command::Disconnect(unfinished, disconnect) => {
                 self.unfinished = unfinished;
-                self.session.disconnect();
+                self.session.disconnect(disconnect);
                 Closing::Gracefully
             }
             Command::Abort(unfinished) => {
@@ -533,8 +541,9 @@ impl Driver {
         }
     }
 
-    /// Hands every whole packet in `incoming` to the session; returns how many.
-    fn decode_all(&mut self, incoming: &mut BytesMut) -> Result<usize, Failure> {
+    /// Hands every whole packet in `incoming` to the session, and what
+    /// cannot be decoded too (it ends the link); returns how many.
+    fn decode_all(&mut self, incoming: &mut BytesMut) -> usize {
         let now = Instant::now().into_std();
         let mut packets = 0;
         loop {
@@ -545,8 +554,13 @@ impl Driver {
                     self.session.handle_packet(packet, now);
                     packets += 1;
                 }
-                Ok(None) => return Ok(packets),
-                Err(error) => return Err(Failure::ProtocolViolation(error.to_string())),
+                Ok(None) => return packets,
+                Err(error) => {
+                    self.session.undecodable(&error);
+                    // Nothing after it can be framed.
+                    incoming.clear();
+                    return packets;
+                }
             }
         }
     }
@@ -557,11 +571,18 @@ impl Driver {
         let mut fatal = None;
         while let Some(event) = self.session.poll_event() {
             match event {
-                Event::Connected { session_present } => {
+                Event::Connected {
+                    session_present,
+                    properties,
+                    negotiated,
+                } => {
                     log::step(Level::Info, self.client_id(), "connected");
                     self.connack_accepted = true;
-                    self.events
-                        .push(ClientEvent::ConnectionSuccess { session_present });
+                    self.events.push(ClientEvent::ConnectionSuccess {
+                        session_present,
+                        properties,
+                        negotiated,
+                    });
                 }
                 Event::Fatal(failure) => fatal = Some(failure),
                 Event::Note(text) => log::step(Level::Info, self.client_id(), text),

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::io;
 
+use crate::protocol::{Property, ProtocolVersion};
 use crate::session::Failure;
 use crate::transport::{tls_failure, HttpRefused, HttpStep, ResolveFailed, TlsFailure};
 
@@ -38,8 +39,17 @@ pub enum ErrorKind {
     QueueFull,
     CancelledForCleanSession,
     /// The broker refused CONNECT; `ClientError::connack_return_code` has
-    /// its return code.
+    /// its return code (MQTT 5: reason code), `properties` the CONNACK's.
     ConnectionRefused,
+    /// The broker ended the link with DISCONNECT (MQTT 5): `reason_code`
+    /// and `properties` are what it said.
+    DisconnectReceived,
+    /// The packet is larger than the broker's Maximum Packet Size.
+    PacketTooLarge,
+    /// The broker's CONNACK said it does not take this.
+    NotAvailable,
+    /// A publish names a topic alias the link cannot use.
+    TopicAliasInvalid,
     /// The application failed an attempt with a code of its own (a
     /// WebSocket handshake transform's answer).
     Application(u32),
@@ -74,6 +84,12 @@ impl ErrorKind {
             ErrorKind::QueueFull => "the offline queue is full",
             ErrorKind::CancelledForCleanSession => "cancelled: the session was clean",
             ErrorKind::ConnectionRefused => "the broker refused the connection",
+            ErrorKind::DisconnectReceived => "the broker ended the connection with DISCONNECT",
+            ErrorKind::PacketTooLarge => {
+                "the packet is larger than the broker's Maximum Packet Size"
+            }
+            ErrorKind::NotAvailable => "the broker does not take this",
+            ErrorKind::TopicAliasInvalid => "the topic alias cannot be used",
             ErrorKind::Application(_) => "failed by the application",
         }
     }
@@ -89,6 +105,12 @@ pub struct ClientError {
     pub connack_return_code: Option<u8>,
     /// The HTTP status of a refused websocket upgrade or proxy CONNECT.
     pub http_status: Option<u16>,
+    /// MQTT 5: the reason code of the DISCONNECT that ended the link, the
+    /// broker's or, after a protocol violation, ours.
+    pub reason_code: Option<u8>,
+    /// MQTT 5: the properties of the CONNACK that refused the connection or
+    /// of the broker's DISCONNECT (Reason String, Server Reference, ...).
+    pub properties: Vec<Property>,
 }
 
 impl ClientError {
@@ -98,6 +120,8 @@ impl ClientError {
             detail: None,
             connack_return_code: None,
             http_status: None,
+            reason_code: None,
+            properties: Vec::new(),
         }
     }
 
@@ -161,12 +185,32 @@ impl ClientError {
     pub fn from_failure(failure: &Failure) -> ClientError {
         match failure {
             Failure::Timeout => ClientError::new(ErrorKind::Timeout),
-            Failure::ConnectionRefused(return_code) => ClientError {
-                connack_return_code: Some(*return_code),
+            Failure::ConnectionRefused { code, properties } => ClientError {
+                connack_return_code: Some(*code),
+                properties: properties.clone(),
                 ..ClientError::new(ErrorKind::ConnectionRefused)
             },
-            Failure::ProtocolViolation(what) => {
-                ClientError::with_detail(ErrorKind::ProtocolError, what.clone())
+            Failure::ProtocolViolation { reason_code, what } => ClientError {
+                reason_code: Some(reason_code.0),
+                ..ClientError::with_detail(ErrorKind::ProtocolError, what.clone())
+            },
+            Failure::DisconnectedByBroker(disconnect) => ClientError {
+                reason_code: Some(disconnect.reason_code.0),
+                properties: disconnect.properties.clone(),
+                ..ClientError::new(ErrorKind::DisconnectReceived)
+            },
+            Failure::PacketTooLarge { size, maximum } => ClientError::with_detail(
+                ErrorKind::PacketTooLarge,
+                format!(
+                    "the packet is {size} bytes; the broker's Maximum Packet Size is {maximum}"
+                ),
+            ),
+            Failure::NotAvailable(what) => ClientError::with_detail(
+                ErrorKind::NotAvailable,
+                format!("the broker's CONNACK does not allow {what}"),
+            ),
+            Failure::TopicAliasInvalid(what) => {
+                ClientError::with_detail(ErrorKind::TopicAliasInvalid, what.clone())
             }
             Failure::CancelledForCleanSession => {
                 ClientError::new(ErrorKind::CancelledForCleanSession)
@@ -181,11 +225,28 @@ impl ClientError {
     }
 }
 
+impl ClientError {
+    /// How the failure that ended a link of `version` is reported: in MQTT 5
+    /// a CONNACK refusal's code is a reason code.
+    pub fn from_link_failure(failure: &Failure, version: ProtocolVersion) -> ClientError {
+        let mut error = ClientError::from_failure(failure);
+        if version == ProtocolVersion::V5 {
+            if let Some(code) = error.connack_return_code.take() {
+                error.reason_code = Some(code);
+            }
+        }
+        error
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind.describe())?;
         if let Some(code) = self.connack_return_code {
             write!(f, " (CONNACK return code {code})")?;
+        }
+        if let Some(code) = self.reason_code {
+            write!(f, " (reason code {})", crate::protocol::ReasonCode(code))?;
         }
         match &self.detail {
             Some(detail) => write!(f, " ({detail})"),

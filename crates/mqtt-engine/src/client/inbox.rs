@@ -116,6 +116,7 @@ fn lock(queued: &Mutex<Vec<Command>>) -> std::sync::MutexGuard<'_, Vec<Command>>
 mod tests {
     use super::*;
     use crate::client::Unfinished;
+    use crate::protocol::Disconnect;
     use std::time::Duration;
 
     fn runtime() -> tokio::runtime::Runtime {
@@ -130,12 +131,12 @@ mod tests {
         runtime().block_on(async {
             let (outbox, mut inbox) = inbox();
             outbox.queue(Command::Connect);
-            outbox.queue(Command::Disconnect(Unfinished::Keep));
+            outbox.queue(Command::Disconnect(Unfinished::Keep, Disconnect::default()));
             assert!(matches!(inbox.try_recv(), Some(Command::Connect)));
             let waiting = tokio::time::timeout(Duration::from_millis(50), async {
                 assert!(matches!(
                     inbox.recv().await,
-                    Some(Command::Disconnect(Unfinished::Keep))
+                    Some(Command::Disconnect(Unfinished::Keep, _))
                 ));
                 inbox.recv().await
             })
@@ -160,7 +161,7 @@ mod tests {
                 tokio::task::yield_now().await;
                 outbox.queue(Command::Connect);
                 outbox.queue(Command::Connect);
-                outbox.send(Command::Disconnect(Unfinished::Keep));
+                outbox.send(Command::Disconnect(Unfinished::Keep, Disconnect::default()));
             };
             let (got, ()) = tokio::join!(receiving, sending);
             assert_eq!(got, 3);

@@ -44,6 +44,14 @@ pub(super) struct Link {
 }
 
 impl Link {
+    /// Writes and flushes everything encoded (what a failing link says last).
+    pub async fn write_all_outgoing(&mut self) -> std::io::Result<()> {
+        while !self.outgoing.is_empty() {
+            self.outgoing.write_to(&mut self.writer).await?;
+        }
+        Ok(())
+    }
+
     pub fn new(stream: BoxedStream) -> Link {
         let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
         let (reader, writer) = tokio::io::split(stream);

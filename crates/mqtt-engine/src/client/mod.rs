@@ -16,9 +16,9 @@ mod statistics;
 
 use std::sync::Arc;
 
-use crate::protocol::{self, Packet, Publish};
+use crate::protocol::{self, Disconnect, Packet, Property, ProtocolVersion, Publish};
 use crate::session::{
-    AckTicket, Credentials, OperationId, Outcome, Request, SessionOptions, Statistics,
+    AckTicket, Credentials, Negotiated, OperationId, Outcome, Request, SessionOptions, Statistics,
 };
 use crate::transport::{Route, UpgradeRequest};
 use statistics::SharedStatistics;
@@ -81,8 +81,13 @@ pub struct ReconnectDelays {
 /// What a connection reports, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
-    /// CONNACK accepted an attempt.
-    ConnectionSuccess { session_present: bool },
+    /// CONNACK accepted an attempt: its properties (MQTT 5), and what they
+    /// allow this link.
+    ConnectionSuccess {
+        session_present: bool,
+        properties: Vec<Property>,
+        negotiated: Box<Negotiated>,
+    },
     /// An attempt failed before CONNACK accepted it.
     ConnectionFailure(ClientError),
     /// An established link was lost.
@@ -142,7 +147,7 @@ enum Command {
     Connect,
     /// Applied at once, whatever the link is doing.
     Apply(Instruction),
-    Disconnect(Unfinished),
+    Disconnect(Unfinished, Disconnect),
     /// Closes the link without DISCONNECT, so the broker publishes the will.
     Abort(Unfinished),
     Transformed {
@@ -169,6 +174,9 @@ enum Instruction {
 pub struct Connection {
     commands: inbox::Outbox,
     statistics: Arc<SharedStatistics>,
+    protocol: ProtocolVersion,
+    /// What CONNECT says, against which a DISCONNECT is checked.
+    connect_properties: Vec<Property>,
 }
 
 impl Connection {
@@ -176,11 +184,15 @@ impl Connection {
     pub fn new(options: ConnectionOptions, sink: Arc<dyn EventSink>) -> Connection {
         let (commands, receiver) = inbox::inbox();
         let statistics = Arc::new(SharedStatistics::default());
+        let protocol = options.session.protocol;
+        let connect_properties = options.session.connect_properties.clone();
         let driver = driver::Driver::new(options, receiver, sink, statistics.clone());
         runtime::spawn(driver.run());
         Connection {
             commands,
             statistics,
+            protocol,
+            connect_properties,
         }
     }
 
@@ -201,7 +213,7 @@ impl Connection {
     /// Like `submit`, but the driver is not woken: `flush` (or any other
     /// command) hands over everything deferred so far, in order, at once.
     pub fn submit_deferred(&self, id: OperationId, request: Request) -> Result<(), InvalidRequest> {
-        request::validate(&request)?;
+        request::validate(&request, self.protocol)?;
         self.statistics.submitted(&request);
         self.commands
             .queue(Command::Apply(Instruction::Submit(id, request)));
@@ -213,10 +225,18 @@ impl Connection {
         self.commands.wake();
     }
 
-    /// Sends DISCONNECT and closes the link; `Disconnected` reports the end.
-    /// While a link is being opened, the attempt is given up.
-    pub fn disconnect(&self, unfinished: Unfinished) {
-        self.commands.send(Command::Disconnect(unfinished));
+    /// Sends `disconnect` (MQTT 5: its reason code and properties; MQTT
+    /// 3.1.1 has neither) and closes the link; `Disconnected` reports the
+    /// end. While a link is being opened, the attempt is given up.
+    pub fn disconnect(
+        &self,
+        unfinished: Unfinished,
+        disconnect: Disconnect,
+    ) -> Result<(), InvalidRequest> {
+        request::validate_disconnect(&disconnect, self.protocol, &self.connect_properties)?;
+        self.commands
+            .send(Command::Disconnect(unfinished, disconnect));
+        Ok(())
     }
 
     /// Closes the link at once without DISCONNECT, as a network failure

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use crate::protocol::{validate_topic_filter, validate_topic_name, QoS, MAX_REMAINING_LENGTH};
+use crate::protocol::{
+    check_properties, properties_len, validate_topic_filter, validate_topic_name, Disconnect,
+    Property, PropertyContext, ProtocolVersion, QoS, SubscriptionOptions, MAX_REMAINING_LENGTH,
+};
 use crate::session::Request;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,26 +59,46 @@ pub fn check_payload_size(topic: &str, qos: QoS, len: usize) -> Result<(), Inval
     Ok(())
 }
 
-pub fn validate(request: &Request) -> Result<(), InvalidRequest> {
+/// Checks `request` for a connection speaking `version`.
+pub fn validate(request: &Request, version: ProtocolVersion) -> Result<(), InvalidRequest> {
     match request {
         Request::Publish {
             topic,
             payload,
             qos,
+            properties,
             ..
         } => {
-            validate_topic_name(topic).map_err(|e| invalid_topic(topic, e))?;
-            check_payload_size(topic, *qos, payload.len())?;
+            check_properties_at(properties, PropertyContext::Publish, version)?;
+            check_publish_properties(properties)?;
+            // An empty topic names the alias that stands for it.
+            let aliased = properties
+                .iter()
+                .any(|p| matches!(p, Property::TopicAlias(_)));
+            if !(topic.is_empty() && aliased) {
+                validate_topic_name(topic).map_err(|e| invalid_topic(topic, e))?;
+            }
+            let properties = properties_len(properties).unwrap_or(0);
+            check_payload_size(topic, *qos, payload.len() + properties)?;
         }
-        Request::Subscribe { filters } => {
+        Request::Subscribe {
+            filters,
+            properties,
+        } => {
+            check_properties_at(properties, PropertyContext::Subscribe, version)?;
             if filters.is_empty() {
                 return Err(invalid("topic", "at least one topic filter is needed"));
             }
-            for (filter, _) in filters {
+            for (filter, options) in filters {
                 validate_topic_filter(filter).map_err(|e| invalid_topic(filter, e))?;
+                check_subscription_options(filter, options, version)?;
             }
         }
-        Request::Unsubscribe { filters } => {
+        Request::Unsubscribe {
+            filters,
+            properties,
+        } => {
+            check_properties_at(properties, PropertyContext::Unsubscribe, version)?;
             if filters.is_empty() {
                 return Err(invalid("topic", "at least one topic filter is needed"));
             }
@@ -83,6 +106,94 @@ pub fn validate(request: &Request) -> Result<(), InvalidRequest> {
                 validate_topic_filter(filter).map_err(|e| invalid_topic(filter, e))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Checks the DISCONNECT a user ends the connection with, for a connection
+/// whose CONNECT carried `connect_properties`.
+pub fn validate_disconnect(
+    disconnect: &Disconnect,
+    version: ProtocolVersion,
+    connect_properties: &[Property],
+) -> Result<(), InvalidRequest> {
+    check_properties_at(&disconnect.properties, PropertyContext::Disconnect, version)?;
+    let session_expiry = |properties: &[Property]| {
+        properties.iter().find_map(|p| match p {
+            Property::SessionExpiryInterval(secs) => Some(*secs),
+            _ => None,
+        })
+    };
+    let asked = session_expiry(&disconnect.properties).unwrap_or(0);
+    if asked != 0 && session_expiry(connect_properties).unwrap_or(0) == 0 {
+        return Err(invalid(
+            "properties",
+            "a Session Expiry Interval cannot be set at DISCONNECT when CONNECT set none (MQTT 5 section 3.14.2.2.2)",
+        ));
+    }
+    Ok(())
+}
+
+/// A property list for `context`: none in MQTT 3.1.1; in MQTT 5 what the
+/// packet may carry, with values MQTT 5 allows.
+fn check_properties_at(
+    properties: &[Property],
+    context: PropertyContext,
+    version: ProtocolVersion,
+) -> Result<(), InvalidRequest> {
+    if properties.is_empty() {
+        return Ok(());
+    }
+    if version == ProtocolVersion::V311 {
+        return Err(invalid(
+            "properties",
+            "properties need MQTT 5 (protocol version 5)",
+        ));
+    }
+    check_properties(properties, context).map_err(|e| invalid("properties", e))
+}
+
+/// What a client may not put in a PUBLISH although a PUBLISH may carry it.
+fn check_publish_properties(properties: &[Property]) -> Result<(), InvalidRequest> {
+    for property in properties {
+        match property {
+            Property::SubscriptionIdentifier(_) => {
+                return Err(invalid(
+                    "properties",
+                    "a client's PUBLISH may not carry a Subscription Identifier",
+                ))
+            }
+            Property::TopicAlias(0) => {
+                return Err(invalid(
+                    "properties",
+                    "topic alias 0 is not allowed (1 to 65,535)",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_subscription_options(
+    filter: &str,
+    options: &SubscriptionOptions,
+    version: ProtocolVersion,
+) -> Result<(), InvalidRequest> {
+    if version == ProtocolVersion::V311 && *options != SubscriptionOptions::from(options.qos) {
+        return Err(invalid(
+            "options",
+            "No Local, Retain As Published and Retain Handling need MQTT 5",
+        ));
+    }
+    if options.retain_handling > 2 {
+        return Err(invalid("options", "Retain Handling must be 0, 1 or 2"));
+    }
+    if options.no_local && filter.starts_with("$share/") {
+        return Err(invalid_topic(
+            filter,
+            "No Local is not allowed on a shared subscription",
+        ));
     }
     Ok(())
 }
