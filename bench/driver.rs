@@ -101,6 +101,7 @@ fn options(port: u16, client_id: String) -> ConnectionOptions {
             password: None,
             connect_properties: Vec::new(),
             topic_aliasing: TopicAliasing::Manual,
+            auth_after_connect: None,
         },
         route: Route {
             endpoint: Endpoint {

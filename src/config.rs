@@ -16,8 +16,8 @@ use crate::client::{
     MAX_PACKET_SIZE,
 };
 use crate::protocol::{
-    check_properties, validate_topic_name, LastWill, Property, PropertyContext, ProtocolVersion,
-    QoS,
+    check_properties, validate_topic_name, Auth, LastWill, Property, PropertyContext,
+    ProtocolVersion, QoS, ReasonCode,
 };
 use crate::session::{QueueLimit, SessionOptions, TopicAliasing};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive};
@@ -54,6 +54,13 @@ pub struct NativeWill {
     pub qos: u32,
     pub retain: bool,
     /// MQTT 5 (Will Delay Interval, Message Expiry Interval, ...).
+    pub properties: Option<NativeProperties>,
+}
+
+/// An AUTH packet's reason code and properties.
+#[napi(object)]
+pub struct NativeAuth {
+    pub reason_code: u32,
     pub properties: Option<NativeProperties>,
 }
 
@@ -105,6 +112,9 @@ pub struct NativeConnectionConfig<'env> {
     pub connect_properties: Option<NativeProperties>,
     /// MQTT 5: which publishes get topic aliases; `manual` if left out.
     pub topic_aliases: Option<OutboundTopicAliases>,
+    /// MQTT 5: an AUTH sent right after each CONNECT (which names the
+    /// Authentication Method in `connectProperties`).
+    pub auth_after_connect: Option<NativeAuth>,
     pub client_id: String,
     /// CONNECT's clean session (clean start) flag.
     pub clean_start: bool,
@@ -192,10 +202,28 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
             PropertyContext::Connect,
             protocol,
         )?;
+        let auth_after_connect = config
+            .auth_after_connect
+            .map(|auth| {
+                Ok::<_, Error>(Auth {
+                    reason_code: ReasonCode(
+                        u8::try_from(auth.reason_code)
+                            .map_err(|_| out_of_bounds("authAfterConnect.reasonCode"))?,
+                    ),
+                    properties: properties_at(
+                        "authAfterConnect.properties",
+                        auth.properties,
+                        PropertyContext::Auth,
+                        protocol,
+                    )?,
+                })
+            })
+            .transpose()?;
         let default_queue = QueueLimit::default();
         let session = SessionOptions {
             protocol,
             connect_properties,
+            auth_after_connect,
             topic_aliasing: match config.topic_aliases {
                 None | Some(OutboundTopicAliases::Manual) => TopicAliasing::Manual,
                 Some(OutboundTopicAliases::Reuse) => TopicAliasing::Reuse,

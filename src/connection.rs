@@ -11,7 +11,7 @@ use crate::client::{
     check_payload_size, ClientError, Connection, ConnectionOptions, ErrorKind, InvalidRequest,
     Unfinished,
 };
-use crate::protocol::{Disconnect, Property, QoS, ReasonCode, SubscriptionOptions};
+use crate::protocol::{Auth, Disconnect, Property, QoS, ReasonCode, SubscriptionOptions};
 use crate::session::{Credentials, Request};
 use crate::transport::UpgradeRequest;
 
@@ -67,6 +67,12 @@ fn subscription_options(env: &Env, value: u32) -> napi::Result<SubscriptionOptio
         no_local: value & 0b100 != 0,
         retain_as_published: value & 0b1000 != 0,
         retain_handling: retain_handling as u8,
+    })
+}
+
+fn reason_code_of(env: &Env, value: u32) -> napi::Result<ReasonCode> {
+    u8::try_from(value).map(ReasonCode).map_err(|_| {
+        Invalid::Range(format!("reasonCode must be 0 to 255 (got {value})")).throw(env)
     })
 }
 
@@ -235,15 +241,8 @@ impl NativeConnection {
         reason_code: Option<u32>,
         properties: Option<NativeProperties>,
     ) -> napi::Result<()> {
-        let reason_code = match u8::try_from(reason_code.unwrap_or(0)) {
-            Ok(code) => ReasonCode(code),
-            Err(_) => {
-                let message = format!("reasonCode must be 0 to 255 (got {reason_code:?})");
-                return Err(Invalid::Range(message).throw(&env));
-            }
-        };
         let disconnect = Disconnect {
-            reason_code,
+            reason_code: reason_code_of(&env, reason_code.unwrap_or(0))?,
             properties: self::properties(&env, properties)?,
         };
         self.connection
@@ -278,6 +277,24 @@ impl NativeConnection {
             password: password.map(Bytes::from),
         });
         Ok(())
+    }
+
+    /// Sends AUTH (MQTT 5): the answer to an `auth` event (reason code
+    /// 0x18), or a re-authentication (0x19).
+    #[napi]
+    pub fn authenticate(
+        &self,
+        env: Env,
+        reason_code: u32,
+        properties: Option<NativeProperties>,
+    ) -> napi::Result<()> {
+        let auth = Auth {
+            reason_code: reason_code_of(&env, reason_code)?,
+            properties: self::properties(&env, properties)?,
+        };
+        self.connection
+            .authenticate(auth)
+            .map_err(|invalid| rejected(&env, invalid))
     }
 
     /// The JS transform's answer for `attempt`: `error_code` 0 sends the

@@ -129,7 +129,9 @@ impl From<&Negotiated> for NativeNegotiated {
 #[napi(object)]
 pub struct ConnectionEvent {
     /// connection_success, connection_failure, interrupt, reconnecting,
-    /// disconnect, closed, websocket_handshake, packet_sent, packet_received
+    /// disconnect, closed, websocket_handshake, packet_sent,
+    /// packet_received, auth (the broker's AUTH challenge: `reasonCode`,
+    /// `properties`; answer with `NativeConnection.authenticate`)
     pub kind: String,
     /// Messages of this batch that happened before this event.
     pub messages_before: u32,
@@ -255,6 +257,13 @@ impl Batch {
             }
             ClientEvent::Interrupted(error) => {
                 self.connection_event("interrupt", Some(error), None)
+            }
+            ClientEvent::AuthChallenge(auth) => {
+                self.connection_event("auth", None, None);
+                if let Some(event) = self.connection_events.last_mut() {
+                    event.reason_code = Some(auth.reason_code.0.into());
+                    event.properties = to_js(&auth.properties);
+                }
             }
             ClientEvent::Reconnecting => self.connection_event("reconnecting", None, None),
             ClientEvent::Disconnected => self.connection_event("disconnect", None, None),

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{
-    decode_as, encode_as, Ack, ConnAck, Disconnect, Packet, Property, ProtocolVersion, Publish, QoS, SubAck,
-    UnsubAck, SUBACK_FAILURE,
+    decode_as, encode_as, Ack, ConnAck, Disconnect, Packet, Property, ProtocolVersion, Publish,
+    QoS, SubAck, UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
@@ -152,6 +152,7 @@ impl OptionBits {
             } else {
                 TopicAliasing::Manual
             },
+            auth_after_connect: None,
         }
     }
 }
@@ -486,14 +487,26 @@ impl Driver {
                     list.push((filter.into(), qos.into()));
                 }
                 let properties = Vec::new();
-                self.submit(id, Request::Subscribe { filters: list, properties });
+                self.submit(
+                    id,
+                    Request::Subscribe {
+                        filters: list,
+                        properties,
+                    },
+                );
             }
             Step::Unsubscribe { filters } => {
                 let id = self.new_operation();
                 let mut list = vec![marker(id)];
                 list.extend(pool_filters(filters).map(String::from));
                 let properties = Vec::new();
-                self.submit(id, Request::Unsubscribe { filters: list, properties });
+                self.submit(
+                    id,
+                    Request::Unsubscribe {
+                        filters: list,
+                        properties,
+                    },
+                );
             }
             Step::Receive { wire } => self.receive(&wire),
             Step::Reply {
@@ -744,7 +757,10 @@ impl Driver {
                 // The driver closes the link on a fatal event.
                 Event::Fatal(_) => self.lose_stream(),
                 Event::Message(_, Some(ticket)) => self.model.tickets.push(ticket),
-                Event::Connected { .. } | Event::Message(_, None) | Event::Note(_) => {}
+                Event::Connected { .. }
+                | Event::Message(_, None)
+                | Event::Note(_)
+                | Event::AuthChallenge(_) => {}
             }
         }
     }

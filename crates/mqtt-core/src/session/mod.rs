@@ -9,6 +9,7 @@
 //! for what to report, `connection_lost` when the stream is gone.
 
 mod aliases;
+mod auth;
 mod ids;
 mod in_flight;
 mod inbound;
@@ -130,6 +131,9 @@ impl Session {
             password: options.password.clone(),
             properties: options.connect_properties.clone(),
         }));
+        if let Some(auth) = &options.auth_after_connect {
+            self.transmit.push_back(Packet::Auth(auth.clone()));
+        }
     }
 
     /// The credentials of every CONNECT from now on.
@@ -256,7 +260,9 @@ impl Session {
         if matches!(self.link, Link::Down | Link::Closing) {
             return; // the link is being torn down; nothing more counts
         }
-        if self.link == Link::AwaitingConnAck && !matches!(packet, Packet::ConnAck(_)) {
+        if self.link == Link::AwaitingConnAck
+            && !matches!(packet, Packet::ConnAck(_) | Packet::Auth(_))
+        {
             return self.violation("the broker sent a packet before CONNACK");
         }
         match packet {
@@ -278,10 +284,7 @@ impl Session {
             | Packet::Unsubscribe(_)
             | Packet::PingReq
             | Packet::Disconnect(_) => self.violation("the broker sent a packet only clients send"),
-            // Only after a CONNECT that named an authentication method (MQTT 5).
-            Packet::Auth(_) => {
-                self.violation("the broker sent AUTH, but no authentication was asked for")
-            }
+            Packet::Auth(auth) => self.handle_auth(auth),
         }
         // An acknowledgement may have freed the packet id a queued operation waits for.
         self.pump(now);

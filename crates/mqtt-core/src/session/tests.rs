@@ -31,6 +31,7 @@ pub(super) fn options() -> SessionOptions {
         password: None,
         connect_properties: Vec::new(),
         topic_aliasing: TopicAliasing::Manual,
+        auth_after_connect: None,
     }
 }
 

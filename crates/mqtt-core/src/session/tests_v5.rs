@@ -670,3 +670,56 @@ fn a_later_link_whose_broker_takes_less_fails_what_it_would_resend() {
         "{events:?}"
     );
 }
+
+#[test]
+fn an_auth_challenge_goes_to_the_application_and_its_answer_to_the_broker() {
+    use crate::protocol::Auth;
+    let now = Instant::now();
+    let method = Property::AuthenticationMethod("SCRAM".into());
+    let first = Auth {
+        reason_code: ReasonCode::SUCCESS,
+        properties: vec![method.clone()],
+    };
+    let mut session = Session::new(SessionOptions {
+        auth_after_connect: Some(first.clone()),
+        ..v5_options(vec![method.clone()], TopicAliasing::Manual)
+    });
+    session.connection_opened(now);
+    let sent = drain_transmit(&mut session, now);
+    assert!(matches!(sent.as_slice(), [Packet::Connect(_), Packet::Auth(a)] if *a == first));
+    let challenge = Auth {
+        reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
+        properties: vec![
+            method.clone(),
+            Property::AuthenticationData(Bytes::from_static(b"c")),
+        ],
+    };
+    session.handle_packet(Packet::Auth(challenge.clone()), now);
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::AuthChallenge(challenge)]
+    );
+    let answer = Auth {
+        reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
+        properties: vec![method.clone()],
+    };
+    session.authenticate(answer.clone());
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::Auth(answer)]
+    );
+    // Another method, or AUTH without one asked for, breaks the protocol.
+    let other = Auth {
+        reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
+        properties: vec![Property::AuthenticationMethod("OTHER".into())],
+    };
+    session.handle_packet(Packet::Auth(other.clone()), now);
+    assert_ended_with(&mut session, 0x82, now);
+    let mut plain = connected_with(
+        v5_options(Vec::new(), TopicAliasing::Manual),
+        Vec::new(),
+        now,
+    );
+    plain.handle_packet(Packet::Auth(other), now);
+    assert_ended_with(&mut plain, 0x82, now);
+}

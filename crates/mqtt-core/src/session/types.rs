@@ -5,7 +5,8 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::protocol::{
-    Disconnect, LastWill, Property, ProtocolVersion, Publish, QoS, ReasonCode, SubscriptionOptions,
+    Auth, Disconnect, LastWill, Property, ProtocolVersion, Publish, QoS, ReasonCode,
+    SubscriptionOptions,
 };
 
 pub use super::negotiated::Negotiated;
@@ -56,6 +57,9 @@ pub struct SessionOptions {
     /// MQTT 5: which publishes go out with a topic alias, when the broker
     /// takes them.
     pub topic_aliasing: TopicAliasing,
+    /// MQTT 5: an AUTH sent right after each CONNECT (MQTT.js's
+    /// `authPacket`), when CONNECT names an Authentication Method.
+    pub auth_after_connect: Option<Auth>,
 }
 
 /// How outbound publishes use topic aliases (MQTT 5), within the number the
@@ -246,6 +250,9 @@ pub enum Event {
     },
     /// Something the broker did that is allowed but worth a line in the log.
     Note(String),
+    /// The broker's AUTH challenge (MQTT 5), for the application to answer
+    /// through `Session::authenticate`.
+    AuthChallenge(Auth),
 }
 
 /// Counts and sizes of operations that have not completed, as

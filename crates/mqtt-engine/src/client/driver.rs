@@ -155,6 +155,7 @@ impl Driver {
             Instruction::DeferAcknowledgements(on) => self.session.defer_acknowledgements(on),
             Instruction::Acknowledge { ticket, send } => self.session.acknowledge(ticket, send),
             Instruction::ReportPackets(on) => self.report_packets = on,
+            Instruction::Authenticate(auth) => self.session.authenticate(auth),
         }
     }
 
@@ -586,6 +587,7 @@ impl Driver {
                 }
                 Event::Fatal(failure) => fatal = Some(failure),
                 Event::Note(text) => log::step(Level::Info, self.client_id(), text),
+                Event::AuthChallenge(auth) => self.events.push(ClientEvent::AuthChallenge(auth)),
                 Event::Message(publish, ticket) => {
                     self.events.push(ClientEvent::Message(publish, ticket))
                 }

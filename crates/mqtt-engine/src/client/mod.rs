@@ -16,7 +16,7 @@ mod statistics;
 
 use std::sync::Arc;
 
-use crate::protocol::{self, Disconnect, Packet, Property, ProtocolVersion, Publish};
+use crate::protocol::{self, Auth, Disconnect, Packet, Property, ProtocolVersion, Publish};
 use crate::session::{
     AckTicket, Credentials, Negotiated, OperationId, Outcome, Request, SessionOptions, Statistics,
 };
@@ -104,6 +104,9 @@ pub enum ClientEvent {
         attempt: u32,
         request: UpgradeRequest,
     },
+    /// The broker's AUTH challenge (MQTT 5): the application answers with
+    /// `Connection::authenticate`.
+    AuthChallenge(Auth),
     /// An inbound message, with the ticket of its acknowledgement when that
     /// waits for `Connection::acknowledge`.
     Message(Publish, Option<AckTicket>),
@@ -167,6 +170,7 @@ enum Instruction {
         send: bool,
     },
     ReportPackets(bool),
+    Authenticate(Auth),
 }
 
 /// A handle on one connection's driver task. Dropping it ends the task and
@@ -273,6 +277,15 @@ impl Connection {
     pub fn report_packets(&self, on: bool) {
         self.commands
             .send(Command::Apply(Instruction::ReportPackets(on)));
+    }
+
+    /// The application's AUTH (MQTT 5): the answer to an
+    /// `AuthChallenge`, or a re-authentication on a live link.
+    pub fn authenticate(&self, auth: Auth) -> Result<(), InvalidRequest> {
+        request::validate_auth(&auth, self.protocol)?;
+        self.commands
+            .send(Command::Apply(Instruction::Authenticate(auth)));
+        Ok(())
     }
 
     /// The user's answer to `ClientEvent::WebsocketHandshake { attempt, .. }`:

@@ -4,8 +4,9 @@
 use std::fmt;
 
 use crate::protocol::{
-    check_properties, properties_len, validate_topic_filter, validate_topic_name, Disconnect,
-    Property, PropertyContext, ProtocolVersion, QoS, SubscriptionOptions, MAX_REMAINING_LENGTH,
+    check_properties, properties_len, validate_topic_filter, validate_topic_name, Auth, Disconnect,
+    Property, PropertyContext, ProtocolVersion, QoS, ReasonCode, SubscriptionOptions,
+    MAX_REMAINING_LENGTH,
 };
 use crate::session::Request;
 
@@ -132,6 +133,24 @@ pub fn validate_disconnect(
         ));
     }
     Ok(())
+}
+
+/// Checks the AUTH an application sends: MQTT 5 only, Continue
+/// authentication or Re-authenticate, with AUTH's properties.
+pub fn validate_auth(auth: &Auth, version: ProtocolVersion) -> Result<(), InvalidRequest> {
+    if version == ProtocolVersion::V311 {
+        return Err(invalid("auth", "AUTH needs MQTT 5 (protocol version 5)"));
+    }
+    let code = auth.reason_code;
+    if code != ReasonCode::CONTINUE_AUTHENTICATION && code != ReasonCode::REAUTHENTICATE {
+        return Err(invalid(
+            "reasonCode",
+            format!(
+                "an AUTH from a client is 0x18 (continue) or 0x19 (re-authenticate), not {code}"
+            ),
+        ));
+    }
+    check_properties_at(&auth.properties, PropertyContext::Auth, version)
 }
 
 /// A property list for `context`: none in MQTT 3.1.1; in MQTT 5 what the
