@@ -19,11 +19,17 @@ export declare class NativeConnection {
   /**
    * Copies the payload into the command queue and returns at once. Like
    * `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
-   * `flush`, which the JS wrapper calls once per turn.
+   * `flush`, which the JS wrapper calls once per turn. `properties`
+   * (MQTT 5) may name a topic alias; with it the topic may be empty.
    */
-  publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean): void
-  subscribe(id: number, filters: Array<string>, qosValues: Array<number>): void
-  unsubscribe(id: number, filters: Array<string>): void
+  publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean, properties?: NativeProperties | undefined | null): void
+  /**
+   * `options[i]` is filter i's subscription options byte: its QoS alone
+   * in MQTT 3.1.1; in MQTT 5 also No Local (4), Retain As Published (8)
+   * and Retain Handling (16 * 0..2).
+   */
+  subscribe(id: number, filters: Array<string>, options: Array<number>, properties?: NativeProperties | undefined | null): void
+  unsubscribe(id: number, filters: Array<string>, properties?: NativeProperties | undefined | null): void
   /**
    * From now on (`on`) or no longer, the PUBACK / PUBCOMP of each
    * inbound QoS 1/2 message waits for `acknowledge` with the ticket the
@@ -46,8 +52,9 @@ export declare class NativeConnection {
    * Sends DISCONNECT and closes the link. With `fail_unfinished`,
    * operations not complete fail once it is closed (MQTT.js's `end()`);
    * without, they wait for the next `connect` (aws-crt's `disconnect()`).
+   * MQTT 5: the DISCONNECT's reason code (0 if left out) and properties.
    */
-  disconnect(failUnfinished?: boolean | undefined | null): void
+  disconnect(failUnfinished?: boolean | undefined | null, reasonCode?: number | undefined | null, properties?: NativeProperties | undefined | null): void
   /**
    * Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
    * the broker publishes the will. `fail_unfinished` as for `disconnect`.
@@ -58,6 +65,11 @@ export declare class NativeConnection {
    * `transformWsUrl` may refresh them before an attempt).
    */
   setCredentials(username?: string | undefined | null, password?: string | undefined | null): void
+  /**
+   * Sends AUTH (MQTT 5): the answer to an `auth` event (reason code
+   * 0x18), or a re-authentication (0x19).
+   */
+  authenticate(reasonCode: number, properties?: NativeProperties | undefined | null): void
   /**
    * The JS transform's answer for `attempt`: `error_code` 0 sends the
    * request (headers as name, value, ...); any other code fails the
@@ -71,19 +83,37 @@ export declare class NativeTlsContext {}
 
 export declare const COMPLETION_CODE_COUNT: number
 
+/**
+ * 0, or 1 + the index in `completionDetails` of what a failure's code
+ * does not say (the limit a packet broke, ...).
+ */
+export declare const COMPLETION_DETAIL: number
+
 export declare const COMPLETION_ERROR_CODE: number
 
 export declare const COMPLETION_HEADER_LENGTH: number
 
-/** A completion record: these fields, then `COMPLETION_CODE_COUNT` codes. */
+/**
+ * A completion record: these fields, then `COMPLETION_CODE_COUNT` codes:
+ * a publish's reason code (0 at QoS 0 and in MQTT 3.1.1), a SUBACK's
+ * code per filter, an MQTT 5 UNSUBACK's code per filter.
+ */
 export declare const COMPLETION_ID: number
 
 export declare const COMPLETION_PACKET_ID: number
 
+/**
+ * 0, or 1 + the index in `completionProperties` of the acknowledgement's
+ * properties (MQTT 5: Reason String, User Properties).
+ */
+export declare const COMPLETION_PROPERTIES: number
+
 export interface ConnectionEvent {
   /**
    * connection_success, connection_failure, interrupt, reconnecting,
-   * disconnect, closed, websocket_handshake, packet_sent, packet_received
+   * disconnect, closed, websocket_handshake, packet_sent,
+   * packet_received, auth (the broker's AUTH challenge: `reasonCode`,
+   * `properties`; answer with `NativeConnection.authenticate`)
    */
   kind: string
   /** Messages of this batch that happened before this event. */
@@ -94,6 +124,18 @@ export interface ConnectionEvent {
   errorCode?: number
   errorDetail?: string
   returnCode?: number
+  /**
+   * MQTT 5: the reason code of the DISCONNECT that ended the link (the
+   * broker's, or ours after a protocol violation).
+   */
+  reasonCode?: number
+  /**
+   * MQTT 5: the CONNACK's properties (connection_success, or a refusal),
+   * or those of the broker's DISCONNECT.
+   */
+  properties?: NativeProperties
+  /** connection_success: what the CONNACK allows the link. */
+  negotiated?: NativeNegotiated
   httpStatus?: number
   /**
    * websocket_handshake: the attempt, and the request to transform
@@ -133,7 +175,10 @@ export declare function errorCodeToString(code: number): string
  * message with the bit set has the topic of the one before it. A stream on
  * one topic thus crosses as one string, and JS looks it up once. Completions are records in
  * `completions` (`COMPLETION_*`): operation id, error code (0 = success),
- * packet id, count of SUBACK codes, the codes. Connection events are rare and carry the
+ * packet id, properties, detail (`completionDetails`), count of codes, the codes. MQTT 5 properties ride
+ * beside: `messageProperties` for the messages flagged
+ * `MESSAGE_HAS_PROPERTIES`, in order, and `completionProperties` by index;
+ * what has none costs nothing. Connection events are rare and carry the
  * message and completion counts at the moment they happened, so JS replays
  * everything in order.
  */
@@ -143,7 +188,10 @@ export interface EventBatch {
   payloadEnds: Uint32Array
   flags: Uint32Array
   ackTickets: Uint32Array
+  messageProperties: Array<NativeProperties>
   completions: Uint32Array
+  completionProperties: Array<NativeProperties>
+  completionDetails: Array<string>
   connectionEvents: Array<ConnectionEvent>
 }
 
@@ -154,6 +202,9 @@ export declare const MAX_PACKET_BYTES: number
 export declare const MESSAGE_ACK_DEFERRED: number
 
 export declare const MESSAGE_DUP: number
+
+/** The message has MQTT 5 properties: the next of `messageProperties`. */
+export declare const MESSAGE_HAS_PROPERTIES: number
 
 /** `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0). */
 export declare const MESSAGE_PACKET_ID_SHIFT: number
@@ -166,6 +217,12 @@ export declare const MESSAGE_RETAIN: number
 /** The message has the topic of the one before it. */
 export declare const MESSAGE_SAME_TOPIC: number
 
+/** An AUTH packet's reason code and properties. */
+export interface NativeAuth {
+  reasonCode: number
+  properties?: NativeProperties
+}
+
 /** `Proxy-Authorization: Basic` with this user name and password. */
 export interface NativeBasicAuth {
   username: string
@@ -174,8 +231,17 @@ export interface NativeBasicAuth {
 
 /** The engine's config of one connection. */
 export interface NativeConnectionConfig {
-  /** 4: MQTT 3.1.1. */
+  /** 4: MQTT 3.1.1; 5: MQTT 5. */
   protocolVersion: number
+  /** MQTT 5: CONNECT's properties. */
+  connectProperties?: NativeProperties
+  /** MQTT 5: which publishes get topic aliases; `manual` if left out. */
+  topicAliases?: OutboundTopicAliases
+  /**
+   * MQTT 5: an AUTH sent right after each CONNECT (which names the
+   * Authentication Method in `connectProperties`).
+   */
+  authAfterConnect?: NativeAuth
   clientId: string
   /** CONNECT's clean session (clean start) flag. */
   cleanStart: boolean
@@ -218,6 +284,62 @@ export interface NativeConnectionConfig {
   transformUpgradeRequests: boolean
   /** The broker of each attempt in turn, in place of `host` and `port`. */
   servers?: Array<NativeServer>
+}
+
+/**
+ * What a CONNACK allows the link (MQTT 5; in MQTT 3.1.1 the defaults that
+ * say no more than MQTT 3.1.1 does).
+ */
+export interface NativeNegotiated {
+  receiveMaximum: number
+  /** Left out: MQTT's own limit. */
+  maximumPacketSize?: number
+  topicAliasMaximum: number
+  maximumQos: number
+  retainAvailable: boolean
+  wildcardSubscriptionAvailable: boolean
+  subscriptionIdentifiersAvailable: boolean
+  sharedSubscriptionAvailable: boolean
+  serverKeepAlive?: number
+  assignedClientIdentifier?: string
+  sessionExpiryInterval?: number
+}
+
+/**
+ * A property list. Flags (payload format, request problem / response
+ * information, maximum QoS, the `...Available` ones) are numbers 0 or 1.
+ * `userProperties` is name, value, name, value, ... in wire order (a name
+ * may repeat); `subscriptionIdentifiers` every identifier a message came
+ * with (one in a SUBSCRIBE).
+ */
+export interface NativeProperties {
+  payloadFormatIndicator?: number
+  messageExpiryInterval?: number
+  contentType?: string
+  responseTopic?: string
+  correlationData?: Buffer
+  subscriptionIdentifiers?: Array<number>
+  sessionExpiryInterval?: number
+  assignedClientIdentifier?: string
+  serverKeepAlive?: number
+  authenticationMethod?: string
+  authenticationData?: Buffer
+  requestProblemInformation?: number
+  willDelayInterval?: number
+  requestResponseInformation?: number
+  responseInformation?: string
+  serverReference?: string
+  reasonString?: string
+  receiveMaximum?: number
+  topicAliasMaximum?: number
+  topicAlias?: number
+  maximumQos?: number
+  retainAvailable?: number
+  userProperties?: Array<string>
+  maximumPacketSize?: number
+  wildcardSubscriptionAvailable?: number
+  subscriptionIdentifiersAvailable?: number
+  sharedSubscriptionAvailable?: number
 }
 
 /** An HTTP proxy that tunnels to the broker with CONNECT. */
@@ -291,6 +413,21 @@ export interface NativeWill {
   payload: Uint8Array
   qos: number
   retain: boolean
+  /** MQTT 5 (Will Delay Interval, Message Expiry Interval, ...). */
+  properties?: NativeProperties
+}
+
+/**
+ * Which outbound publishes get a topic alias (MQTT 5), within the
+ * broker's Topic Alias Maximum.
+ */
+export declare const enum OutboundTopicAliases {
+  /** Only a publish that names one (its `topicAlias` property). */
+  Manual = 'manual',
+  /** Also a topic that already has one on this link. */
+  Reuse = 'reuse',
+  /** Every topic, the least recently used alias handed on when all are taken. */
+  Assign = 'assign',
 }
 
 export interface PacketFields {

@@ -51,10 +51,14 @@ pub const COMPLETION_PACKET_ID: u32 = 2;
 /// properties (MQTT 5: Reason String, User Properties).
 #[napi]
 pub const COMPLETION_PROPERTIES: u32 = 3;
+/// 0, or 1 + the index in `completionDetails` of what a failure's code
+/// does not say (the limit a packet broke, ...).
 #[napi]
-pub const COMPLETION_CODE_COUNT: u32 = 4;
+pub const COMPLETION_DETAIL: u32 = 4;
 #[napi]
-pub const COMPLETION_HEADER_LENGTH: u32 = 5;
+pub const COMPLETION_CODE_COUNT: u32 = 5;
+#[napi]
+pub const COMPLETION_HEADER_LENGTH: u32 = 6;
 /// A SUBACK code of a refused filter, among a completion's codes.
 #[napi]
 pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
@@ -71,7 +75,7 @@ pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
 /// message with the bit set has the topic of the one before it. A stream on
 /// one topic thus crosses as one string, and JS looks it up once. Completions are records in
 /// `completions` (`COMPLETION_*`): operation id, error code (0 = success),
-/// packet id, properties, count of codes, the codes. MQTT 5 properties ride
+/// packet id, properties, detail (`completionDetails`), count of codes, the codes. MQTT 5 properties ride
 /// beside: `messageProperties` for the messages flagged
 /// `MESSAGE_HAS_PROPERTIES`, in order, and `completionProperties` by index;
 /// what has none costs nothing. Connection events are rare and carry the
@@ -87,6 +91,7 @@ pub struct EventBatch {
     pub message_properties: Vec<NativeProperties>,
     pub completions: Uint32Array,
     pub completion_properties: Vec<NativeProperties>,
+    pub completion_details: Vec<String>,
     pub connection_events: Vec<ConnectionEvent>,
 }
 
@@ -173,6 +178,7 @@ struct Batch {
     last_topic_at: usize,
     completions: Vec<u32>,
     completion_properties: Vec<NativeProperties>,
+    completion_details: Vec<String>,
     completion_count: u32,
     connection_events: Vec<ConnectionEvent>,
     /// A drain is scheduled and has not run yet.
@@ -212,6 +218,7 @@ impl Batch {
                 packet_id,
                 outcome,
             } => {
+                let mut detail = None;
                 let (code, codes, properties) = match outcome {
                     Outcome::Published {
                         reason_code,
@@ -226,8 +233,9 @@ impl Batch {
                         properties,
                     } => (0, reason_codes, properties),
                     Outcome::Failed(failure) => {
-                        let code = error_code(&ClientError::from_failure(&failure));
-                        (code, Vec::new(), Vec::new())
+                        let error = ClientError::from_failure(&failure);
+                        detail = error.detail.clone();
+                        (error_code(&error), Vec::new(), Vec::new())
                     }
                 };
                 let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
@@ -236,6 +244,13 @@ impl Batch {
                 header[COMPLETION_PACKET_ID as usize] = u32::from(packet_id);
                 header[COMPLETION_PROPERTIES as usize] =
                     self.push_completion_properties(&properties);
+                header[COMPLETION_DETAIL as usize] = match detail {
+                    Some(detail) => {
+                        self.completion_details.push(detail);
+                        self.completion_details.len() as u32
+                    }
+                    None => 0,
+                };
                 header[COMPLETION_CODE_COUNT as usize] = codes.len() as u32;
                 self.completions.extend(header);
                 self.completions.extend(codes.iter().map(|c| u32::from(*c)));
@@ -346,6 +361,7 @@ impl Batch {
             message_properties: batch.message_properties,
             completions: Uint32Array::new(batch.completions),
             completion_properties: batch.completion_properties,
+            completion_details: batch.completion_details,
             connection_events: batch.connection_events,
         }
     }

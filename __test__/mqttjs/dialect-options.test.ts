@@ -372,7 +372,6 @@ describe('mqtt-napi: options it cannot honour throw (MQTT.js would use them)', (
     ['customHandleAcks', () => undefined],
     ['createWebsocket', () => undefined],
     ['socksProxy', 'socks5://127.0.0.1:1'],
-    ['authPacket', {}],
   ])('%s throws an Error naming it', async (name, value) => {
     const url = urlOf({ port: await refusedPort() })
     expect(() => napi.connect(url, { [name]: value } as IClientOptions)).toThrow(new RegExp(`options\\.${name}\\b.*not supported`))
@@ -386,7 +385,7 @@ describe('mqtt-napi: options it cannot honour throw (MQTT.js would use them)', (
     expect(make).toThrow(/options\.messageIdProvider must be a DefaultMessageIdProvider or a UniqueMessageIdProvider/)
   })
 
-  test.each([3, 5] as const)('protocolVersion: %i throws a RangeError naming options.protocolVersion', async (protocolVersion) => {
+  test.each([3, 6] as const)('protocolVersion: %i throws a RangeError naming options.protocolVersion', async (protocolVersion) => {
     const url = urlOf({ port: await refusedPort() })
     expect(() => napi.connect(url, { protocolVersion })).toThrow(RangeError)
     expect(() => napi.connect(url, { protocolVersion })).toThrow(/options\.protocolVersion/)
@@ -482,7 +481,7 @@ describe('mqtt-napi: options it ignores emit a process warning, once per option 
     expect(steps.tuning).toEqual([])
   })
 
-  test('MQTT.js options it does not support (properties, subscribeBatchSize) warn', () => {
+  test('MQTT.js options it does not support (subscribeBatchSize), and MQTT 5 properties at protocolVersion 4, warn', () => {
     const sorted = [...steps.mqttjs].sort((a, b) => a.message.localeCompare(b.message))
     expect(sorted).toEqual([warning('properties'), warning('subscribeBatchSize')])
   })

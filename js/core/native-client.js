@@ -58,12 +58,13 @@ class NativeClient extends EventEmitter {
   /**
    * `_send` for a publish, without a closure on the hot path; the payload is
    * checked to fit one packet first (`payloadName` names it in the error).
+   * `properties` are the engine's (MQTT 5), or undefined.
    */
-  _sendPublish(topic, bytes, qos, retain, payloadName) {
+  _sendPublish(topic, bytes, qos, retain, payloadName, properties) {
     checkPayloadFits(topic, qos, bytes, payloadName)
     const id = this._takeId()
     try {
-      this._native.publish(id, topic, bytes, qos, retain)
+      this._native.publish(id, topic, bytes, qos, retain, properties)
     } catch (error) {
       this._returnId(id)
       throw error

@@ -3,9 +3,12 @@
 const {
   MESSAGE_SAME_TOPIC,
   MESSAGE_ACK_DEFERRED,
+  MESSAGE_HAS_PROPERTIES,
   COMPLETION_ID,
   COMPLETION_ERROR_CODE,
   COMPLETION_PACKET_ID,
+  COMPLETION_PROPERTIES,
+  COMPLETION_DETAIL,
   COMPLETION_CODE_COUNT,
   COMPLETION_HEADER_LENGTH,
 } = require('./native')
@@ -13,12 +16,15 @@ const {
 /**
  * Replays one native EventBatch (see binding.d.ts) on `target` in the order
  * things happened:
- * - `target._onMessage(failures, topic, payload, start, end, flags, ticket)`
- *   per message, `payload` being what `target._payloadOf(batch)` made of the
- *   batch's bytes and `ticket` the message's acknowledgement ticket when its
- *   acknowledgement waits (MESSAGE_ACK_DEFERRED), else undefined;
+ * - `target._onMessage(failures, topic, payload, start, end, flags, ticket,
+ *   properties)` per message, `payload` being what `target._payloadOf(batch)`
+ *   made of the batch's bytes, `ticket` the message's acknowledgement ticket
+ *   when its acknowledgement waits (MESSAGE_ACK_DEFERRED), and `properties`
+ *   its MQTT 5 properties (NativeProperties), else undefined;
  * - `target._onCompletion(failures, id, errorCode, packetId, records, codesAt,
- *   codeCount)` per completion, the SUBACK codes being `records[codesAt ...]`;
+ *   codeCount, properties, detail)` per completion, its reason codes being
+ *   `records[codesAt ...]`, `properties` the acknowledgement's and `detail`
+ *   what a failure's code does not say (each undefined when there is none);
  * - `target._onConnectionEvent(event)` per connection event.
  * Handlers push what listeners throw onto `failures`; that, and what the
  * handlers themselves throw, is collected and rethrown on a later tick: it becomes
@@ -26,7 +32,7 @@ const {
  */
 function replay(target, batch) {
   const failures = []
-  const state = { message: 0, record: 0, completion: 0, ack: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
+  const state = { message: 0, record: 0, completion: 0, ack: 0, properties: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
   try {
     for (const event of batch.connectionEvents) {
       replayUntil(target, batch, state, failures, event.messagesBefore, event.completionsBefore)
@@ -59,7 +65,8 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
     // The same-topic bit: the topic of the message before (see EventBatch).
     if ((flags & MESSAGE_SAME_TOPIC) === 0) state.topic = state.topics[state.topicAt++]
     const ticket = (flags & MESSAGE_ACK_DEFERRED) === 0 ? undefined : batch.ackTickets[state.ack++]
-    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket)
+    const properties = (flags & MESSAGE_HAS_PROPERTIES) === 0 ? undefined : batch.messageProperties[state.properties++]
+    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket, properties)
   }
   const records = batch.completions
   while (state.completion < completionCount && state.record < records.length) {
@@ -67,6 +74,8 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
     const codeCount = records[at + COMPLETION_CODE_COUNT]
     state.record = at + COMPLETION_HEADER_LENGTH + codeCount
     state.completion++
+    const properties = records[at + COMPLETION_PROPERTIES]
+    const detail = records[at + COMPLETION_DETAIL]
     target._onCompletion(
       failures,
       records[at + COMPLETION_ID],
@@ -75,6 +84,8 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
       records,
       at + COMPLETION_HEADER_LENGTH,
       codeCount,
+      properties === 0 ? undefined : batch.completionProperties[properties - 1],
+      detail === 0 ? undefined : batch.completionDetails[detail - 1],
     )
   }
 }

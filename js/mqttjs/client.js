@@ -9,11 +9,27 @@ const {
   SUBACK_FAILURE,
 } = require('../core/native')
 const { toBytes } = require('../core/payload')
-const { nativeConfig, websocketUrl } = require('./options')
-const { ErrorWithReasonCode, connectionRefused, errorOf, isHangup, DURING_ATTEMPT, ON_LINK, IN_OPERATION } = require('./errors')
+const { nativeConfig, nativeAuth, websocketUrl } = require('./options')
+const {
+  ErrorWithReasonCode,
+  ErrorWithSubackPacket,
+  reasonText,
+  connectionRefused,
+  protocolViolation,
+  errorOf,
+  isDisconnectReceived,
+  isHangup,
+  DURING_ATTEMPT,
+  ON_LINK,
+  IN_OPERATION,
+} = require('./errors')
+const { toNative, fromNative } = require('./properties')
 const { invalidTopicIn } = require('./topics')
 const { mqttjsPacket } = require('./packets')
-const { checkQos, checkTopicString, describe, filtersOf, checkOptionsAndCallback } = require('./arguments')
+const { checkQos, checkTopicString, describe, filtersOf, optionsByte, checkOptionsAndCallback } = require('./arguments')
+
+/** MQTT 5's PUBACK codes that are no failure: success, and No matching subscribers. */
+const NO_MATCHING_SUBSCRIBERS = 16
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
@@ -37,6 +53,10 @@ class MqttClient extends NativeClient {
     }
     super(nativeConfig(options))
     this.options = options
+    /** MQTT 5: properties, reason codes and AUTH are spoken. */
+    this._v5 = options.protocolVersion === 5
+    /** MQTT 5: the properties of the latest CONNACK, as MQTT.js keeps them. */
+    this.serverProperties = undefined
     this.connected = false
     this.reconnecting = false
     this.disconnecting = false
@@ -125,6 +145,8 @@ class MqttClient extends NativeClient {
     // DUP is the engine's to set on a resend; a wrong type is still a mistake to name.
     const dup = opts?.dup ?? false
     if (typeof dup !== 'boolean') throw new TypeError(`options.dup must be a boolean (got ${describe(dup)})`)
+    const properties = this._v5 ? opts?.properties : undefined
+    const nativeProperties = toNative(properties, 'options.properties')
     if (this._refuseWhileEnding(callback)) return this
     if (!topic.isWellFormed()) {
       this._failLater(callback, new TypeError(`topic must be well-formed Unicode (it holds a lone surrogate): ${JSON.stringify(topic)}`))
@@ -132,14 +154,14 @@ class MqttClient extends NativeClient {
     }
     let id
     try {
-      id = this._sendPublish(topic, toBytes(message, 'message'), qos, retain, 'message (the payload)')
+      id = this._sendPublish(topic, toBytes(message, 'message'), qos, retain, 'message (the payload)', nativeProperties)
     } catch (error) {
       this._failLater(callback, error)
       return this
     }
     this._unfinished++
     const awaited = this._failsAtOnce(qos, this.connected)
-    this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain, awaited })
+    this._pending(id, { kind: PUBLISH, callback, topic, message, qos, retain, properties, awaited })
     return this
   }
 
@@ -153,7 +175,7 @@ class MqttClient extends NativeClient {
       opts = undefined
     }
     checkOptionsAndCallback(opts, callback)
-    const filters = filtersOf(topicObject, opts)
+    const filters = filtersOf(topicObject, opts, this._v5)
     const invalid = invalidTopicIn(filters.map((filter) => filter.topic))
     if (invalid !== undefined) {
       this._failLater(callback, new Error(`Invalid topic ${invalid}`))
@@ -166,7 +188,9 @@ class MqttClient extends NativeClient {
       return this
     }
     const topics = wanted.map((filter) => filter.topic)
-    const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._native.subscribe(id, topics, wanted.map((filter) => filter.qos)))
+    const options = wanted.map((filter) => optionsByte(filter))
+    const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
+    const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._native.subscribe(id, topics, options, properties))
     if (sent && this._remembersSubscriptions()) for (const { topic, qos } of wanted) this._subscribed.set(topic, qos)
     return this
   }
@@ -206,8 +230,9 @@ class MqttClient extends NativeClient {
       this._failLater(callback, new Error(`Invalid topic ${invalid}`))
       return this
     }
+    const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
     if (this._refuseWhileEnding(callback)) return this
-    this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._native.unsubscribe(id, topics))
+    this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._native.unsubscribe(id, topics, properties))
     for (const t of topics) this._subscribed.delete(t)
     return this
   }
@@ -233,13 +258,14 @@ class MqttClient extends NativeClient {
     }
     checkOptionsAndCallback(opts, callback)
     callback = callback ?? undefined
+    const disconnect = this._disconnectOf(opts)
     if (this.disconnecting) {
       if (this._ending && callback) this._ending.callbacks.push(callback)
       else if (callback) callback()
       return this
     }
     this.disconnecting = true
-    this._ending = { force, callbacks: callback ? [callback] : [] }
+    this._ending = { force, disconnect, callbacks: callback ? [callback] : [] }
     this._awaitSettlement()
     // As MQTT.js: without force, what was asked before end() goes out first,
     // on the live link or on the one the first attempt is opening.
@@ -310,18 +336,29 @@ class MqttClient extends NativeClient {
     else this.emit('error', error)
   }
 
+  /** MQTT 5: end()'s `{ reasonCode, properties }` as the engine's DISCONNECT. */
+  _disconnectOf(opts) {
+    if (!this._v5 || opts == null) return undefined
+    const reasonCode = opts.reasonCode ?? 0
+    if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) {
+      throw new RangeError(`options.reasonCode must be 0 to 255 (got ${describe(reasonCode)})`)
+    }
+    return { reasonCode, properties: toNative(opts.properties, 'options.properties') }
+  }
+
   /** Closes for end(): what is still unfinished then fails (`Connection closed`). */
   _closeForEnd() {
     this._endWhenIdle = false
-    if (this._ending.force) this._native.abort(true)
-    else this._native.disconnect(true)
+    const { force, disconnect } = this._ending
+    if (force) this._native.abort(true)
+    else this._native.disconnect(true, disconnect?.reasonCode, disconnect?.properties)
   }
 
   _payloadOf(batch) {
     return batch.payload
   }
 
-  _onMessage(failures, topic, payload, start, end, flags, ticket) {
+  _onMessage(failures, topic, payload, start, end, flags, ticket, properties) {
     const handler = this._messageHandler
     if (this.listenerCount('message') === 0 && handler === undefined) return
     const bytes = payload.subarray(start, end)
@@ -335,6 +372,7 @@ class MqttClient extends NativeClient {
       payload: bytes,
       messageId: messageId === 0 ? undefined : messageId,
     }
+    if (properties !== undefined) packet.properties = fromNative(properties)
     // Inline try/catch: no closure per message.
     try {
       this.emit('message', topic, bytes, packet)
@@ -361,46 +399,79 @@ class MqttClient extends NativeClient {
     }
   }
 
-  _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount) {
+  _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount, properties, detail) {
     const operation = this._settle(id)
     if (operation === undefined) return
     const { kind, callback } = operation
     this._unfinished--
     if (packetId !== 0) this._lastMessageId = packetId
+    const codes = records.slice(codesAt, codesAt + codeCount)
+    const ack = { messageId: packetId, codes, properties: fromNative(properties) }
     try {
-      if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION))
-      else if (kind === SUBSCRIBE) this._granted(operation, packetId, records.slice(codesAt, codesAt + codeCount))
-      else if (callback) callback(null, this._resultOf(operation, packetId))
+      if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION, detail))
+      else if (kind === SUBSCRIBE) this._granted(operation, ack)
+      else if (!(kind === PUBLISH && this._publishRefused(operation, ack))) callback?.(null, this._resultOf(operation, ack))
     } catch (error) {
       failures.push(error)
     }
     if (this._endWhenIdle && this._unfinished === 0) this._closeForEnd()
   }
 
+  /**
+   * MQTT 5: a PUBACK or PUBREC with a code other than success and No
+   * matching subscribers fails the publish, as in MQTT.js, with the
+   * acknowledgement as the callback's second argument. Says whether it did.
+   */
+  _publishRefused({ callback, qos }, { messageId, codes, properties }) {
+    const reasonCode = codes[0] ?? 0
+    if (reasonCode === 0 || reasonCode === NO_MATCHING_SUBSCRIBERS) return false
+    const error = new ErrorWithReasonCode(`Publish error: ${reasonText(reasonCode)}`, reasonCode)
+    const packet = { cmd: qos === 1 ? 'puback' : 'pubrec', messageId, reasonCode }
+    if (properties !== undefined) packet.properties = properties
+    if (callback) callback(error, packet)
+    else this.emit('error', error)
+    return true
+  }
+
   /** What MQTT.js passes a successful publish's or unsubscribe's callback. */
-  _resultOf(operation, packetId) {
-    if (operation.kind === UNSUBSCRIBE) return { cmd: 'unsuback', messageId: packetId }
+  _resultOf(operation, { messageId, codes, properties }) {
+    if (operation.kind === UNSUBSCRIBE) {
+      const unsuback = { cmd: 'unsuback', messageId }
+      if (this._v5) unsuback.granted = Array.from(codes)
+      if (properties !== undefined) unsuback.properties = properties
+      return unsuback
+    }
     if (operation.qos === 0) return undefined
     // After PUBCOMP, MQTT.js hands back the PUBREL it stored.
-    if (operation.qos === 2) return { cmd: 'pubrel', qos: 2, messageId: packetId }
+    if (operation.qos === 2) return { cmd: 'pubrel', qos: 2, messageId }
     const { topic, message, qos, retain } = operation
-    return { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId: packetId }
+    const sent = { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId }
+    if (operation.properties !== undefined) sent.properties = operation.properties
+    return sent
   }
 
   /**
-   * A SUBACK: `granted` per filter, 128 where refused; any refusal makes the
-   * call an error carrying the SUBACK, as in MQTT.js.
+   * A SUBACK: in MQTT 3.1.1 `granted` says each filter's code, 128 where
+   * refused; in MQTT 5, as in MQTT.js, each subscription as asked with `qos`
+   * the granted code, or as asked when any is refused. A refusal makes the
+   * call an error carrying the SUBACK (MQTT.js's `ErrorWithSubackPacket`),
+   * also the third argument.
    */
-  _granted({ callback, filters }, packetId, codes) {
-    const granted = filters.map(({ topic }, i) => ({ topic, qos: codes[i] ?? SUBACK_FAILURE }))
-    for (const { topic, qos } of granted) if (qos === SUBACK_FAILURE) this._subscribed.delete(topic)
-    if (!granted.some(({ qos }) => qos === SUBACK_FAILURE)) {
-      callback?.(null, granted)
+  _granted({ callback, filters }, { messageId, codes, properties }) {
+    const suback = { cmd: 'suback', messageId, granted: Array.from(codes) }
+    if (properties !== undefined) suback.properties = properties
+    const refused = codes.find((code) => (code & SUBACK_FAILURE) !== 0)
+    // As MQTT.js: one refusal drops every filter of the SUBSCRIBE from those held.
+    if (refused !== undefined) for (const { topic } of filters) this._subscribed.delete(topic)
+    const granted = this._v5
+      ? filters.map((filter, i) => (refused === undefined ? { ...filter, qos: codes[i] } : filter))
+      : filters.map(({ topic }, i) => ({ topic, qos: codes[i] ?? SUBACK_FAILURE }))
+    if (refused === undefined) {
+      callback?.(null, granted, suback)
       return
     }
-    const error = new ErrorWithReasonCode('Subscribe error: Unspecified error', SUBACK_FAILURE)
-    error.packet = { cmd: 'suback', granted: Array.from(codes), messageId: packetId }
-    if (callback) callback(error, granted)
+    const error = new ErrorWithSubackPacket(`Subscribe error: ${reasonText(refused)}`, suback)
+    if (callback) callback(error, granted, suback)
     else this.emit('error', error)
   }
 
@@ -410,17 +481,10 @@ class MqttClient extends NativeClient {
         this.connected = true
         this.reconnecting = false
         this._firstAttempt = false
-        this.emit('connect', {
-          cmd: 'connack',
-          retain: false,
-          qos: 0,
-          dup: false,
-          length: 2,
-          topic: null,
-          payload: null,
-          sessionPresent: event.sessionPresent === true,
-          returnCode: 0,
-        })
+        this.emit('connect', this._connack(event))
+        break
+      case 'auth':
+        this._answerAuth(event)
         break
       case 'connection_failure':
         this._onAttemptFailed(event)
@@ -446,6 +510,48 @@ class MqttClient extends NativeClient {
     }
   }
 
+  /** The `connect` event's CONNACK, as MQTT.js gives it for the protocol version. */
+  _connack(event) {
+    const connack = { cmd: 'connack', retain: false, qos: 0, dup: false, length: 2, topic: null, payload: null }
+    connack.sessionPresent = event.sessionPresent === true
+    if (!this._v5) return { ...connack, returnCode: 0 }
+    this.serverProperties = fromNative(event.properties)
+    connack.reasonCode = 0
+    if (this.serverProperties !== undefined) connack.properties = this.serverProperties
+    return connack
+  }
+
+  /**
+   * The broker's AUTH challenge goes to `handleAuth(packet, callback)`;
+   * `callback(error)` fails the link's authentication, `callback(null,
+   * reply)` sends the reply (its `reasonCode` 0x18 if left out).
+   */
+  _answerAuth(event) {
+    const packet = { cmd: 'auth', reasonCode: event.reasonCode, properties: fromNative(event.properties) }
+    this.handleAuth(packet, (error, reply) => {
+      if (error) {
+        this.emit('error', error)
+        return
+      }
+      if (reply == null) return
+      try {
+        const { reasonCode, properties } = nativeAuth({ reasonCode: 0x18, ...reply }, 'the handleAuth reply')
+        this._native.authenticate(reasonCode, properties)
+      } catch (failure) {
+        this.emit('error', failure)
+      }
+    })
+  }
+
+  /**
+   * MQTT.js's hook for the broker's AUTH challenges (MQTT 5 enhanced
+   * authentication): answer through `callback(error, replyAuthPacket)`.
+   * Replace it on the client. Without an answer the attempt times out.
+   */
+  handleAuth(packet, callback) {
+    callback()
+  }
+
   _onAttemptFailed(event) {
     this._firstAttempt = false
     // An attempt that end() cut short (or waited for in vain) is no failure
@@ -465,8 +571,16 @@ class MqttClient extends NativeClient {
 
   _onLinkLost(event) {
     this.connected = false
-    // A broker hanging up is a close, not an error, in MQTT.js too.
-    if (!isHangup(event)) this.emit('error', errorOf(event.errorCode, ON_LINK, event.errorDetail))
+    if (isDisconnectReceived(event)) {
+      // MQTT 5: the broker said why; MQTT.js reports it as 'disconnect', not as an error.
+      const packet = { cmd: 'disconnect', reasonCode: event.reasonCode }
+      const properties = fromNative(event.properties)
+      if (properties !== undefined) packet.properties = properties
+      this.emit('disconnect', packet)
+    } else if (!isHangup(event)) {
+      // A broker hanging up is a close, not an error, in MQTT.js too.
+      this.emit('error', protocolViolation(event) ?? errorOf(event.errorCode, ON_LINK, event.errorDetail))
+    }
     if (this.disconnecting) {
       this.emit('close')
       if (this._endWhenIdle) this._closeForEnd()

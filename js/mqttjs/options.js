@@ -8,6 +8,7 @@ const { checkTopicName } = require('../core/topics')
 const { MAX_PACKET_BYTES } = native
 const { checkQos } = require('./arguments')
 const { checkMessageIdProvider } = require('./message-ids')
+const { toNative } = require('./properties')
 
 /** The transports of MQTT.js's URL schemes. */
 const TRANSPORTS = { mqtt: 'tcp', tcp: 'tcp', mqtts: 'tls', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' }
@@ -41,6 +42,8 @@ const SUPPORTED = new Set([
   'username', 'password', 'will', 'ca', 'cert', 'key', 'rejectUnauthorized', 'ALPNProtocols',
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
   'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError', 'messageIdProvider',
+  // MQTT 5.
+  'properties', 'autoUseTopicAlias', 'autoAssignTopicAlias', 'authPacket',
   // mqtt-napi's own limits (README, "Limits").
   'receiveBufferBytes', 'maxIncomingPacketBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
@@ -55,9 +58,9 @@ const SUPPORTED = new Set([
  */
 const KNOWN_TO_MQTTJS = new Set([
   ...SUPPORTED,
-  'authPacket', 'autoAssignTopicAlias', 'autoUseTopicAlias', 'binary', 'browserBufferSize', 'browserBufferTimeout',
+  'binary', 'browserBufferSize', 'browserBufferTimeout',
   'caPaths', 'certPath', 'keyPath', 'createWebsocket', 'customHandleAcks', 'encoding', 'forceNativeWebSocket',
-  'incomingStore', 'outgoingStore', 'log', 'my', 'objectMode', 'properties', 'socksProxy', 'socksTimeout',
+  'incomingStore', 'outgoingStore', 'log', 'my', 'objectMode', 'socksProxy', 'socksTimeout',
   'subscribeBatchSize', 'topicAliasMaximum',
   // Node's tls.connect and net.connect options.
   'pfx', 'passphrase', 'ciphers', 'ecdhCurve', 'dhparam', 'secureProtocol', 'secureOptions', 'honorCipherOrder',
@@ -67,6 +70,9 @@ const KNOWN_TO_MQTTJS = new Set([
   'localPort', 'timeout', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'allowHalfOpen', 'signal',
 ])
 
+/** Options of MQTT 5 only (ignored at protocolVersion 4). */
+const MQTT5_ONLY = ['properties', 'authPacket']
+
 /** Options whose absence would change what the application relies on. */
 const REJECTED = {
   incomingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
@@ -74,7 +80,6 @@ const REJECTED = {
   customHandleAcks: 'acknowledgements are sent by the native engine',
   createWebsocket: 'the WebSocket is opened by the native engine (use wsOptions.headers or transformWsUrl)',
   socksProxy: 'SOCKS proxies are not supported',
-  authPacket: 'MQTT 5 AUTH is not supported (MQTT 3.1.1 only)',
 }
 
 const warned = new Set()
@@ -191,10 +196,23 @@ function checkOptions(options) {
   }
   checkMessageIdProvider(options.messageIdProvider)
   check(
-    options.protocolVersion === 4,
+    options.protocolVersion === 4 || options.protocolVersion === 5,
     RangeError,
-    `options.protocolVersion must be 4 (MQTT 3.1.1), the one mqtt-napi speaks (got ${options.protocolVersion})`,
+    `options.protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5); mqtt-napi does not speak MQTT 3.1 (3) (got ${options.protocolVersion})`,
   )
+  const v5 = options.protocolVersion === 5
+  // MQTT 3.1.1 has no properties or AUTH: MQTT.js leaves them out of its
+  // packets, and mqtt-napi says so once.
+  for (const name of MQTT5_ONLY) if (!v5 && options[name] != null) warnIgnored(name)
+  if (v5) toNative(options.properties, 'options.properties')
+  if (v5 && options.authPacket != null) {
+    check(
+      typeof options.properties?.authenticationMethod === 'string',
+      Error,
+      'options.authPacket needs options.properties.authenticationMethod: AUTH follows a CONNECT that names its method',
+    )
+    nativeAuth(options.authPacket, 'options.authPacket')
+  }
   check(options.protocolId === 'MQTT', RangeError, `options.protocolId must be 'MQTT' (got ${options.protocolId})`)
   check(typeof options.clientId === 'string', TypeError, `options.clientId must be a string (got ${typeof options.clientId})`)
   const fields = new Fields(options, 'options')
@@ -207,7 +225,7 @@ function checkOptions(options) {
   }
   if (options.maxIncomingPacketBytes !== undefined) fields.integer('maxIncomingPacketBytes', 2, MAX_PACKET_BYTES)
   if (options.port !== undefined) fields.integer('port', 0, 65535)
-  for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError']) {
+  for (const name of ['clean', 'resubscribe', 'queueQoSZero', 'manualConnect', 'rejectUnauthorized', 'reconnectOnConnackError', 'autoUseTopicAlias', 'autoAssignTopicAlias']) {
     fields.optionalBool(name)
   }
   for (const name of ['host', 'hostname', 'servername', 'username', 'path']) fields.optionalString(name)
@@ -218,7 +236,7 @@ function checkOptions(options) {
   fields.optionalObject('wsOptions')
   if (options.password !== undefined && options.password !== null) {
     check(
-      typeof options.username === 'string',
+      typeof options.username === 'string' || v5,
       TypeError,
       'options.password needs options.username: MQTT 3.1.1 does not allow a password alone',
     )
@@ -307,7 +325,32 @@ function will(options) {
   check(typeof retain === 'boolean', TypeError, `options.will.retain must be a boolean (got ${typeof retain})`)
   const payload = toBytes(will.payload ?? '', 'options.will.payload')
   new Fields(will, 'options.will').checkLength('payload', payload.byteLength)
-  return { topic: will.topic, qos, payload, retain }
+  const v5 = options.protocolVersion === 5
+  if (!v5 && will.properties != null) warnIgnored('will.properties')
+  return { topic: will.topic, qos, payload, retain, properties: v5 ? toNative(will.properties, 'options.will.properties') : undefined }
+}
+
+/** MQTT.js's AUTH packet `{ reasonCode, properties }` as the engine's. */
+function nativeAuth(auth, name) {
+  check(auth !== null && typeof auth === 'object', TypeError, `${name} must be an object (got ${typeof auth})`)
+  const reasonCode = auth.reasonCode ?? 0
+  check(Number.isInteger(reasonCode) && reasonCode >= 0 && reasonCode <= 255, RangeError, `${name}.reasonCode must be 0 to 255 (got ${reasonCode})`)
+  return { reasonCode, properties: toNative(auth.properties, `${name}.properties`) }
+}
+
+/** What the engine's config adds for MQTT 5. */
+function mqtt5Config(options) {
+  return {
+    connectProperties: toNative(options.properties, 'options.properties'),
+    topicAliases: topicAliases(options),
+    authAfterConnect: options.authPacket == null ? undefined : nativeAuth(options.authPacket, 'options.authPacket'),
+  }
+}
+
+/** Which publishes get topic aliases: MQTT.js's autoAssignTopicAlias and autoUseTopicAlias. */
+function topicAliases(options) {
+  if (options.autoAssignTopicAlias) return 'assign'
+  return options.autoUseTopicAlias ? 'reuse' : 'manual'
 }
 
 /**
@@ -347,6 +390,7 @@ function nativeConfig(options) {
   const reconnectMax = Math.max(options.reconnectPeriodMax ?? DEFAULT_RECONNECT_PERIOD_MAX, options.reconnectPeriod)
   return {
     protocolVersion: options.protocolVersion,
+    ...(options.protocolVersion === 5 && mqtt5Config(options)),
     clientId: options.clientId,
     cleanStart: options.clean,
     keepAliveSecs: options.keepalive,
@@ -396,4 +440,4 @@ function websocketUrl(options) {
   return `${options.protocol}://${net.isIPv6(host) ? `[${host}]` : host}:${port}${options.path || '/'}`
 }
 
-module.exports = { resolveOptions, nativeConfig, websocketUrl }
+module.exports = { resolveOptions, nativeConfig, websocketUrl, nativeAuth }

@@ -21,6 +21,18 @@ export interface BrokerOptions {
   socketPath?: string
   /** Answer SUBACK 0x80 to every filter under this prefix, and grant all others. */
   refuseSubscriptionsUnder?: string
+  /**
+   * mosquitto only: refuse publishes under this prefix (PUBACK / PUBREC 0x87
+   * to MQTT 5 clients) through an acl_file that allows every other topic.
+   * mosquitto's `deny` also keeps messages there from being delivered.
+   */
+  denyPublishUnder?: string
+  /**
+   * mosquitto only: its max_inflight_messages, which MQTT 5 clients see as
+   * the CONNACK Receive Maximum. Unset: 0 (unlimited), and no Receive
+   * Maximum in the CONNACK.
+   */
+  maxInflightMessages?: number
 }
 
 export interface Broker {
@@ -118,13 +130,13 @@ export async function startAedes(opts: BrokerOptions = {}): Promise<Broker> {
  * (else it cannot read files the run made), never drops queued messages, and
  * logs errors and warnings to stderr. `persistIn` turns persistence on there.
  */
-function mosquittoHead(opts: { persistIn?: string } = {}): string[] {
+function mosquittoHead(opts: { persistIn?: string; maxInflightMessages?: number } = {}): string[] {
   const persistence = opts.persistIn ? ['persistence true', `persistence_location ${opts.persistIn}/`] : ['persistence false']
   return [
     `user ${os.userInfo().username}`,
     ...persistence,
     'max_queued_messages 0',
-    'max_inflight_messages 0',
+    `max_inflight_messages ${opts.maxInflightMessages ?? 0}`,
     'log_dest stderr',
     'log_type error',
     'log_type warning',
@@ -138,7 +150,7 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-mosquitto-'))
   const lines: string[] = []
   if (opts.username !== undefined) lines.push('per_listener_settings true')
-  lines.push(...mosquittoHead(), `listener ${port} 127.0.0.1`, 'allow_anonymous true')
+  lines.push(...mosquittoHead({ maxInflightMessages: opts.maxInflightMessages }), `listener ${port} 127.0.0.1`, 'allow_anonymous true')
   if (opts.username !== undefined) {
     const passwordFile = path.join(dir, 'passwords')
     const mosquittoPasswd = path.join(path.dirname(bin), '..', 'bin', 'mosquitto_passwd')
@@ -147,6 +159,13 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     lines.push(`password_file ${passwordFile}`)
   }
   if (opts.refuseSubscriptionsUnder !== undefined) lines.push(...refusingSubscriptions(bin, dir, opts.refuseSubscriptionsUnder))
+  if (opts.denyPublishUnder !== undefined) {
+    // Deny entries are checked first: everything but the prefix stays open.
+    // (mosquitto 2.0.11 drops the connection right after its PUBACK 0x87.)
+    const aclFile = path.join(dir, 'acl')
+    fs.writeFileSync(aclFile, `topic readwrite #\ntopic deny ${opts.denyPublishUnder}/#\n`)
+    lines.push(`acl_file ${aclFile}`)
+  }
   return runMosquitto(bin, dir, port, lines)
 }
 

@@ -102,6 +102,12 @@ impl Session {
         &self.options
     }
 
+    /// The largest packet our CONNECT lets the broker send (MQTT 5's
+    /// Maximum Packet Size), if it names one: a larger one ends the link.
+    pub fn own_maximum_packet_size(&self) -> Option<u32> {
+        OwnLimits::of(&self.options.connect_properties).maximum_packet_size
+    }
+
     /// The MQTT version of every link: what CONNECT asks for.
     pub fn protocol(&self) -> ProtocolVersion {
         self.options.protocol
@@ -374,6 +380,7 @@ impl Session {
 struct OwnLimits {
     receive_maximum: u16,
     topic_alias_maximum: u16,
+    maximum_packet_size: Option<u32>,
 }
 
 impl OwnLimits {
@@ -381,11 +388,13 @@ impl OwnLimits {
         let mut limits = OwnLimits {
             receive_maximum: u16::MAX,
             topic_alias_maximum: 0,
+            maximum_packet_size: None,
         };
         for property in connect_properties {
             match property {
                 Property::ReceiveMaximum(n) => limits.receive_maximum = *n,
                 Property::TopicAliasMaximum(n) => limits.topic_alias_maximum = *n,
+                Property::MaximumPacketSize(n) => limits.maximum_packet_size = Some(*n),
                 _ => {}
             }
         }

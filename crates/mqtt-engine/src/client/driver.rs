@@ -96,15 +96,22 @@ impl Driver {
         sink: Arc<dyn EventSink>,
         statistics: Arc<SharedStatistics>,
     ) -> Driver {
+        let session = Session::new(options.session);
+        // What our CONNECT announces bounds what we read, as much as our own limit.
+        let max_incoming_packet_size = session
+            .own_maximum_packet_size()
+            .map_or(options.max_incoming_packet_size, |announced| {
+                options.max_incoming_packet_size.min(announced as usize)
+            });
         Driver {
-            session: Session::new(options.session),
+            session,
             route: options.route,
             websocket: options.websocket,
             reconnect_delays: options.reconnect_delays,
             retry_first_connect: options.retry_first_connect,
             servers: options.servers,
             attempt: 0,
-            max_incoming_packet_size: options.max_incoming_packet_size,
+            max_incoming_packet_size,
             receive_buffer: options.receive_buffer,
             connack_accepted: false,
             unfinished: Unfinished::Keep,
