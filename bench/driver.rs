@@ -18,7 +18,7 @@ use mqtt_engine::client::{
     ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays,
     Unfinished, MAX_PACKET_SIZE,
 };
-use mqtt_engine::protocol::{Disconnect, ProtocolVersion, QoS};
+use mqtt_engine::protocol::{Disconnect, Property, ProtocolVersion, QoS};
 use mqtt_engine::session::{
     OperationId, Outcome, QueueLimit, Request, SessionOptions, TopicAliasing,
 };
@@ -39,6 +39,10 @@ struct Args {
     window: u64,
     rate: f64,
     id: String,
+    /// 4 (MQTT 3.1.1) or 5 (MQTT 5).
+    version: u8,
+    /// User properties on every publish (MQTT 5).
+    user_properties: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -54,6 +58,8 @@ fn parse_args() -> Result<Args, String> {
         count: 0,
         window: 1000,
         rate: 0.0,
+        version: 4,
+        user_properties: 0,
     };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or(format!("{flag} needs a value"))?;
@@ -71,6 +77,8 @@ fn parse_args() -> Result<Args, String> {
             "--window" => args.window = number()? as u64,
             "--rate" => args.rate = number()?,
             "--id" => args.id = value.clone(),
+            "--version" => args.version = number()? as u8,
+            "--user-properties" => args.user_properties = number()? as usize,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -79,10 +87,14 @@ fn parse_args() -> Result<Args, String> {
 
 /// The defaults of src/config.rs for `{ host_name, port, client_id,
 /// clean_session: true, keep_alive: 60 }`, the config the JS adapters use.
-fn options(port: u16, client_id: String) -> ConnectionOptions {
+fn options(port: u16, client_id: String, version: u8) -> ConnectionOptions {
     ConnectionOptions {
         session: SessionOptions {
-            protocol: ProtocolVersion::V311,
+            protocol: if version == 5 {
+                ProtocolVersion::V5
+            } else {
+                ProtocolVersion::V311
+            },
             client_id,
             clean_session: true,
             keep_alive: Duration::from_secs(60),
@@ -301,7 +313,10 @@ fn expect_command(expected: &str) -> Result<(), String> {
 }
 
 fn connect(args: &Args, sink: &Arc<Sink>) -> Result<Connection, String> {
-    let connection = Connection::new(options(args.port, args.id.clone()), sink.clone());
+    let connection = Connection::new(
+        options(args.port, args.id.clone(), args.version),
+        sink.clone(),
+    );
     connection.connect();
     drop(sink.wait_for("connect", CONNECT_TIMEOUT, |s| s.connected > 0)?);
     Ok(connection)
@@ -326,6 +341,9 @@ fn publisher(args: &Args) -> Result<(), String> {
     println!("{{\"ready\":true}}");
     expect_command("go")?;
     let fixed = vec![0x61u8; args.size];
+    let properties: Vec<Property> = (0..args.user_properties)
+        .map(|i| Property::UserProperty((format!("name{i}"), format!("value{i}"))))
+        .collect();
     let cpu_start = cpu_us();
     let start = now_ms();
     let mut sent = 0u64;
@@ -351,7 +369,7 @@ fn publisher(args: &Args) -> Result<(), String> {
                     payload: Bytes::from(payload),
                     qos: args.qos,
                     retain: false,
-                    properties: Vec::new(),
+                    properties: properties.clone(),
                 };
                 connection
                     .submit(sent as OperationId, request)
@@ -467,7 +485,7 @@ fn connections(args: &Args) -> Result<(), String> {
             break;
         }
         drop(room);
-        let options = options(args.port, format!("{}-{i}", args.id));
+        let options = options(args.port, format!("{}-{i}", args.id), args.version);
         let connection = Connection::new(options, sink.clone());
         connection.connect();
         open.push(connection);

@@ -29,22 +29,26 @@ function ratio(value, base, better) {
 
 /**
  * One row per scenario and figure; one column per client with its median and,
- * beside it, its ratio to mqtt-napi's median (↑ higher is better, ↓ lower).
+ * beside it, its ratio to mqtt-napi's median (↑ higher is better, ↓ lower);
+ * a scenario may name another `base` (MQTT 5: mqtt-napi's MQTT.js API) and
+ * the `clients` that can run it (the others show n/a).
  */
 export function table(results, clients) {
   const header = ['scenario', 'figure', ...clients.map((c) => CLIENTS[c])]
   const rows = []
   for (const { scenario, perClient } of results) {
     for (const figure of scenario.figures) {
-      const base = perClient['mqtt-napi']?.median[figure.key]
+      const baseClient = scenario.base ?? 'mqtt-napi'
+      const base = perClient[baseClient]?.median[figure.key]
       const arrow = { higher: ' ↑', lower: ' ↓', none: '' }[figure.better]
       const cells = clients.map((client) => {
         const entry = perClient[client]
         if (!entry) return '-'
+        if (entry.notApplicable) return 'n/a'
         if (entry.skipped) return 'skipped'
         if (entry.runs.some((r) => r.failure)) return 'FAIL'
         const value = entry.median[figure.key]
-        return format(value, figure.digits) + (client === 'mqtt-napi' ? '' : ratio(value, base, figure.better))
+        return format(value, figure.digits) + (client === baseClient ? '' : ratio(value, base, figure.better))
       })
       rows.push([scenario.title, figure.label + arrow, ...cells])
     }

@@ -93,6 +93,10 @@ try {
     const perClient = Object.fromEntries(clients.map((c) => [c, { runs: [] }]))
     for (let run = 1; run <= runs; run++) {
       for (const client of clients) {
+        if (scenario.clients && !scenario.clients.includes(client)) {
+          perClient[client].notApplicable = true
+          continue
+        }
         if (client === 'rust' && !driver) {
           perClient[client].skipped = true
           continue
@@ -308,9 +312,10 @@ async function runOnce(client, scenario, run) {
 }
 
 async function pubSubRun(start, client, scenario, run) {
-  const { qos, size, count, rate } = scenario
+  const { qos, size, count, rate, version, userProperties } = scenario
   const flags = ['--port', broker.port, '--topic', `bench/${scenario.name}/${client}/${run}`, '--qos', qos,
-    '--size', size, '--count', count, '--window', WINDOW, ...(rate ? ['--rate', rate] : [])].map(String)
+    '--size', size, '--count', count, '--window', WINDOW, ...(rate ? ['--rate', rate] : []),
+    ...(version ? ['--version', version, '--user-properties', userProperties] : [])].map(String)
   const sub = start('sub', flags)
   await sub.next('ready')
   const pub = start('pub', flags)

@@ -26,11 +26,34 @@ const pubSubFigures = (throughput) => [
 const msgRate = { key: 'msgPerSec', label: 'msg/s end to end', better: 'higher', digits: 0 }
 const mbRate = { key: 'mbPerSec', label: 'MB/s end to end', better: 'higher', digits: 1 }
 
+/** The clients that speak MQTT 5 (aws-crt's mqtt5 module is #17's). */
+const MQTT5_CLIENTS = ['mqtt-napi-mqttjs', 'mqttjs', 'rust']
+
+/** An MQTT 5 throughput scenario, with `userProperties` user properties on every publish. */
+const mqtt5 = (qos, userProperties) => ({
+  name: `v5-qos${qos}${userProperties ? '-props' : ''}`,
+  title: `MQTT 5, QoS ${qos}, 64 B${userProperties ? `, ${userProperties} user properties` : ''}`,
+  kind: 'pubsub',
+  qos,
+  size: 64,
+  count: qos === 0 ? 200_000 : 50_000,
+  version: 5,
+  userProperties,
+  clients: MQTT5_CLIENTS,
+  // mqtt-napi's aws-crt API speaks MQTT 3.1.1: its MQTT.js API is the one compared.
+  base: 'mqtt-napi-mqttjs',
+  figures: pubSubFigures(msgRate),
+})
+
 export const SCENARIOS = [
   { name: 'qos0', title: 'QoS 0, 64 B', kind: 'pubsub', qos: 0, size: 64, count: 200_000, figures: pubSubFigures(msgRate) },
   { name: 'qos1', title: 'QoS 1, 64 B', kind: 'pubsub', qos: 1, size: 64, count: 50_000, figures: pubSubFigures(msgRate) },
   { name: 'qos0-16k', title: 'QoS 0, 16 KiB', kind: 'pubsub', qos: 0, size: KIB16, count: 20_000, figures: pubSubFigures(mbRate) },
   { name: 'qos1-16k', title: 'QoS 1, 16 KiB', kind: 'pubsub', qos: 1, size: KIB16, count: 20_000, figures: pubSubFigures(mbRate) },
+  mqtt5(0, 0),
+  mqtt5(1, 0),
+  mqtt5(0, 2),
+  mqtt5(1, 2),
   {
     name: 'latency',
     title: 'QoS 1 at 5,000 msg/s',

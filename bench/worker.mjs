@@ -3,6 +3,7 @@
 //
 //   node worker.mjs <client> pub|sub|conns --port P --topic T --qos Q --size S
 //                   --count N --window W [--rate R] [--id CLIENT_ID]
+//                   [--version 5 --user-properties N]
 //
 // Talks to the coordinator in JSON lines: stdout {"ready":true} then
 // {"result":{...}} (or {"error":"..."}); stdin "go" (pub: start publishing),
@@ -32,8 +33,13 @@ try {
   process.exit(1)
 }
 
+/** What an adapter's connect() takes: the broker, the id, and MQTT 5's version and user properties. */
+function connectOptions(options) {
+  return { port: options.port, clientId: options.id, version: options.version, userProperties: options['user-properties'] }
+}
+
 function parseFlags(args) {
-  const flags = { window: 1000, rate: 0, id: `bench-${role}-${process.pid}` }
+  const flags = { window: 1000, rate: 0, version: 4, 'user-properties': 0, id: `bench-${role}-${process.pid}` }
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i].replace(/^--/, '')
     flags[name] = name === 'topic' || name === 'id' ? args[i + 1] : Number(args[i + 1])
@@ -127,7 +133,7 @@ function publishAll(connection, { topic, qos, size, count, window, rate }) {
 }
 
 async function publisher(options) {
-  const connection = await client.connect({ port: options.port, clientId: options.id })
+  const connection = await client.connect(connectOptions(options))
   send({ ready: true })
   await expect('go')
   const cpuStart = process.cpuUsage()
@@ -144,7 +150,7 @@ async function publisher(options) {
 
 async function subscriber(options) {
   const { count, size, rate } = options
-  const connection = await client.connect({ port: options.port, clientId: options.id })
+  const connection = await client.connect(connectOptions(options))
   const latencies = rate ? new Float64Array(count) : undefined
   let received = 0
   let wrongSize = 0

@@ -387,8 +387,9 @@ describe('mqtt-napi: options it cannot honour throw (MQTT.js would use them)', (
 
   test.each([3, 6] as const)('protocolVersion: %i throws a RangeError naming options.protocolVersion', async (protocolVersion) => {
     const url = urlOf({ port: await refusedPort() })
-    expect(() => napi.connect(url, { protocolVersion })).toThrow(RangeError)
-    expect(() => napi.connect(url, { protocolVersion })).toThrow(/options\.protocolVersion/)
+    const options = { protocolVersion } as IClientOptions
+    expect(() => napi.connect(url, options)).toThrow(RangeError)
+    expect(() => napi.connect(url, options)).toThrow(/options\.protocolVersion/)
   })
 })
 

@@ -1,16 +1,20 @@
-// A client with MQTT.js's API, speaking MQTT 3.1.1 without reconnects (a
-// drop must fail the run): MQTT.js itself, or mqtt-napi's MQTT.js dialect.
+// A client with MQTT.js's API, speaking MQTT 3.1.1 (or 5, with `userProperties`
+// user properties on every publish) without reconnects (a drop must fail the
+// run): MQTT.js itself, or mqtt-napi's MQTT.js dialect.
 export function mqttjsStyleClient(mqtt) {
-  return async function connect({ port, clientId }) {
+  return async function connect({ port, clientId, version = 4, userProperties = 0 }) {
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       clientId,
-      protocolVersion: 4,
+      protocolVersion: version,
       clean: true,
       keepalive: 60,
       reconnectPeriod: 0,
     })
+    const properties = userProperties
+      ? { userProperties: Object.fromEntries(Array.from({ length: userProperties }, (_, i) => [`name${i}`, `value${i}`])) }
+      : undefined
     return {
-      publish: (topic, payload, qos) => client.publishAsync(topic, payload, { qos }),
+      publish: (topic, payload, qos) => client.publishAsync(topic, payload, { qos, properties }),
       subscribe: async (topic, qos, onMessage) => {
         client.on('message', (_topic, payload) => onMessage(payload))
         await client.subscribeAsync(topic, { qos })

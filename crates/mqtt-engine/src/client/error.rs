@@ -227,13 +227,17 @@ impl ClientError {
 
 impl ClientError {
     /// How the failure that ended a link of `version` is reported: in MQTT 5
-    /// a CONNACK refusal's code is a reason code.
+    /// a CONNACK refusal's code is a reason code; MQTT 3.1.1 has none (its
+    /// DISCONNECT says nothing).
     pub fn from_link_failure(failure: &Failure, version: ProtocolVersion) -> ClientError {
         let mut error = ClientError::from_failure(failure);
-        if version == ProtocolVersion::V5 {
-            if let Some(code) = error.connack_return_code.take() {
-                error.reason_code = Some(code);
+        match version {
+            ProtocolVersion::V5 => {
+                if let Some(code) = error.connack_return_code.take() {
+                    error.reason_code = Some(code);
+                }
             }
+            ProtocolVersion::V311 => error.reason_code = None,
         }
         error
     }
