@@ -9,6 +9,7 @@
  * PUBCOMP, PINGRESP, and each PUBLISH echoed back to the subscriptions it
  * matches), so a client that gave up on a hostile link can prove it recovers.
  */
+import { frame as packet, str, topicMatches, u16, varint } from './wire-bytes'
 import net from 'net'
 import path from 'path'
 import { freePort } from '../ports'
@@ -47,37 +48,7 @@ export interface ClientPacket {
   packet: Packet
 }
 
-/** A remaining-length varint (any value; the encoder does not police the limit). */
-export function varint(value: number): Buffer {
-  const bytes: number[] = []
-  do {
-    let byte = value % 128
-    value = Math.floor(value / 128)
-    if (value > 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value > 0)
-  return Buffer.from(bytes)
-}
-
-/** A length-prefixed MQTT string from raw bytes (which need not be UTF-8). */
-export function str(text: string | Buffer): Buffer {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
-  const length = Buffer.alloc(2)
-  length.writeUInt16BE(bytes.length)
-  return Buffer.concat([length, bytes])
-}
-
-export function u16(value: number): Buffer {
-  const out = Buffer.alloc(2)
-  out.writeUInt16BE(value)
-  return out
-}
-
-/** A packet from its first byte and body, with a correct remaining length. */
-export function packet(firstByte: number, ...body: Buffer[]): Buffer {
-  const joined = Buffer.concat(body)
-  return Buffer.concat([Buffer.from([firstByte]), varint(joined.length), joined])
-}
+export { frame as packet, str, u16, varint } from './wire-bytes'
 
 export const CONNACK_ACCEPTED = Buffer.from([0x20, 0x02, 0x00, 0x00])
 export const PINGRESP = Buffer.from([0xd0, 0x00])
@@ -113,17 +84,6 @@ export function publishOf(p: ClientPacket): { topic: string; qos: number; packet
 export function filtersOf(p: ClientPacket): Array<[string, number]> {
   const { subscriptions } = p.packet as { subscriptions: Array<{ topic: string; qos: number }> }
   return subscriptions.map(({ topic, qos }) => [topic, qos])
-}
-
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/')
-  const t = topic.split('/')
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true
-    if (i >= t.length) return false
-    if (f[i] !== '+' && f[i] !== t[i]) return false
-  }
-  return f.length === t.length
 }
 
 /** One accepted connection, as its script sees it. */
@@ -196,7 +156,7 @@ export async function behave(peer: Peer, options: { connack?: boolean } = {}): P
         const message = publishOf(p)
         if (message.qos === 1) await peer.write(ack(0x40, message.packetId))
         if (message.qos === 2) await peer.write(ack(0x50, message.packetId))
-        if ([...subscriptions].some((filter) => matches(filter, message.topic))) {
+        if ([...subscriptions].some((filter) => topicMatches(filter, message.topic))) {
           // Echoed at QoS 1, so the client's PUBACK shows it took it.
           await peer.write(publish(message.topic, message.payload, 1, nextId))
           nextId = (nextId % 65535) + 1

@@ -20,6 +20,7 @@
  * await broker.close()
  * ```
  */
+import { topicMatches, varint } from './wire-bytes'
 import net from 'net'
 import mqttPacket from 'mqtt-packet'
 import type {
@@ -156,35 +157,7 @@ export function encodeV5(packet: Packet): Buffer {
   return mqttPacket.generate(packet, { protocolVersion: 5 })
 }
 
-/** A variable byte integer (any value; nothing polices the 4-byte limit). */
-export function varint(value: number): Buffer {
-  const bytes: number[] = []
-  do {
-    let byte = value % 128
-    value = Math.floor(value / 128)
-    if (value > 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value > 0)
-  return Buffer.from(bytes)
-}
-
-/** A length-prefixed string or binary field. */
-export function str(text: string | Buffer): Buffer {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
-  return Buffer.concat([u16(bytes.length), bytes])
-}
-
-export function u16(value: number): Buffer {
-  const out = Buffer.alloc(2)
-  out.writeUInt16BE(value)
-  return out
-}
-
-export function u32(value: number): Buffer {
-  const out = Buffer.alloc(4)
-  out.writeUInt32BE(value)
-  return out
-}
+export { frame, str, u16, u32, varint } from './wire-bytes'
 
 /** One property: its identifier, then its value bytes as given (`str`, `u16`, `u32`, `varint`, a byte...). */
 export function property(id: number, ...value: Array<Buffer | number>): Buffer {
@@ -195,24 +168,6 @@ export function property(id: number, ...value: Array<Buffer | number>): Buffer {
 export function properties(list: Buffer[], length?: number): Buffer {
   const joined = Buffer.concat(list)
   return Buffer.concat([varint(length ?? joined.length), joined])
-}
-
-/** A packet from its first byte and body, with a correct remaining length. */
-export function frame(firstByte: number, ...body: Buffer[]): Buffer {
-  const joined = Buffer.concat(body)
-  return Buffer.concat([Buffer.from([firstByte]), varint(joined.length), joined])
-}
-
-/** MQTT topic-filter matching (`+`, `#`). */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/')
-  const t = topic.split('/')
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true
-    if (i >= t.length) return false
-    if (f[i] !== '+' && f[i] !== t[i]) return false
-  }
-  return f.length === t.length
 }
 
 /** Splits a byte stream into whole packets by their fixed headers. */
@@ -406,7 +361,7 @@ export async function startScriptedV5Broker(script: ScriptedV5Script = {}): Prom
           const alias = packet.properties?.topicAlias
           if (alias !== undefined && packet.topic) aliases.set(alias, packet.topic)
           const topic = packet.topic || (alias !== undefined ? aliases.get(alias) : undefined)
-          if (broker.script.echo && topic && [...subscriptions].some((filter) => matches(filter, topic))) {
+          if (broker.script.echo && topic && [...subscriptions].some((filter) => topicMatches(filter, topic))) {
             await send({
               cmd: 'publish',
               topic,

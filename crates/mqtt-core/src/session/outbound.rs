@@ -448,14 +448,7 @@ impl Session {
             return_codes,
             properties,
         } = suback;
-        let matches_request = match self.in_flight.get(packet_id) {
-            Some(InFlight {
-                awaiting: Awaiting::SubAck(subscribe),
-                ..
-            }) => subscribe.filters.len() == return_codes.len(),
-            _ => true, // not in flight or of another kind: complete_if decides
-        };
-        if !matches_request {
+        if !self.codes_fit(packet_id, return_codes.len()) {
             return self.violation("SUBACK has a different number of return codes than SUBSCRIBE");
         }
         self.complete_if(
@@ -474,14 +467,7 @@ impl Session {
             reason_codes,
             properties,
         } = unsuback;
-        let matches_request = match self.in_flight.get(packet_id) {
-            Some(InFlight {
-                awaiting: Awaiting::UnsubAck(unsubscribe),
-                ..
-            }) => reason_codes.is_empty() || unsubscribe.filters.len() == reason_codes.len(),
-            _ => true,
-        };
-        if !matches_request {
+        if !self.codes_fit(packet_id, reason_codes.len()) {
             return self
                 .violation("UNSUBACK has a different number of reason codes than UNSUBSCRIBE");
         }
@@ -493,6 +479,19 @@ impl Session {
                 properties,
             },
         );
+    }
+
+    /// Whether an acknowledgement with `count` codes fits the (UN)SUBSCRIBE in
+    /// flight as `packet_id`: one per filter, or none in an MQTT 3.1.1
+    /// UNSUBACK. Anything else in flight or nothing: `complete_if` decides.
+    fn codes_fit(&self, packet_id: u16, count: usize) -> bool {
+        match self.in_flight.get(packet_id).map(|op| &op.awaiting) {
+            Some(Awaiting::SubAck(subscribe)) => subscribe.filters.len() == count,
+            Some(Awaiting::UnsubAck(unsubscribe)) => {
+                count == 0 || unsubscribe.filters.len() == count
+            }
+            _ => true,
+        }
     }
 
     /// Completes the in-flight operation `packet_id` when it awaits what

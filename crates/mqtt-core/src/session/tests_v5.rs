@@ -12,22 +12,11 @@ use crate::protocol::{Ack, ConnAck, Packet, Property, ProtocolVersion, Publish, 
 
 /// An MQTT 5 session whose link is up, with what the broker's CONNACK said.
 fn connected_v5(connack_properties: Vec<Property>, now: Instant) -> Session {
-    let mut session = Session::new(SessionOptions {
+    let options = SessionOptions {
         protocol: ProtocolVersion::V5,
         ..options()
-    });
-    session.connection_opened(now);
-    drain_transmit(&mut session, now);
-    session.handle_packet(
-        Packet::ConnAck(ConnAck {
-            session_present: false,
-            return_code: 0,
-            properties: connack_properties,
-        }),
-        now,
-    );
-    drain_events(&mut session);
-    session
+    };
+    connected_with(options, connack_properties, now)
 }
 
 #[test]
