@@ -55,6 +55,8 @@ export declare class NativeConnection {
    * MQTT 5: the DISCONNECT's reason code (0 if left out) and properties.
    */
   disconnect(failUnfinished?: boolean | undefined | null, reasonCode?: number | undefined | null, properties?: NativeProperties | undefined | null): void
+  /** Throws what `disconnect` with these would throw, and sends nothing. */
+  checkDisconnect(reasonCode?: number | undefined | null, properties?: NativeProperties | undefined | null): void
   /**
    * Closes the link at once without DISCONNECT (MQTT.js's `end(true)`):
    * the broker publishes the will. `fail_unfinished` as for `disconnect`.
@@ -447,13 +449,22 @@ export interface PacketFields {
   returnCode?: number
   /** SUBSCRIBE's and UNSUBSCRIBE's topic filters. */
   filters?: Array<string>
-  /** SUBSCRIBE's requested QoS per filter; SUBACK's return codes. */
+  /**
+   * SUBSCRIBE's requested QoS per filter; SUBACK's return codes; an MQTT
+   * 5 UNSUBACK's reason codes.
+   */
   codes?: Array<number>
   clientId?: string
   cleanSession?: boolean
   keepAlive?: number
   /** CONNECT's user name (its password is never handed out). */
   username?: string
+  /** CONNECT's protocol level: 4 (MQTT 3.1.1) or 5. */
+  protocolVersion?: number
+  /** MQTT 5: the reason code of an acknowledgement, DISCONNECT or AUTH. */
+  reasonCode?: number
+  /** MQTT 5: the packet's properties (never the Authentication Data). */
+  properties?: NativeProperties
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * mqtt-napi: a native MQTT 3.1.1 client for Node.js.
+ * mqtt-napi: a native MQTT 3.1.1 and MQTT 5 client for Node.js.
  *
  * The `mqtt`, `io` and `http` namespaces follow aws-crt-nodejs (`aws-crt`) name
  * for name, so `const { mqtt, io } = require('mqtt-napi')` replaces

@@ -10,6 +10,7 @@ export const {
   MqttClient,
   Client,
   ErrorWithReasonCode,
+  ErrorWithSubackPacket,
   DefaultMessageIdProvider,
   UniqueMessageIdProvider,
 } = mqttNapi

@@ -11,9 +11,10 @@ class BrokerError extends Error {}
  * A client connecting to the broker the flags name, and a promise of its
  * first connection. The client exists at once so that a command can listen
  * for messages that a kept session delivers right after the CONNACK.
+ * `properties` are -D's, per packet (properties.js); CONNECT's go out here.
  */
-function openConnection(values, command) {
-  const { url, options } = connectOptions(values, command)
+function openConnection(values, command, properties) {
+  const { url, options } = connectOptions(values, command, properties)
   if (values.debug) io.enable_logging(io.LogLevel.DEBUG)
   const client = connect(url, options)
   const connected = new Promise((resolve, reject) => {

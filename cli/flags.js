@@ -114,19 +114,40 @@ function brokerUrl(values) {
   return `${scheme}://${hostPart}${port === undefined ? '' : `:${port}`}${path}`
 }
 
-/**
- * MQTT.js connect options for the flags. The CLI reports the first failed
- * attempt itself, then (for `sub`) reconnects every second like mosquitto_sub.
- */
-function connectOptions(values, command) {
-  if (values['protocol-version'] !== undefined && !['mqttv311', '311', '4'].includes(values['protocol-version'])) {
-    throw new UsageError(`-V (--protocol-version): mqtt-napi speaks MQTT 3.1.1 only (mqttv311), got '${values['protocol-version']}'`)
+/** `-V`'s MQTT versions (mosquitto's names, and MQTT.js's protocolVersion 4 too) as protocol levels. */
+const PROTOCOL_VERSIONS = { mqttv311: 4, 311: 4, 4: 4, mqttv5: 5, 5: 5 }
+
+/** The protocol level -V asks for: 4 (MQTT 3.1.1, the default) or 5 (MQTT 5). */
+function protocolVersion(values) {
+  const text = values['protocol-version']
+  if (text === undefined) return 4
+  if (text === 'mqttv31' || text === '31') {
+    throw new UsageError(`-V (--protocol-version): mqtt-napi does not speak MQTT 3.1 ('${text}'): use mqttv311 or mqttv5`)
   }
+  if (!Object.hasOwn(PROTOCOL_VERSIONS, text)) {
+    throw new UsageError(`-V (--protocol-version) must be mqttv5 (5) or mqttv311 (311), got '${text}'`)
+  }
+  return PROTOCOL_VERSIONS[text]
+}
+
+/** MQTT 5 CONNECT properties; with -c and no session-expiry-interval, mosquitto's: the session never expires. */
+function sessionKept(values, connect) {
+  if (!values['disable-clean-session'] || connect?.sessionExpiryInterval !== undefined) return connect
+  return { ...connect, sessionExpiryInterval: 0xffffffff }
+}
+
+/**
+ * MQTT.js connect options for the flags, with `properties` (from -D, see
+ * properties.js) at MQTT 5. The CLI reports the first failed attempt itself,
+ * then (for `sub`) reconnects every second like mosquitto_sub.
+ */
+function connectOptions(values, command, properties = {}) {
+  const version = protocolVersion(values)
   if (values['disable-clean-session'] && values.id === undefined) {
     throw new UsageError('-c (--disable-clean-session) needs a client id: give one with -i (--id)')
   }
-  if (values.password !== undefined && values.username === undefined) {
-    throw new UsageError('-P (--password) needs -u (--username): MQTT 3.1.1 has no password without a user name')
+  if (values.password !== undefined && values.username === undefined && version !== 5) {
+    throw new UsageError('-P (--password) needs -u (--username): MQTT 3.1.1 has no password without a user name (MQTT 5, -V mqttv5, has)')
   }
   const options = {
     clientId: values.id ?? `mqtt-napi-${command}-${process.pid}`,
@@ -140,6 +161,8 @@ function connectOptions(values, command) {
     rejectUnauthorized: !values.insecure,
     reconnectPeriod: 1000,
     connectTimeout: 10 * 1000,
+    protocolVersion: version,
+    properties: version === 5 ? sessionKept(values, properties.connect) : undefined,
   }
   for (const name of Object.keys(options)) if (options[name] === undefined) delete options[name]
   if ((options.cert === undefined) !== (options.key === undefined)) {
@@ -148,4 +171,4 @@ function connectOptions(values, command) {
   return { url: brokerUrl(values), options }
 }
 
-module.exports = { UsageError, EXIT, parseFlags, integerFlag, secondsFlag, qosFlag, connectOptions }
+module.exports = { UsageError, EXIT, CONNECTION_FLAGS, parseFlags, integerFlag, secondsFlag, qosFlag, protocolVersion, connectOptions }

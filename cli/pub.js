@@ -1,8 +1,9 @@
 'use strict'
 const fs = require('fs')
 const readline = require('readline')
-const { UsageError, EXIT, parseFlags, integerFlag, secondsFlag, qosFlag } = require('./flags')
+const { UsageError, EXIT, integerFlag, secondsFlag, qosFlag } = require('./flags')
 const { BrokerError, openConnection } = require('./connect')
+const { parseFlagsWithProperties } = require('./properties')
 const { PUB_USAGE } = require('./usage')
 
 const FLAGS = {
@@ -18,6 +19,8 @@ const FLAGS = {
   'repeat-delay': { type: 'string' },
 }
 const SOURCES = ['message', 'file', 'stdin', 'lines', 'null-message']
+/** The packets -D (--property) gives properties to, as mosquitto_pub's. */
+const PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect']
 
 /** The one message that -m, -f, -s or -n gives (read before connecting, so a bad file costs no connection). */
 function readMessage(values) {
@@ -33,7 +36,7 @@ function readMessage(values) {
 
 /** Publishes one message (-m, -f, -s, -n, repeated with --repeat) or each line of stdin (-l), then disconnects. */
 async function pub(argv) {
-  const values = parseFlags(argv, FLAGS)
+  const { values, properties } = parseFlagsWithProperties(argv, FLAGS, PROPERTY_COMMANDS, 'pub')
   if (values.help) {
     process.stdout.write(PUB_USAGE)
     return EXIT.ok
@@ -43,12 +46,12 @@ async function pub(argv) {
   if (sources.length !== 1) {
     throw new UsageError(`give the message with exactly one of -m, -f, -s, -l or -n (got ${sources.length})`)
   }
-  const options = { qos: qosFlag(values, FLAGS), retain: Boolean(values.retain) }
+  const options = { qos: qosFlag(values, FLAGS), retain: Boolean(values.retain), properties: properties.publish }
   const repeat = integerFlag(values, 'repeat', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 1 }, FLAGS)
   const delayMs = (secondsFlag(values, 'repeat-delay', FLAGS) ?? 0) * 1000
   const message = values.lines ? undefined : readMessage(values)
 
-  const client = await openConnection(values, 'pub').connected
+  const client = await openConnection(values, 'pub', properties).connected
   const publish = async (payload) => {
     try {
       await client.publishAsync(values.topic, payload, options)
@@ -68,7 +71,7 @@ async function pub(argv) {
       }
     }
   } finally {
-    await client.endAsync()
+    await client.endAsync(false, { properties: properties.disconnect })
   }
   return EXIT.ok
 }

@@ -1,6 +1,7 @@
 'use strict'
-const { UsageError, EXIT, parseFlags, integerFlag, secondsFlag, qosFlag } = require('./flags')
+const { UsageError, EXIT, integerFlag, secondsFlag, qosFlag } = require('./flags')
 const { BrokerError, openConnection } = require('./connect')
+const { parseFlagsWithProperties } = require('./properties')
 const { SUB_USAGE } = require('./usage')
 
 const FLAGS = {
@@ -11,11 +12,14 @@ const FLAGS = {
   'no-retained': { type: 'boolean', short: 'R' },
   count: { type: 'string', short: 'C' },
   timeout: { type: 'string', short: 'W' },
+  unsubscribe: { type: 'string', short: 'U', multiple: true },
 }
+/** The packets -D (--property) gives properties to, as mosquitto_sub's. */
+const PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect']
 
 /** Prints messages on the topics until -C messages have arrived, -W seconds have passed or Ctrl-C. */
 async function sub(argv) {
-  const values = parseFlags(argv, FLAGS)
+  const { values, properties } = parseFlagsWithProperties(argv, FLAGS, PROPERTY_COMMANDS, 'sub')
   if (values.help) {
     process.stdout.write(SUB_USAGE)
     return EXIT.ok
@@ -26,7 +30,7 @@ async function sub(argv) {
   const count = integerFlag(values, 'count', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: Infinity }, FLAGS)
   const timeoutSeconds = secondsFlag(values, 'timeout', FLAGS)
 
-  const { client, connected } = openConnection(values, 'sub')
+  const { client, connected } = openConnection(values, 'sub', properties)
   let settle
   const finished = new Promise((resolve, reject) => (settle = { resolve, reject }))
   let timer
@@ -37,7 +41,7 @@ async function sub(argv) {
     clearTimeout(timer)
     process.off('SIGINT', interrupted)
     client.removeListener('message', print)
-    client.end(() => (error ? settle.reject(error) : settle.resolve(code)))
+    client.end(false, { properties: properties.disconnect }, () => (error ? settle.reject(error) : settle.resolve(code)))
   }
   const interrupted = () => finish(EXIT.ok)
   let printed = 0
@@ -58,13 +62,20 @@ async function sub(argv) {
     throw error
   }
   if (timeoutSeconds !== undefined) timer = setTimeout(() => finish(EXIT.timedOut), timeoutSeconds * 1000)
-  client.subscribe(topics, { qos }, (error, granted) => {
-    const refused = granted?.find((grant) => grant.qos === 128)
+  // As mosquitto_sub: SUBSCRIBE, then UNSUBSCRIBE from -U's filters (say, a kept session's).
+  client.subscribe(topics, { qos, properties: properties.subscribe }, (error, granted) => {
+    // 0x80 and up: MQTT 3.1.1's Failure, MQTT 5's reason codes of refusal.
+    const refused = granted?.find((grant) => grant.qos >= 0x80)
     if (error || refused) {
       const why = refused ? `the broker refused the subscription to '${refused.topic}'` : `cannot subscribe: ${error.message}`
       finish(EXIT.failed, new BrokerError(why))
     }
   })
+  if (values.unsubscribe !== undefined) {
+    client.unsubscribe(values.unsubscribe, { properties: properties.unsubscribe }, (error) => {
+      if (error) finish(EXIT.failed, new BrokerError(`cannot unsubscribe: ${error.message}`))
+    })
+  }
   const code = await finished
   if (code === EXIT.timedOut) process.stderr.write('Timed out\n')
   return code

@@ -10,12 +10,14 @@ const CONNECTION = `Broker (default mqtt://localhost:1883):
       --ws-path PATH       WebSocket path (default /mqtt)
   -i, --id ID              client id (default mqtt-napi-<command>-<pid>)
   -u, --username NAME      user name
-  -P, --password SECRET    password (needs -u)
+  -P, --password SECRET    password (needs -u with MQTT 3.1.1)
   -k, --keepalive SECONDS  keep alive, 0 to 65535 (default 60)
   -c, --disable-clean-session
                            keep the session on the broker (needs -i)
-  -V, --protocol-version mqttv311
-                           the only version mqtt-napi speaks
+  -V, --protocol-version mqttv5|mqttv311
+                           MQTT 5 (or 5), or MQTT 3.1.1 (or 311, the default);
+                           with mqttv5, -c keeps the session with no expiry
+                           unless -D connect session-expiry-interval sets one
 TLS (any of these turns TLS on):
       --tls                TLS, verified against the system's roots
       --cafile, --ca FILE  PEM file of the CA(s) to trust instead
@@ -28,6 +30,26 @@ Output:
       --quiet              do not report lost connections
       --help               this text
 `
+
+/** What -D takes in each packet, for the `packets` a command sends. */
+const PROPERTIES = {
+  connect: `session-expiry-interval, receive-maximum,
+                           topic-alias-maximum, maximum-packet-size,
+                           request-problem-information (0|1),
+                           request-response-information (0|1),
+                           authentication-method, authentication-data, user-property`,
+  publish: `payload-format-indicator (0|1), message-expiry-interval,
+                           content-type, response-topic, correlation-data,
+                           topic-alias, user-property`,
+  subscribe: 'subscription-identifier, user-property',
+  unsubscribe: 'user-property',
+  disconnect: 'session-expiry-interval, reason-string, user-property',
+}
+const properties = (packets) => `MQTT 5 properties (a property makes the client an MQTT 5 one), as mosquitto's:
+  -D, --property PACKET IDENTIFIER VALUE
+                           a property of a packet (repeatable); user-property takes
+                           a name and a value: -D PACKET user-property NAME VALUE
+${packets.map((packet) => `    ${packet.padEnd(23)}${PROPERTIES[packet]}\n`).join('')}`
 
 const EXIT_CODES = `Exit codes: 0 done, 1 the broker could not be reached or refused, 2 a
 mistake on the command line`
@@ -44,7 +66,8 @@ messages have arrived, -W seconds have passed, or Ctrl-C.
   -R, --no-retained        do not print retained (stale) messages
   -C, --count N            exit after N messages
   -W, --timeout SECONDS    exit after this long (code 27), counted from the connection
-${CONNECTION}
+  -U, --unsubscribe FILTER unsubscribe from it (say, a kept session's) after subscribing
+${properties(['connect', 'subscribe', 'unsubscribe', 'disconnect'])}${CONNECTION}
 ${EXIT_CODES}, 27 the -W time ran out.
 `
 
@@ -64,7 +87,7 @@ disconnects.
       --repeat N           publish the payload N times
       --repeat-delay SECONDS
                            wait between repeats
-${CONNECTION}
+${properties(['connect', 'publish', 'disconnect'])}${CONNECTION}
 ${EXIT_CODES}.
 `
 

@@ -82,6 +82,18 @@ fn properties(env: &Env, js: Option<NativeProperties>) -> napi::Result<Vec<Prope
     })
 }
 
+/// An MQTT 5 DISCONNECT (reason code 0 if left out) from JS.
+fn disconnect_of(
+    env: &Env,
+    reason_code: Option<u32>,
+    properties: Option<NativeProperties>,
+) -> napi::Result<Disconnect> {
+    Ok(Disconnect {
+        reason_code: reason_code_of(env, reason_code.unwrap_or(0))?,
+        properties: self::properties(env, properties)?,
+    })
+}
+
 fn unfinished(fail: Option<bool>) -> Unfinished {
     if fail == Some(true) {
         Unfinished::Fail
@@ -241,12 +253,23 @@ impl NativeConnection {
         reason_code: Option<u32>,
         properties: Option<NativeProperties>,
     ) -> napi::Result<()> {
-        let disconnect = Disconnect {
-            reason_code: reason_code_of(&env, reason_code.unwrap_or(0))?,
-            properties: self::properties(&env, properties)?,
-        };
+        let disconnect = disconnect_of(&env, reason_code, properties)?;
         self.connection
             .disconnect(unfinished(fail_unfinished), disconnect)
+            .map_err(|invalid| rejected(&env, invalid))
+    }
+
+    /// Throws what `disconnect` with these would throw, and sends nothing.
+    #[napi]
+    pub fn check_disconnect(
+        &self,
+        env: Env,
+        reason_code: Option<u32>,
+        properties: Option<NativeProperties>,
+    ) -> napi::Result<()> {
+        let disconnect = disconnect_of(&env, reason_code, properties)?;
+        self.connection
+            .check_disconnect(&disconnect)
             .map_err(|invalid| rejected(&env, invalid))
     }
 

@@ -26,6 +26,14 @@ export type BaseMqttProtocol = 'mqtt' | 'tcp' | 'mqtts' | 'ssl' | 'tls' | 'ws' |
  */
 export type MqttProtocol = BaseMqttProtocol | 'mqtt+unix' | 'tcp+unix';
 
+/**
+ * MQTT 5 user properties: name-value pairs of the application's own, carried
+ * by a packet (a PUBLISH's go on to its subscribers). A name may repeat: an
+ * array holds its values in order. In a received packet a name that came
+ * once has a string, one that came several times an array.
+ */
+export type UserProperties = { [index: string]: string | string[] };
+
 /** The TLS options of {@link IClientOptions}. */
 export interface ISecureClientOptions {
   /**
@@ -170,10 +178,14 @@ export interface IClientOptions extends ISecureClientOptions {
   username?: string;
   /**
    * The password sent in CONNECT. MQTT 3.1.1 allows a password only with a
-   * {@link username}: a password alone is a TypeError.
+   * {@link username}: there a password alone is a TypeError. MQTT 5
+   * ({@link protocolVersion} 5) allows it alone.
    */
   password?: string | Buffer;
-  /** The last will: published by the broker when this client vanishes without DISCONNECT. */
+  /**
+   * The last will: published by the broker when this client vanishes without
+   * DISCONNECT (or, in MQTT 5, ends with `end(false, { reasonCode: 4 })`).
+   */
   will?: {
     /** Topic of the will message (no wildcards). */
     topic: string;
@@ -183,6 +195,31 @@ export interface IClientOptions extends ISecureClientOptions {
     qos?: QoS;
     /** Whether the broker retains it (default `false`). */
     retain?: boolean;
+    /**
+     * MQTT 5: the will's properties. At {@link IClientOptions.protocolVersion}
+     * 4 they are **ignored, with a warning**. A wrong type throws a
+     * TypeError, a number out of range a RangeError.
+     */
+    properties?: {
+      /**
+       * Seconds the broker waits after the connection is lost before it
+       * publishes the will (default 0: at once); a reconnect within them
+       * cancels it. The will goes out when the session ends, if earlier.
+       */
+      willDelayInterval?: number;
+      /** `true`: the payload is UTF-8 text; `false` (the default): unspecified bytes. */
+      payloadFormatIndicator?: boolean;
+      /** Seconds the will message lives in the broker before it is dropped undelivered (default: no expiry). */
+      messageExpiryInterval?: number;
+      /** The payload's content type, e.g. a MIME type (`'application/json'`). */
+      contentType?: string;
+      /** The topic a receiver of the will should reply to (request/response). */
+      responseTopic?: string;
+      /** Data that ties a reply to this message (request/response). */
+      correlationData?: Buffer;
+      /** User properties of the will message, passed on to its subscribers. */
+      userProperties?: UserProperties;
+    };
   };
   /**
    * The host name sent in TLS SNI and checked against the broker's
@@ -251,22 +288,106 @@ export interface IClientOptions extends ISecureClientOptions {
     protocol?: BaseMqttProtocol
   }>;
   /**
-   * The MQTT protocol level (default 4, MQTT 3.1.1). **mqtt-napi accepts only
-   * 4**: 3 (MQTT 3.1) and 5 (MQTT 5) are a RangeError. They are declared so
-   * that code naming them compiles.
+   * The MQTT protocol level (default 4): 4 is MQTT 3.1.1, 5 is MQTT 5, which
+   * adds {@link properties} (and those of the will, publishes, subscribes,
+   * unsubscribes and `end()`), reason codes in acknowledgements and errors,
+   * subscription options (`nl`, `rap`, `rh`), topic aliases, the
+   * `disconnect` event and enhanced authentication ({@link authPacket},
+   * {@link MqttClient.handleAuth}).
+   *
+   * **mqtt-napi refuses 3** (MQTT 3.1), which MQTT.js accepts: it is a
+   * RangeError, as is any other value.
    */
-  protocolVersion?: 3 | 4 | 5;
+  protocolVersion?: 4 | 5;
   /**
    * The protocol name in CONNECT (default `'MQTT'`). **mqtt-napi accepts only
    * `'MQTT'`**: `'MQIsdp'` (MQTT 3.1) is a RangeError.
    */
   protocolId?: 'MQTT' | 'MQIsdp';
   /**
-   * After the broker refuses the connection (CONNACK return code 1 to 5),
-   * keep reconnecting (default `false`: the refusal is emitted as an `error`
-   * and reconnecting stops).
+   * After the broker refuses the connection (a CONNACK return code 1 to 5 in
+   * MQTT 3.1.1, a reason code of 128 or more in MQTT 5), keep reconnecting
+   * (default `false`: the refusal is emitted as an `error` and reconnecting
+   * stops).
    */
   reconnectOnConnackError?: boolean;
+
+  /**
+   * MQTT 5: the CONNECT packet's properties; the broker's answer is in the
+   * CONNACK (`connect` event) and {@link MqttClient.serverProperties}. At
+   * {@link protocolVersion} 4 they are **ignored, with a warning**. A wrong
+   * type throws a TypeError, a number out of range a RangeError.
+   */
+  properties?: {
+    /**
+     * Seconds the broker keeps the session (subscriptions, queued messages)
+     * after the connection closes (default 0: the session ends with the
+     * connection; 4294967295: it never expires). With `clean: false` and
+     * no interval, MQTT 5 keeps nothing across connections.
+     */
+    sessionExpiryInterval?: number;
+    /**
+     * The most QoS 1 and 2 messages the broker may send this client without
+     * their acknowledgement, 1 to 65535 (default 65535). The client holds the
+     * broker to it: one more ends the connection (reason code 0x93).
+     */
+    receiveMaximum?: number;
+    /**
+     * The largest packet the broker may send this client, in bytes (default:
+     * no limit but MQTT's). Together with
+     * {@link IClientOptions.maxIncomingPacketBytes}, the smaller one holds; a
+     * larger packet ends the connection (reason code 0x95).
+     */
+    maximumPacketSize?: number;
+    /**
+     * The most topic aliases the broker may set on messages to this client,
+     * 0 to 65535 (default 0: none). The client resolves them: a message's
+     * `topic` is always the whole topic.
+     */
+    topicAliasMaximum?: number;
+    /** Ask the broker for Response Information (the CONNACK's `responseInformation`) (default `false`). */
+    requestResponseInformation?: boolean;
+    /**
+     * Let the broker send a Reason String and user properties in any packet
+     * (default `true`); with `false`, only in PUBLISH, CONNACK and DISCONNECT.
+     */
+    requestProblemInformation?: boolean;
+    /** User properties of the CONNECT. */
+    userProperties?: UserProperties;
+    /**
+     * The enhanced authentication method (e.g. `'SCRAM-SHA-256'`): the
+     * broker may then challenge the client with AUTH packets, answered by
+     * {@link MqttClient.handleAuth}. Needed by {@link IClientOptions.authPacket}.
+     */
+    authenticationMethod?: string;
+    /** The first data of the `authenticationMethod`, sent in CONNECT. */
+    authenticationData?: Buffer;
+  };
+  /**
+   * MQTT 5: an AUTH packet sent right after each CONNECT, for brokers whose
+   * enhanced authentication expects one: `reasonCode` (default 0) and
+   * `properties` (`authenticationMethod`, `authenticationData`,
+   * `reasonString`, `userProperties`). Needs
+   * `properties.authenticationMethod`, else {@link connect} throws. At
+   * {@link protocolVersion} 4 it is **ignored, with a warning**.
+   */
+  authPacket?: Partial<IAuthPacket>;
+  /**
+   * MQTT 5: once a topic has a topic alias on the connection (given by a
+   * publish's `properties.topicAlias`), later publishes to that topic
+   * without one use the alias and send an empty topic (default `false`).
+   * Aliases start over on every connection.
+   */
+  autoUseTopicAlias?: boolean;
+  /**
+   * MQTT 5: give every published topic a topic alias, as many as the
+   * broker's `topicAliasMaximum` allows, the least recently used one handed
+   * on when all are taken (default `false`); the first publish of a topic
+   * carries it with its alias, later ones the alias alone. Aliases start
+   * over on every connection; with a broker that takes none, topics go
+   * out whole.
+   */
+  autoAssignTopicAlias?: boolean;
 
   /**
    * **Ignored** by mqtt-napi, which always behaves as `true` (the default):
@@ -299,12 +420,6 @@ export interface IClientOptions extends ISecureClientOptions {
   /** **Ignored** by mqtt-napi: packets are written natively. */
   writeCache?: boolean;
 
-  /** @deprecated Not supported by mqtt-napi (MQTT 5 CONNECT properties): ignored, with a warning. */
-  properties?: Record<string, unknown>;
-  /** @deprecated Not supported by mqtt-napi (MQTT 5 topic aliases): ignored, with a warning. */
-  autoUseTopicAlias?: boolean;
-  /** @deprecated Not supported by mqtt-napi (MQTT 5 topic aliases): ignored, with a warning. */
-  autoAssignTopicAlias?: boolean;
   /** @deprecated Not supported by mqtt-napi (there are no SOCKS proxies): ignored, with a warning. */
   socksTimeout?: number;
   /** @deprecated Not supported by mqtt-napi (browser only): ignored, with a warning. */
@@ -353,8 +468,6 @@ export interface IClientOptions extends ISecureClientOptions {
    * is not read.
    */
   socksProxy?: string;
-  /** @deprecated Not supported by mqtt-napi (MQTT 5 AUTH): setting it throws. */
-  authPacket?: Record<string, unknown>;
 }
 
 /** The options of {@link MqttClient.publish}. */
@@ -368,30 +481,103 @@ export interface IClientPublishOptions {
    * mqtt-napi sets the DUP flag itself, on resends only.
    */
   dup?: boolean;
+  /**
+   * MQTT 5: the PUBLISH's properties; see {@link IPublishPacket.properties}
+   * for each. At protocolVersion 4, ignored. A wrong type throws a
+   * TypeError, a number out of range a RangeError; a property a client's
+   * PUBLISH may not carry (`subscriptionIdentifier`) or a `topicAlias`
+   * beyond the broker's maximum fails the publish (its callback's error).
+   */
+  properties?: IPublishPacket['properties'];
 }
 
-/** The options of {@link MqttClient.subscribe}, and each value of an {@link ISubscriptionMap}. */
-export interface IClientSubscribeOptions {
+/** The MQTT 5 part of the options of {@link MqttClient.subscribe}: the SUBSCRIBE's properties. */
+export interface IClientSubscribeProperties {
+  /**
+   * MQTT 5: the SUBSCRIBE's properties, for every filter of the call (in an
+   * {@link ISubscriptionMap} value they are not read: pass them in `opts`,
+   * as in MQTT.js). At protocolVersion 4, ignored. A wrong type throws a
+   * TypeError, a number out of range a RangeError.
+   */
+  properties?: {
+    /**
+     * A number from 1 to 268435455 that the broker puts in the
+     * `subscriptionIdentifier` property of every message it delivers
+     * through these subscriptions. A broker whose CONNACK says
+     * `subscriptionIdentifiersAvailable: false` does not take it: the
+     * subscribe fails.
+     */
+    subscriptionIdentifier?: number;
+    /** User properties of the SUBSCRIBE. */
+    userProperties?: UserProperties;
+  };
+}
+
+/**
+ * The options of {@link MqttClient.subscribe}, and each value of an
+ * {@link ISubscriptionMap}. `nl`, `rap` and `rh` are MQTT 5 subscription
+ * options: at protocolVersion 4 they are ignored.
+ */
+export interface IClientSubscribeOptions extends IClientSubscribeProperties {
   /** The QoS asked for. */
   qos: QoS;
+  /**
+   * MQTT 5 No Local: do not deliver this client's own publishes back to it
+   * (default `false`). Not allowed on a shared subscription (`$share/...`).
+   */
+  nl?: boolean;
+  /**
+   * MQTT 5 Retain As Published: deliver messages with the RETAIN flag they
+   * were published with (default `false`: the broker clears it, except on
+   * retained messages sent for the subscription).
+   */
+  rap?: boolean;
+  /**
+   * MQTT 5 Retain Handling (default 0): 0 sends the retained messages at
+   * every subscribe, 1 only when the subscription is new, 2 never. Another
+   * value throws a RangeError.
+   */
+  rh?: number;
 }
 
-/** Topic filters as keys, their options as values: `{ 'a/+': { qos: 1 }, 'b/#': { qos: 0 } }`. */
+/** The options of {@link MqttClient.unsubscribe}: the UNSUBSCRIBE's MQTT 5 properties. */
+export interface IClientUnsubscribeProperties {
+  /**
+   * MQTT 5: the UNSUBSCRIBE's properties. At protocolVersion 4, ignored. A
+   * wrong type throws a TypeError.
+   */
+  properties?: {
+    /** User properties of the UNSUBSCRIBE. */
+    userProperties?: UserProperties;
+  };
+}
+
+/**
+ * Topic filters as keys, their options as values:
+ * `{ 'a/+': { qos: 1 }, 'b/#': { qos: 0, nl: true } }`.
+ */
 export type ISubscriptionMap = {
   [topic: string]: IClientSubscribeOptions;
 };
 
-/** One topic filter and the QoS asked for it. */
+/** One topic filter and what was asked for it. */
 export interface ISubscriptionRequest extends IClientSubscribeOptions {
   /** The topic filter. */
   topic: string;
 }
 
-/** What the broker granted for one topic filter. */
-export interface ISubscriptionGrant {
-  /** The topic filter. */
-  topic: string;
-  /** The granted QoS, or 128 when the broker refused the filter. */
+/**
+ * What the broker granted for one topic filter: the filter and, in MQTT 5,
+ * its `nl`, `rap` and `rh` as asked.
+ */
+export interface ISubscriptionGrant extends Omit<ISubscriptionRequest, 'qos' | 'properties'> {
+  /**
+   * The granted QoS, or 128 when the broker refused the filter (MQTT
+   * 3.1.1). In MQTT 5 the granted QoS (the reason code of the SUBACK),
+   * except that when the broker refused any filter of the call, every
+   * filter's is the QoS asked for, as in MQTT.js: the refusal shows in the
+   * SUBACK (the callback's error and third argument).
+   */
   qos: QoS | 128;
 }
 
@@ -421,13 +607,91 @@ export interface IPacket {
   messageId?: number;
 }
 
+/** An AUTH packet (MQTT 5 enhanced authentication): see {@link MqttClient.handleAuth}. */
+export interface IAuthPacket extends IPacket {
+  cmd: 'auth';
+  /**
+   * 0x18 (24, Continue authentication) from the broker, and in the reply
+   * to it; 0 in an {@link IClientOptions.authPacket} (its default).
+   */
+  reasonCode: number;
+  /** The AUTH's properties. */
+  properties?: {
+    /** The authentication method: the one of the CONNECT (`properties.authenticationMethod`). */
+    authenticationMethod?: string;
+    /** The method's data: the challenge, or the answer to it. */
+    authenticationData?: Buffer;
+    /** A human-readable note. */
+    reasonString?: string;
+    /** User properties of the AUTH. */
+    userProperties?: UserProperties;
+  };
+}
+
 /** The CONNACK of an accepted connection, as the `connect` event carries it. */
 export interface IConnackPacket extends IPacket {
   cmd: 'connack';
-  /** The CONNACK return code: 0 (accepted) in a `connect` event. */
+  /** MQTT 3.1.1: the CONNACK return code, 0 (accepted) in a `connect` event. Absent in MQTT 5. */
   returnCode?: number;
+  /** MQTT 5: the CONNACK reason code, 0 (success) in a `connect` event. Absent in MQTT 3.1.1. */
+  reasonCode?: number;
   /** Whether the broker resumed a stored session (only possible with `clean: false`). */
   sessionPresent: boolean;
+  /**
+   * MQTT 5: the CONNACK's properties, when it has any: what the broker
+   * allows this connection. A property left out means MQTT 5's default
+   * (noted on each). Also kept as {@link MqttClient.serverProperties}.
+   */
+  properties?: {
+    /** The session expiry interval in force, in seconds, when the broker changed the one asked for. */
+    sessionExpiryInterval?: number;
+    /**
+     * The most QoS 1 and 2 publishes the client may have unacknowledged
+     * (default 65535): mqtt-napi holds further ones back until an
+     * acknowledgement comes.
+     */
+    receiveMaximum?: number;
+    /**
+     * The highest QoS the broker takes, 0 or 1 (default 2): mqtt-napi fails
+     * a publish above it (MQTT.js sends it anyway).
+     */
+    maximumQoS?: number;
+    /**
+     * Whether the broker takes retained messages (default `true`); when
+     * `false`, mqtt-napi fails a retained publish (MQTT.js sends it anyway).
+     */
+    retainAvailable?: boolean;
+    /**
+     * The largest packet the broker takes, in bytes (default: no limit but
+     * MQTT's); mqtt-napi fails a larger publish, subscribe or unsubscribe
+     * (MQTT.js sends it anyway).
+     */
+    maximumPacketSize?: number;
+    /** The client identifier the broker assigned, when the CONNECT's was empty; the next CONNECT uses it. */
+    assignedClientIdentifier?: string;
+    /** The most topic aliases the client may use (default 0: none). */
+    topicAliasMaximum?: number;
+    /** A human-readable note. */
+    reasonString?: string;
+    /** User properties of the CONNACK. */
+    userProperties?: UserProperties;
+    /** Whether the broker takes wildcard filters (default `true`); when `false`, a subscribe to one fails. */
+    wildcardSubscriptionAvailable?: boolean;
+    /** Whether the broker takes a SUBSCRIBE's `subscriptionIdentifier` (default `true`); when `false`, a subscribe with one fails. */
+    subscriptionIdentifiersAvailable?: boolean;
+    /** Whether the broker takes shared subscriptions, `$share/...` (default `true`); when `false`, a subscribe to one fails. */
+    sharedSubscriptionAvailable?: boolean;
+    /** The keep alive in seconds the broker chose; it replaces {@link IClientOptions.keepalive} for the connection. */
+    serverKeepAlive?: number;
+    /** Response Information, when {@link IClientOptions.properties} `requestResponseInformation` asked for it. */
+    responseInformation?: string;
+    /** Another broker to use, temporarily or for good. */
+    serverReference?: string;
+    /** The enhanced authentication method, when the CONNECT named one. */
+    authenticationMethod?: string;
+    /** The method's last data. */
+    authenticationData?: Buffer;
+  };
 }
 
 /**
@@ -451,13 +715,68 @@ export interface IPublishPacket extends IPacket {
   dup: boolean;
   /** The packet identifier (QoS 1 and 2 only). */
   messageId?: number;
+  /**
+   * MQTT 5: the PUBLISH's properties, when it has any: those the broker
+   * delivered with a received message, those given to `publish` in a sent
+   * one. Also the `properties` of {@link IClientPublishOptions}.
+   */
+  properties?: {
+    /** `true`: the payload is UTF-8 text; `false` (the default): unspecified bytes. */
+    payloadFormatIndicator?: boolean;
+    /**
+     * Seconds the message lives in the broker before it is dropped
+     * undelivered (default: no expiry); a received message has what was
+     * left of it.
+     */
+    messageExpiryInterval?: number;
+    /**
+     * A number from 1 to the broker's `topicAliasMaximum` standing for the
+     * topic on this connection: a publish with a topic and an alias binds
+     * them, a later one with the alias and an empty topic `''` uses it (see
+     * also {@link IClientOptions.autoUseTopicAlias} and
+     * {@link IClientOptions.autoAssignTopicAlias}). An alias out of range,
+     * or an empty topic with an alias bound to nothing, fails the publish
+     * at any QoS (`Sending Topic Alias out of range`; MQTT.js never calls a
+     * QoS 1 or 2 one back). In a received message, the broker's alias: its
+     * `topic` is the whole topic all the same (MQTT.js leaves it empty).
+     */
+    topicAlias?: number;
+    /** The topic a receiver should reply to (request/response). */
+    responseTopic?: string;
+    /** Data that ties a reply to its request (request/response). */
+    correlationData?: Buffer;
+    /** User properties of the message, passed on to its subscribers. */
+    userProperties?: UserProperties;
+    /**
+     * In a received message, the `subscriptionIdentifier` of each
+     * subscription it matched (one number, or an array of several).
+     * MQTT 5 forbids it in a client's PUBLISH: **mqtt-napi fails such a
+     * publish** (MQTT.js sends it).
+     */
+    subscriptionIdentifier?: number | number[];
+    /** The payload's content type, e.g. a MIME type (`'application/json'`). */
+    contentType?: string;
+  };
 }
 
-/** The SUBACK of a subscribe: the `packet` of the error when the broker refused a filter. */
+/**
+ * The SUBACK of a subscribe: the third argument of its callback, and the
+ * `packet` of the {@link ErrorWithSubackPacket} when the broker refused a filter.
+ */
 export interface ISubackPacket extends IPacket {
   cmd: 'suback';
-  /** The granted QoS of each filter, in order; 128 for a refused one. */
+  /**
+   * The code of each filter, in order: the granted QoS (0 to 2), or 128
+   * (MQTT 3.1.1) / an MQTT 5 reason code of 128 or more for a refused one.
+   */
   granted: number[];
+  /** MQTT 5: the SUBACK's properties, when it has any. */
+  properties?: {
+    /** A human-readable note, e.g. why a filter was refused. */
+    reasonString?: string;
+    /** User properties of the SUBACK. */
+    userProperties?: UserProperties;
+  };
 }
 
 /** The UNSUBACK that completes an unsubscribe. */
@@ -465,18 +784,51 @@ export interface IUnsubackPacket extends IPacket {
   cmd: 'unsuback';
   /** The unsubscribe's packet identifier. */
   messageId?: number;
+  /**
+   * MQTT 5 only (MQTT.js declares it always present): the reason code of
+   * each filter, in order: 0 success, 17 (0x11) No subscription existed,
+   * 128 or more refused. None of them makes the unsubscribe an error.
+   */
+  granted?: number[];
+  /** MQTT 5: the UNSUBACK's properties, when it has any. */
+  properties?: {
+    /** A human-readable note. */
+    reasonString?: string;
+    /** User properties of the UNSUBACK. */
+    userProperties?: UserProperties;
+  };
 }
 
 /**
- * The options of {@link MqttClient.end}: MQTT 5 DISCONNECT fields. MQTT 3.1.1's
- * DISCONNECT carries none, so mqtt-napi ignores them.
+ * An MQTT 5 DISCONNECT: the broker's, as the `disconnect` event carries it,
+ * and the options of {@link MqttClient.end}, which sends one (MQTT 3.1.1's
+ * DISCONNECT carries neither field: there `end()` ignores them).
  */
 export interface IDisconnectPacket extends IPacket {
   cmd: 'disconnect';
-  /** MQTT 5 only; ignored. */
+  /**
+   * The reason code (default 0, Normal disconnection). From the broker, why
+   * it ends the connection (e.g. 0x8B Server shutting down, 0x8E Session
+   * taken over); from `end()`, 0 or e.g. 4 (Disconnect with Will Message:
+   * the broker publishes the will anyway). 0 to 255, else `end()` throws a
+   * RangeError.
+   */
   reasonCode?: number;
-  /** MQTT 5 only; ignored. */
-  properties?: Record<string, unknown>;
+  /** The DISCONNECT's properties. */
+  properties?: {
+    /**
+     * From `end()`: a new session expiry interval in seconds. Allowed only
+     * when the CONNECT set one above 0 (`properties.sessionExpiryInterval`):
+     * otherwise `end()` throws a TypeError.
+     */
+    sessionExpiryInterval?: number;
+    /** A human-readable note. */
+    reasonString?: string;
+    /** User properties of the DISCONNECT. */
+    userProperties?: UserProperties;
+    /** From the broker: another broker to use (reason codes 0x9C Use another server, 0x9D Server moved). */
+    serverReference?: string;
+  };
 }
 
 /** The PUBREL that a QoS 2 publish's callback and `publishAsync` give, as MQTT.js's do. */
@@ -493,8 +845,8 @@ export interface IConnectPacket extends IPacket {
   cmd: 'connect';
   /** The client identifier. */
   clientId: string;
-  /** 4: MQTT 3.1.1. */
-  protocolVersion?: 4;
+  /** The protocol level: 4 (MQTT 3.1.1) or 5 (MQTT 5). */
+  protocolVersion?: 4 | 5;
   /** The protocol name. */
   protocolId?: 'MQTT';
   /** The clean session flag. */
@@ -508,7 +860,7 @@ export interface IConnectPacket extends IPacket {
 /** A SUBSCRIBE, as `packetsend` shows it. */
 export interface ISubscribePacket extends IPacket {
   cmd: 'subscribe';
-  /** The filters and the QoS asked for each. */
+  /** The filters and what was asked for each. */
   subscriptions: ISubscriptionRequest[];
 }
 
@@ -519,11 +871,28 @@ export interface IUnsubscribePacket extends IPacket {
   unsubscriptions: string[];
 }
 
-/** PUBACK, PUBREC or PUBCOMP, as `packetsend` and `packetreceive` show them. */
+/**
+ * PUBACK, PUBREC or PUBCOMP, as `packetsend` and `packetreceive` show them;
+ * in MQTT 5 also the second argument of a publish's callback when the
+ * broker refused the message (MQTT.js's `IPubackPacket`, `IPubrecPacket`
+ * and `IPubcompPacket` in one).
+ */
 export interface IAckPacket extends IPacket {
   cmd: 'puback' | 'pubrec' | 'pubcomp';
   /** The packet identifier acknowledged. */
   messageId: number;
+  /**
+   * MQTT 5: the reason code: 0 success, 16 (0x10) No matching subscribers,
+   * 128 or more refused (e.g. 135, Not authorized).
+   */
+  reasonCode?: number;
+  /** MQTT 5: the acknowledgement's properties, when it has any. */
+  properties?: {
+    /** A human-readable note, e.g. why the message was refused. */
+    reasonString?: string;
+    /** User properties of the acknowledgement. */
+    userProperties?: UserProperties;
+  };
 }
 
 /** PINGREQ or PINGRESP, as `packetsend` and `packetreceive` show them. */
@@ -543,7 +912,8 @@ export type Packet =
   | IUnsubscribePacket
   | IUnsubackPacket
   | IPingPacket
-  | IDisconnectPacket;
+  | IDisconnectPacket
+  | IAuthPacket;
 
 /**
  * A listener of `packetsend` and `packetreceive`.
@@ -553,11 +923,21 @@ export type Packet =
 export type OnPacketCallback = (packet: Packet) => void;
 
 /**
- * An `Error` with an MQTT return code. A refused connection emits one on
- * `error`, with `code` the CONNACK return code and the message saying why:
- * `Connection refused: Unacceptable protocol version` (1), `... Identifier
- * rejected` (2), `... Server unavailable` (3), `... Bad username or
- * password` (4), `... Not authorized` (5).
+ * An `Error` with an MQTT return or reason code, as MQTT.js's:
+ *
+ * - a refused connection (on `error`): `code` the CONNACK return code and
+ *   the message saying why: `Connection refused: Unacceptable protocol
+ *   version` (1), `... Identifier rejected` (2), `... Server unavailable`
+ *   (3), `... Bad username or password` (4), `... Not authorized` (5); in
+ *   MQTT 5 the reason code, e.g. `Connection refused: Not authorized` (135)
+ *   or `... Bad User Name or Password` (134);
+ * - MQTT 5: a publish the broker refused (to its callback, with the
+ *   PUBACK or PUBREC as the second argument): `Publish error: <reason>`,
+ *   e.g. `Publish error: Not authorized` (135);
+ * - MQTT 5: a connection the client ended because the broker broke the
+ *   protocol (on `error`): `code` the reason code of the client's
+ *   DISCONNECT, e.g. 0x95 (149) for a packet over
+ *   `properties.maximumPacketSize`, 0x94 (148) for a bad topic alias.
  */
 export declare class ErrorWithReasonCode extends Error {
   /** The return (reason) code. */
@@ -569,6 +949,26 @@ export declare class ErrorWithReasonCode extends Error {
    * @param code The return (reason) code, kept as {@link ErrorWithReasonCode.code}.
    */
   constructor(message: string, code: number);
+}
+
+/**
+ * The error of a subscribe the broker refused (a SUBACK code of 128 or more
+ * for any filter of the call), as MQTT.js's: `Subscribe error: <reason>`,
+ * e.g. `Subscribe error: Unspecified error` (128) or, in MQTT 5,
+ * `Subscribe error: Not authorized` (135). It has no `code`: each filter's
+ * is in `packet.granted`. The filters the broker granted in the same call
+ * are in effect all the same.
+ */
+export declare class ErrorWithSubackPacket extends Error {
+  /** The SUBACK: `granted` holds the code of each filter, in order. */
+  packet: ISubackPacket;
+  /**
+   * Makes the error; its `name` is `'ErrorWithSubackPacket'`.
+   *
+   * @param message The message.
+   * @param packet The SUBACK, kept as {@link ErrorWithSubackPacket.packet}.
+   */
+  constructor(message: string, packet: ISubackPacket);
 }
 
 /**
@@ -599,25 +999,41 @@ export type VoidCallback = () => void;
 /**
  * Completes a publish or an unsubscribe: with the error, or with no error
  * (`null`) and the packet: none for a QoS 0 publish, the PUBLISH sent for
- * QoS 1, the PUBREL for QoS 2 (as MQTT.js), the UNSUBACK for an unsubscribe.
+ * QoS 1, the PUBREL for QoS 2 (as MQTT.js), the UNSUBACK
+ * ({@link IUnsubackPacket}) for an unsubscribe. In MQTT 5 a PUBACK or
+ * PUBREC with a reason code of 128 or more fails the publish: the error is
+ * an {@link ErrorWithReasonCode} and the packet that acknowledgement
+ * ({@link IAckPacket}, with its `reasonCode` and `properties`).
  *
  * @param error The error, or `null` on success.
- * @param packet On success, the packet described above.
+ * @param packet On success, the packet described above; for a publish the
+ *   broker refused, its acknowledgement.
  */
 export type PacketCallback = (error?: Error | ErrorWithReasonCode, packet?: Packet) => any;
 /**
- * Completes a subscribe with what was granted per filter, or with `err`:
- * `Error('Invalid topic X')` for an invalid filter; for a filter the broker
- * refused, `ErrorWithReasonCode('Subscribe error: Unspecified error', 128)`
- * whose `packet` is the SUBACK, and `granted` says qos 128 for that filter
- * (MQTT.js 5 gives the requested qos there).
+ * Completes a subscribe: with `null`, what was granted per filter and the
+ * SUBACK; or with `err`: `Error('Invalid topic X')` for an invalid filter,
+ * an {@link ErrorWithSubackPacket} when the broker refused a filter (with
+ * `granted` and the SUBACK still given), or another Error for a subscribe
+ * that could not be made.
+ *
+ * After a refusal `granted` says qos 128 for the refused filter in MQTT
+ * 3.1.1 (MQTT.js gives the requested qos there); in MQTT 5 every filter's
+ * is the qos asked for, as in MQTT.js (see {@link ISubscriptionGrant.qos}).
  *
  * @param err The error, or `null` on success.
- * @param granted What was granted per filter, in order; given on success and
- *   when the broker refused a filter.
- * @param packet Never given by mqtt-napi: a refusal's SUBACK is `err.packet`.
+ * @param granted What was granted per filter, in order; given on success
+ *   and when the broker refused a filter.
+ * @param packet The SUBACK, whenever one came (`err.packet` too after a
+ *   refusal); none when every filter was already subscribed at that QoS.
  */
 export type ClientSubscribeCallback = (err: Error | null, granted?: ISubscriptionGrant[], packet?: ISubackPacket) => void;
+/**
+ * Handles the `disconnect` event (MQTT 5).
+ *
+ * @param packet The broker's DISCONNECT: why it ends the connection.
+ */
+export type OnDisconnectCallback = (packet: IDisconnectPacket) => void;
 /**
  * Completes `end()`.
  *
@@ -636,14 +1052,25 @@ export interface MqttClientEventCallbacks {
   message: OnMessageCallback;
   /**
    * A failure: a refused connection ({@link ErrorWithReasonCode}, `code` the
-   * CONNACK return code), a failed attempt or a connection lost to an error
-   * (an Error whose `code` is Node's name where one fits: `ECONNREFUSED`,
-   * `ETIMEDOUT`, `ENOTFOUND`, `ECONNRESET`, ...), or an operation without a
-   * callback that failed. A broker that merely closes the link causes `close`,
-   * not `error`. {@link connect} installs a listener that does nothing, so an
-   * `error` without a listener of yours does not throw.
+   * CONNACK return or reason code), a failed attempt or a connection lost to
+   * an error (an Error whose `code` is Node's name where one fits:
+   * `ECONNREFUSED`, `ETIMEDOUT`, `ENOTFOUND`, `ECONNRESET`, ...), in MQTT 5
+   * a connection the client ended because the broker broke the protocol
+   * ({@link ErrorWithReasonCode}, `code` the reason code it ended with), an
+   * error passed to {@link MqttClient.handleAuth}'s callback, or an
+   * operation without a callback that failed. A broker that merely closes
+   * the link causes `close`, and one that sends DISCONNECT (MQTT 5)
+   * `disconnect`, not `error`. {@link connect} installs a listener that does
+   * nothing, so an `error` without a listener of yours does not throw.
    */
   error: OnErrorCallback;
+  /**
+   * MQTT 5: the broker ended the connection with a DISCONNECT, which says
+   * why (`reasonCode`, `properties.reasonString`, and where to go instead
+   * in `properties.serverReference`). `offline` and `close` follow, then
+   * reconnecting as for any lost connection.
+   */
+  disconnect: OnDisconnectCallback;
   /** A connection or an attempt closed. */
   close: OnCloseCallback;
   /** `end()` finished; its callbacks run right after. */
@@ -655,7 +1082,8 @@ export interface MqttClientEventCallbacks {
   /**
    * Every packet sent, in MQTT.js's shapes. The engine reports packets only
    * while a `packetsend` or `packetreceive` listener is attached, so they
-   * cost nothing otherwise.
+   * cost nothing otherwise. They show MQTT 3.1.1's fields only: no MQTT 5
+   * properties, reason codes or subscription options.
    */
   packetsend: OnPacketCallback;
   /** Every packet received; as {@link MqttClientEventCallbacks.packetsend}. */
@@ -665,7 +1093,7 @@ export interface MqttClientEventCallbacks {
 /**
  * MQTT.js's client: an EventEmitter with the events of
  * {@link MqttClientEventCallbacks} (`connect`, `message`, `error`, `close`,
- * `end`, `reconnect`, `offline`). Made by {@link connect} or
+ * `end`, `reconnect`, `offline`, `disconnect`). Made by {@link connect} or
  * {@link connectAsync}.
  *
  * When the broker drops the link the events are `offline` and `close`, then
@@ -678,8 +1106,8 @@ export interface MqttClientEventCallbacks {
  * `end()` (or until it stops reconnecting); one made with `manualConnect`
  * and not connected yet does not.
  *
- * Events MQTT.js has and mqtt-napi does not emit (`disconnect`,
- * `outgoingEmpty`) can be listened to; their listeners are never called.
+ * An event MQTT.js has and mqtt-napi does not emit (`outgoingEmpty`) can be
+ * listened to; its listeners are never called.
  */
 export declare class MqttClient extends EventEmitter {
   /**
@@ -709,6 +1137,34 @@ export declare class MqttClient extends EventEmitter {
    */
   handleMessage(packet: IPublishPacket, callback: DoneCallback): void;
 
+  /**
+   * MQTT.js's hook for MQTT 5 enhanced authentication, called with each AUTH
+   * challenge of the broker (reason code 0x18, Continue authentication)
+   * when the CONNECT named an authentication method
+   * (`properties.authenticationMethod`). Replace it on the client and
+   * answer through `callback`: `callback(undefined, reply)` sends `reply`
+   * (its `reasonCode` 0x18, and `properties` with the method and the
+   * answering `authenticationData`; mqtt-napi also sends a reply without
+   * `cmd` or `reasonCode`, as 0x18, where MQTT.js sends nothing);
+   * `callback(error)` emits `error` (MQTT.js also closes the connection at
+   * once). The default answers nothing. An exchange
+   * not finished within {@link IClientOptions.connectTimeout} fails the
+   * attempt. mqtt-napi does not call it for the broker's AUTH that accepts
+   * a re-authentication (MQTT.js does).
+   *
+   * @param packet The broker's AUTH: the method and its challenge in `properties`.
+   * @param callback Call it with the reply to send, or with an error.
+   */
+  handleAuth(packet: IAuthPacket, callback: (error?: Error, packet?: IAuthPacket) => void): void;
+
+  /**
+   * MQTT 5: the properties of the latest CONNACK (what the broker allows
+   * this connection; see {@link IConnackPacket.properties}); `undefined`
+   * before the first CONNACK, at protocolVersion 4, or when the CONNACK
+   * had none.
+   */
+  serverProperties?: IConnackPacket['properties'];
+
   /** `true` from an accepted CONNACK until that connection is lost or closed. */
   connected: boolean;
   /** `true` from the loss of a connection (or a failed first attempt) until a reconnect succeeds or the client ends. */
@@ -731,16 +1187,20 @@ export declare class MqttClient extends EventEmitter {
    * runs when the publish is complete: QoS 0 once written to the socket
    * (without a packet), QoS 1 on PUBACK and QoS 2 on PUBCOMP (with the
    * PUBLISH packet and its `messageId`, or for QoS 2 the PUBREL, as
-   * MQTT.js); or with an error. Made while not
+   * MQTT.js); or with an error (in MQTT 5 also when the broker's PUBACK or
+   * PUBREC refuses the message: see {@link PacketCallback}). Made while not
    * connected, the publish waits (see {@link IClientOptions.queueQoSZero}).
    * A topic that is not a string, a payload that is neither a string nor a
    * Buffer (nor null or undefined), or a qos outside 0..2 throws.
    *
-   * @param topic The topic (no wildcards).
+   * @param topic The topic (no wildcards). In MQTT 5, `''` with a
+   *   `properties.topicAlias` bound on this connection stands for the
+   *   alias's topic.
    * @param message The payload: a string (sent as UTF-8) or a Buffer; `null`
    *   and `undefined` (from JavaScript) send an empty payload, as in MQTT.js.
-   * @param opts QoS, RETAIN and DUP; see {@link IClientPublishOptions}. A
-   *   function in its place is taken as `callback`.
+   * @param opts QoS, RETAIN, DUP and MQTT 5 properties; see
+   *   {@link IClientPublishOptions}. A function in its place is taken as
+   *   `callback`.
    * @param callback See {@link PacketCallback}. Without one, an error goes
    *   to the `error` event.
    */
@@ -750,7 +1210,9 @@ export declare class MqttClient extends EventEmitter {
 
   /**
    * {@link publish} as a Promise: resolves `undefined` for QoS 0, the
-   * PUBLISH packet for QoS 1 and the PUBREL for QoS 2; rejects with the error.
+   * PUBLISH packet for QoS 1 and the PUBREL for QoS 2; rejects with the
+   * error (for a refused MQTT 5 publish the acknowledgement is lost: use
+   * {@link publish} to see it).
    *
    * @param topic As for {@link publish}.
    * @param message As for {@link publish}.
@@ -763,66 +1225,84 @@ export declare class MqttClient extends EventEmitter {
    * Subscribes to a topic filter (wildcards `+` and `#` allowed), several
    * filters (each with `opts.qos`, default 0), or an {@link ISubscriptionMap}.
    * `callback` runs on SUBACK with what was granted; a filter the broker
-   * refused (QoS 128) makes it an error (see {@link ClientSubscribeCallback});
-   * an invalid filter calls back `Error('Invalid topic X')`.
+   * refused (a code of 128 or more) makes it an
+   * {@link ErrorWithSubackPacket} (see {@link ClientSubscribeCallback}); an
+   * invalid filter calls back `Error('Invalid topic X')`.
    *
    * @param topicObject A topic filter, an array of filters, or an
-   *   {@link ISubscriptionMap} (a filter's own `qos` there wins over
-   *   `opts.qos`).
-   * @param opts The QoS of every filter that has none of its own (default
-   *   0). A function in its place is taken as `callback`.
+   *   {@link ISubscriptionMap} (a filter's own `qos`, `nl`, `rap` and `rh`
+   *   there win over those of `opts`).
+   * @param opts The QoS (default 0) and the MQTT 5 `nl`, `rap` and `rh` of
+   *   every filter that has none of its own, and the MQTT 5 `properties` of
+   *   the SUBSCRIBE; see {@link IClientSubscribeOptions}. A function in its
+   *   place is taken as `callback`.
    * @param callback See {@link ClientSubscribeCallback}. Without one, an
    *   error goes to the `error` event.
    */
   subscribe(topicObject: string | string[] | ISubscriptionMap): this;
   subscribe(topicObject: string | string[] | ISubscriptionMap, callback?: ClientSubscribeCallback): this;
-  subscribe(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions): this;
-  subscribe(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions, callback?: ClientSubscribeCallback): this;
+  subscribe(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions | IClientSubscribeProperties): this;
+  subscribe(
+    topicObject: string | string[] | ISubscriptionMap,
+    opts?: IClientSubscribeOptions | IClientSubscribeProperties,
+    callback?: ClientSubscribeCallback,
+  ): this;
 
   /**
-   * {@link subscribe} as a Promise of what was granted; rejects if the broker refused a filter.
+   * {@link subscribe} as a Promise of what was granted; rejects (with an
+   * {@link ErrorWithSubackPacket}) if the broker refused a filter.
    *
    * @param topicObject As for {@link subscribe}.
    * @param opts As for {@link subscribe}.
    */
   subscribeAsync(topicObject: string | string[] | ISubscriptionMap): Promise<ISubscriptionGrant[]>;
-  subscribeAsync(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions): Promise<ISubscriptionGrant[]>;
+  subscribeAsync(topicObject: string | string[] | ISubscriptionMap, opts?: IClientSubscribeOptions | IClientSubscribeProperties): Promise<ISubscriptionGrant[]>;
 
   /**
    * Unsubscribes from one or several topic filters; `callback` runs on
-   * UNSUBACK with that packet. `opts` (MQTT 5 properties) is ignored.
+   * UNSUBACK with that packet ({@link IUnsubackPacket}: in MQTT 5 with a
+   * reason code per filter, none of which is an error).
    *
    * @param topic A topic filter or an array of them (anything else throws a
    *   TypeError).
-   * @param opts MQTT 5 properties; ignored. A function in its place is
+   * @param opts The MQTT 5 `properties` of the UNSUBSCRIBE; see
+   *   {@link IClientUnsubscribeProperties}. A function in its place is
    *   taken as `callback`.
    * @param callback See {@link PacketCallback}. Without one, an error goes
    *   to the `error` event.
    */
   unsubscribe(topic: string | string[]): this;
-  unsubscribe(topic: string | string[], opts?: { properties?: Record<string, unknown> }): this;
+  unsubscribe(topic: string | string[], opts?: IClientUnsubscribeProperties): this;
   unsubscribe(topic: string | string[], callback?: PacketCallback): this;
-  unsubscribe(topic: string | string[], opts?: { properties?: Record<string, unknown> }, callback?: PacketCallback): this;
+  unsubscribe(topic: string | string[], opts?: IClientUnsubscribeProperties, callback?: PacketCallback): this;
 
   /**
    * {@link unsubscribe} as a Promise of the UNSUBACK packet.
    *
    * @param topic As for {@link unsubscribe}.
-   * @param opts As for {@link unsubscribe}: ignored.
+   * @param opts As for {@link unsubscribe}.
    */
   unsubscribeAsync(topic: string | string[]): Promise<Packet | undefined>;
-  unsubscribeAsync(topic: string | string[], opts?: { properties?: Record<string, unknown> }): Promise<Packet | undefined>;
+  unsubscribeAsync(topic: string | string[], opts?: IClientUnsubscribeProperties): Promise<Packet | undefined>;
 
   /**
    * Closes the client for good (no more reconnects). Without `force`, the
    * operations in flight on a live connection are acknowledged first, then
    * DISCONNECT goes out; with `force` the connection closes at once without
    * DISCONNECT, so the broker publishes the will. The `end` event and then
-   * `cb` follow. Called again while ending, it only adds `cb`. `opts` (MQTT 5
-   * DISCONNECT fields) is ignored.
+   * `cb` follow. Called again while ending, it only adds `cb`.
+   *
+   * In MQTT 5, `opts` gives the DISCONNECT its `reasonCode` (default 0,
+   * Normal disconnection; 4, Disconnect with Will Message, has the broker
+   * publish the will all the same) and `properties`
+   * (`sessionExpiryInterval`, `reasonString`, `userProperties`); a wrong
+   * one throws. At protocolVersion 4 `opts` is ignored: MQTT 3.1.1's
+   * DISCONNECT carries nothing. With `force` no DISCONNECT goes out, so
+   * `opts` has no effect.
    *
    * @param force Close at once, without DISCONNECT (default false).
-   * @param opts MQTT 5 DISCONNECT fields; ignored.
+   * @param opts MQTT 5: the DISCONNECT's `reasonCode` and `properties`; see
+   *   {@link IDisconnectPacket}. A function in its place is taken as `cb`.
    * @param cb Runs after the `end` event (at once when the client has
    *   already ended).
    */
@@ -836,7 +1316,7 @@ export declare class MqttClient extends EventEmitter {
    * {@link end} as a Promise.
    *
    * @param force As for {@link end}.
-   * @param opts As for {@link end}: ignored.
+   * @param opts As for {@link end}.
    */
   endAsync(): Promise<void>;
   endAsync(force?: boolean): Promise<void>;

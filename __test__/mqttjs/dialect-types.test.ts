@@ -23,12 +23,17 @@ import {
   IClientOptions,
   IClientPublishOptions,
   IClientSubscribeOptions,
+  IClientSubscribeProperties,
+  IClientUnsubscribeProperties,
   ISubscriptionGrant,
   ISubscriptionMap,
   IConnackPacket,
+  IDisconnectPacket,
   IPublishPacket,
   Packet,
   ErrorWithReasonCode,
+  ErrorWithSubackPacket,
+  OnDisconnectCallback,
   OnMessageCallback,
   ClientSubscribeCallback,
   PacketCallback,
@@ -196,6 +201,146 @@ async function lifecycle(): Promise<void> {
 function received(packet: IPublishPacket): string {
   return typeof packet.payload === 'string' ? packet.payload : packet.payload.toString('utf8')
 }
+
+/** MQTT 5: CONNECT and will properties, topic aliases, enhanced authentication. */
+function mqtt5Options(): IClientOptions {
+  return {
+    protocolVersion: 5,
+    clientId: 'sensor-5',
+    clean: false,
+    properties: {
+      sessionExpiryInterval: 3600,
+      receiveMaximum: 100,
+      maximumPacketSize: 1024 * 1024,
+      topicAliasMaximum: 10,
+      requestResponseInformation: true,
+      requestProblemInformation: false,
+      userProperties: { site: 'north', tags: ['a', 'b'] },
+      authenticationMethod: 'SCRAM-SHA-256',
+      authenticationData: Buffer.from('client-first'),
+    },
+    will: {
+      topic: 'status/sensor-5',
+      payload: 'gone',
+      qos: 1,
+      retain: false,
+      properties: {
+        willDelayInterval: 30,
+        payloadFormatIndicator: true,
+        messageExpiryInterval: 600,
+        contentType: 'text/plain',
+        responseTopic: 'status/replies',
+        correlationData: Buffer.from('will-1'),
+        userProperties: { reason: 'lost' },
+      },
+    },
+    authPacket: { reasonCode: 0, properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: Buffer.from('x') } },
+    autoUseTopicAlias: true,
+    autoAssignTopicAlias: false,
+    manualConnect: true,
+  }
+}
+
+/** MQTT 5 events: CONNACK and PUBLISH properties, serverProperties, disconnect, handleAuth. */
+function mqtt5Events(client: MqttClient): void {
+  client.on('connect', (connack) => {
+    const code: number | undefined = connack.reasonCode
+    const aliases: number | undefined = connack.properties?.topicAliasMaximum
+    const assigned: string | undefined = client.serverProperties?.assignedClientIdentifier
+    const retain: boolean | undefined = client.serverProperties?.retainAvailable
+    console.log(code, aliases, assigned, retain, connack.properties?.userProperties?.['region'], connack.properties?.maximumQoS)
+  })
+  client.on('message', (topic, payload, packet) => {
+    const properties = packet.properties
+    const replyTo: string | undefined = properties?.responseTopic
+    const ids = properties?.subscriptionIdentifier
+    const firstId: number | undefined = Array.isArray(ids) ? ids[0] : ids
+    const correlation: Buffer | undefined = properties?.correlationData
+    const trace: string | string[] | undefined = properties?.userProperties?.['trace']
+    console.log(topic, payload.length, firstId, trace, properties?.contentType, properties?.payloadFormatIndicator)
+    console.log(properties?.messageExpiryInterval, properties?.topicAlias)
+    if (replyTo !== undefined) client.publish(replyTo, 'ack', { qos: 1, properties: { correlationData: correlation } })
+  })
+  const onDisconnect: OnDisconnectCallback = (packet) => console.log('the broker said', packet.reasonCode)
+  client.on('disconnect', onDisconnect)
+  client.on('disconnect', (packet: IDisconnectPacket) => {
+    console.log(packet.properties?.reasonString, packet.properties?.serverReference, packet.properties?.userProperties)
+  })
+  client.handleAuth = (packet, callback) => {
+    const challenge = packet.properties?.authenticationData
+    if (challenge === undefined) {
+      callback(new Error('no challenge'))
+    } else {
+      callback(undefined, {
+        cmd: 'auth',
+        reasonCode: 0x18,
+        properties: { authenticationMethod: packet.properties?.authenticationMethod, authenticationData: Buffer.concat([challenge, Buffer.from('!')]) },
+      })
+    }
+  }
+}
+
+/** MQTT 5 publishes: properties, topic aliases, a refusal's acknowledgement. */
+function mqtt5Publisher(client: MqttClient): void {
+  const options: IClientPublishOptions = {
+    qos: 1,
+    properties: {
+      payloadFormatIndicator: true,
+      messageExpiryInterval: 60,
+      topicAlias: 1,
+      responseTopic: 'replies/sensor-5',
+      correlationData: Buffer.from('request-1'),
+      userProperties: { trace: 'abc', hops: ['a', 'b'] },
+      contentType: 'application/json',
+    },
+  }
+  client.publish('sensors/5', JSON.stringify({ t: 21.5 }), options, (err, packet) => {
+    if (err instanceof ErrorWithReasonCode && packet?.cmd === 'puback') {
+      console.log(err.code, packet.reasonCode, packet.properties?.reasonString, packet.properties?.userProperties)
+    }
+  })
+  client.publish('', 'the same topic by its alias', { qos: 0, properties: { topicAlias: 1 } })
+}
+
+/** MQTT 5 subscriptions: nl, rap, rh and SUBSCRIBE / UNSUBSCRIBE properties. */
+function mqtt5Subscriptions(client: MqttClient): void {
+  const options: IClientSubscribeOptions = {
+    qos: 1,
+    nl: true,
+    rap: true,
+    rh: 1,
+    properties: { subscriptionIdentifier: 7, userProperties: { app: 'dashboard' } },
+  }
+  client.subscribe('sensors/+', options, (err, granted, suback) => {
+    if (err instanceof ErrorWithSubackPacket) console.log(err.packet.granted, err.packet.properties?.reasonString)
+    console.log(granted?.map((grant) => [grant.topic, grant.qos, grant.nl, grant.rap, grant.rh]))
+    console.log(suback?.granted, suback?.properties?.userProperties)
+  })
+  client.subscribe({ 'a/#': { qos: 0, rh: 2 }, 'b/+': { qos: 2, nl: true } }, { properties: { userProperties: { batch: '1' } } })
+  const propertiesOnly: IClientSubscribeProperties = { properties: { subscriptionIdentifier: 8 } }
+  client.subscribe(['c', 'd'], propertiesOnly)
+  client.unsubscribe('sensors/+', { properties: { userProperties: { why: 'done' } } }, (err, packet) => {
+    if (packet?.cmd === 'unsuback') console.log(err?.message, packet.granted?.[0], packet.properties?.reasonString)
+  })
+  const unsubscribeOptions: IClientUnsubscribeProperties = { properties: { userProperties: { k: ['v', 'w'] } } }
+  client.unsubscribe(['c', 'd'], unsubscribeOptions)
+}
+
+async function mqtt5Lifecycle(): Promise<void> {
+  const client = connect('mqtt://broker.example', mqtt5Options())
+  mqtt5Events(client)
+  mqtt5Publisher(client)
+  mqtt5Subscriptions(client)
+  client.connect()
+  const grants: ISubscriptionGrant[] = await client.subscribeAsync('x/#', { qos: 2, rh: 0, properties: { subscriptionIdentifier: 9 } })
+  const unsuback: Packet | undefined = await client.unsubscribeAsync('x/#', { properties: { userProperties: { a: 'b' } } })
+  console.log(grants[0].rh, unsuback?.cmd)
+  client.end(false, { reasonCode: 4, properties: { sessionExpiryInterval: 0, reasonString: 'leaving', userProperties: { a: '1' } } }, () => {
+    console.log('ended with the will')
+  })
+  await client.endAsync({ reasonCode: 0 })
+  await client.endAsync(false, { reasonCode: 0x04 })
+}
 // #endregion application
 
 /** Wrong usage the declarations must reject. Never called. */
@@ -238,8 +383,10 @@ function misuse(client: MqttClient): void {
   connect({ protocol: 'ws+unix' })
   // @ts-expect-error ALPN protocols are an array
   connect({ ALPNProtocols: Buffer.from('\x08x-amzn-mqtt-ca') })
-  // @ts-expect-error MQTT 3.1, 3.1.1 and 5 only
+  // @ts-expect-error MQTT 3.1.1 (4) and 5 only
   connect({ protocolVersion: 6 })
+  // @ts-expect-error mqtt-napi does not speak MQTT 3.1 (MQTT.js does)
+  connect({ protocolVersion: 3 })
   // @ts-expect-error a will needs a payload
   connect({ will: { topic: 'status' } })
   // @ts-expect-error header values are strings
@@ -250,6 +397,39 @@ function misuse(client: MqttClient): void {
   // @ts-expect-error a grant's qos is 0, 1, 2 or 128
   const grant: ISubscriptionGrant = { topic: 't', qos: 3 }
   console.log(grant)
+
+  // MQTT 5.
+  // @ts-expect-error Retain Handling is a number
+  client.subscribe('t', { qos: 1, rh: 'x' })
+  // @ts-expect-error No Local is a boolean
+  client.subscribe('t', { qos: 1, nl: 1 })
+  // @ts-expect-error a topic alias is a number
+  client.publish('t', 'x', { properties: { topicAlias: 'a' } })
+  // @ts-expect-error user property values are strings (or arrays of them)
+  client.publish('t', 'x', { properties: { userProperties: { count: 1 } } })
+  // @ts-expect-error a SUBSCRIBE carries no Reason String (MQTT.js declares one; the broker would refuse it)
+  client.subscribe('t', { qos: 1, properties: { reasonString: 'why' } })
+  // @ts-expect-error an UNSUBSCRIBE carries user properties only
+  client.unsubscribe('t', { properties: { reasonString: 'why' } })
+  // @ts-expect-error a reason code is a number
+  client.end(false, { reasonCode: 'normal' })
+  // @ts-expect-error Maximum QoS is the broker's, in CONNACK, not in CONNECT
+  connect({ protocolVersion: 5, properties: { maximumQoS: 1 } })
+  // @ts-expect-error seconds, a number
+  connect({ protocolVersion: 5, properties: { sessionExpiryInterval: '1h' } })
+  // @ts-expect-error a misspelt will property is caught
+  connect({ will: { topic: 't', payload: 'x', properties: { willDelay: 5 } } })
+  // @ts-expect-error authentication data is a Buffer
+  connect({ authPacket: { properties: { authenticationData: 42 } } })
+  // @ts-expect-error a DISCONNECT has a reason code, not a return code
+  client.on('disconnect', (packet) => packet.returnCode)
+  // @ts-expect-error several subscriptions may have matched: number | number[], or none
+  client.on('message', (topic, payload, packet) => { const id: number = packet.properties?.subscriptionIdentifier ?? 0; console.log(id) })
+  // @ts-expect-error a reply to an AUTH challenge is an AUTH packet (MQTT.js sends nothing without cmd: 'auth')
+  client.handleAuth = (packet, callback) => callback(undefined, { reasonCode: 0x18 })
+  // @ts-expect-error the broker's keep alive is a number of seconds
+  const keepAlive: string = client.serverProperties?.serverKeepAlive
+  console.log(keepAlive)
 }
 
 /** What only mqtt-napi declares, next to the aws-crt namespaces. */
@@ -290,15 +470,23 @@ describe('MQTT.js dialect types', () => {
     const refused = new ErrorWithReasonCode('Connection refused: Not authorized', 5)
     expect(refused).toBeInstanceOf(Error)
     expect(refused.code).toBe(5)
+    const subackError = new ErrorWithSubackPacket('Subscribe error: Not authorized', { cmd: 'suback', granted: [135] })
+    expect(subackError).toBeInstanceOf(Error)
+    expect(subackError.name).toBe('ErrorWithSubackPacket')
+    expect(subackError.packet.granted).toEqual([135])
+    expect(mqtt.ErrorWithSubackPacket).toBe(ErrorWithSubackPacket)
     const methods: Array<keyof MqttClient> = [
       'connect', 'publish', 'publishAsync', 'subscribe', 'subscribeAsync', 'unsubscribe', 'unsubscribeAsync',
-      'end', 'endAsync', 'reconnect', 'getLastMessageId', 'removeOutgoingMessage', 'on', 'once', 'off', 'emit',
+      'end', 'endAsync', 'reconnect', 'getLastMessageId', 'removeOutgoingMessage', 'handleAuth', 'on', 'once', 'off', 'emit',
     ]
     expect(methods.filter((name) => typeof MqttClient.prototype[name] !== 'function')).toEqual([])
   })
 
   test('the functions that hold the checks exist (none is called)', () => {
-    const checked = [tlsOptions, messageIds, websocketOptions, subscriber, subscriptions, publisher, lifecycle, received, misuse, extensions]
+    const checked = [
+      tlsOptions, messageIds, websocketOptions, subscriber, subscriptions, publisher, lifecycle, received,
+      mqtt5Options, mqtt5Events, mqtt5Publisher, mqtt5Subscriptions, mqtt5Lifecycle, misuse, extensions,
+    ]
     expect(checked.every((fn) => typeof fn === 'function')).toBe(true)
   })
 })

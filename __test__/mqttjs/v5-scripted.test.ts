@@ -586,3 +586,32 @@ describe.each(dialects)('$name', (dialect: DialectClient) => {
     expect(unsubscribe.properties).toEqual({ userProperties: { why: 'done' } })
   })
 })
+
+describe('mqtt-napi: bad MQTT 5 arguments are refused before anything happens', () => {
+  const napi = dialects.find((d) => d.name === 'mqtt-napi')!
+
+  test('end() with a DISCONNECT Session Expiry when CONNECT set none throws, and the client still ends later', async () => {
+    await start()
+    const { client } = await connected(napi, broker!.url, { protocolVersion: 5 })
+    expect(() => client.end(false, { properties: { sessionExpiryInterval: 60 } })).toThrow(/Session Expiry Interval/)
+    expect(client.disconnecting).toBe(false)
+    await within(client.publishAsync('still/up', 'yes', { qos: 1 }), 5000, 'a publish after the refused end()')
+    await within(client.endAsync(), 5000, 'end()')
+    const conn = broker!.current!
+    await waitFor(() => conn.of('disconnect').length > 0, 5000, 'the DISCONNECT')
+    expect(conn.of('disconnect')).toEqual([expect.objectContaining({ reasonCode: 0 })])
+  })
+
+  test('properties a packet may not carry, and a Subscription Identifier in a PUBLISH, throw naming properties', async () => {
+    await start()
+    const { client } = await connected(napi, broker!.url, { protocolVersion: 5 })
+    const publishWith = (properties: Record<string, unknown>) =>
+      callbackOf<[Error | undefined]>((cb) => client.publish('t', 'x', { qos: 1, properties } as never, cb))
+    expect((await publishWith({ subscriptionIdentifier: 3 }))[0]?.message).toMatch(/properties.*Subscription Identifier/)
+    expect((await publishWith({ topicAlias: 0 }))[0]?.message).toMatch(/properties.*topic alias 0/)
+    expect(() => client.publish('t', 'x', { properties: { contentType: 5 } } as never)).toThrow(/options\.properties\.contentType must be a string/)
+    expect(() => client.subscribe('t', { qos: 0, rh: 3 } as never)).toThrow(/rh of t must be 0, 1 or 2/)
+    await within(client.publishAsync('t', 'fine', { qos: 1 }), 5000, 'a good publish')
+    expect(broker!.current!.of('publish').map((p) => p.payload.toString())).toEqual(['fine'])
+  })
+})

@@ -7,7 +7,7 @@
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { mqtt } from '../../index'
+import { connectAsync, IPublishPacket, mqtt, MqttClient } from '../../index'
 import { availableBrokers, Broker, BrokerKind, startBroker, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { makeCerts, removeCerts } from '../support/certs'
 import { cleanupConnections, connected, uniqueId, uniqueTopic, waitFor } from '../support/helpers'
@@ -35,6 +35,30 @@ async function subscribed(args: string[]) {
 
 afterEach(cleanupConnections)
 
+/** -D (--property) mistakes: each exits 2 naming the flag and what it expected. */
+const V5 = ['-V', 'mqttv5']
+const propertyMistakes: Array<[string[], RegExp]> = [
+  [['sub', '-t', 'a', '-V', '311', '-D', 'connect', 'receive-maximum', '5'], /-D \(--property\) is MQTT 5 only: leave out -V mqttv311/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'content-type'], /-D \(--property\) takes a command, an identifier and a value/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'user-property', 'only-a-name'], /-D \(--property\) takes a command, an identifier and a value \(user-property: a name and a value\)/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'subscribe', 'user-property', 'a', 'b'], /-D \(--property\): mqtt-napi pub takes properties for connect, publish or disconnect, not 'subscribe'/],
+  [['sub', '-t', 'a', ...V5, '-D', 'bogus', 'user-property', 'a', 'b'], /-D \(--property\): mqtt-napi sub takes properties for connect, subscribe, unsubscribe or disconnect, not 'bogus'/],
+  [['sub', '-t', 'a', ...V5, '-D', 'connect', 'colour', 'red'], /-D \(--property\): unknown property 'colour': connect takes session-expiry-interval, .*user-property/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'content-type', 'x'], /-D \(--property\): content-type is not allowed in connect \(it goes in publish\)/],
+  [['sub', '-t', 'a', ...V5, '-D', 'subscribe', 'content-type', 'x'], /-D \(--property\): content-type is not allowed in subscribe .*; subscribe takes subscription-identifier, user-property/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'server-keep-alive', '5'], /server-keep-alive is not allowed in connect \(only a broker sends it\)/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'will-delay-interval', '5'], /will-delay-interval is not allowed in connect \(it goes in a will/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'receive-maximum', '0'], /-D \(--property\): connect receive-maximum must be an integer from 1 to 65535, got '0'/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'session-expiry-interval', 'soon'], /connect session-expiry-interval must be an integer from 0 to 4294967295, got 'soon'/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'payload-format-indicator', 'yes'], /publish payload-format-indicator must be 0 or 1, got 'yes'/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'response-topic', 'replies/#'], /publish response-topic must be a topic name, without \+ or #, got 'replies\/#'/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'topic-alias', '70000'], /publish topic-alias must be an integer from 1 to 65535, got '70000'/],
+  [['sub', '-t', 'a', ...V5, '-D', 'subscribe', 'subscription-identifier', '0'], /subscribe subscription-identifier must be an integer from 1 to 268435455, got '0'/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'publish', 'content-type', 'a', '-D', 'publish', 'content-type', 'b'], /-D \(--property\): publish content-type given twice/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'connect', 'authentication-data', 'x'], /connect authentication-data needs connect authentication-method too/],
+  [['pub', '-t', 'a', '-m', 'x', ...V5, '-D', 'disconnect', 'session-expiry-interval', '60'], /disconnect session-expiry-interval above 0 needs a session that outlives the connection/],
+]
+
 describe('the command line itself', () => {
   test.each([
     [[], /give a command: sub, pub, bench or demo/],
@@ -51,7 +75,10 @@ describe('the command line itself', () => {
     [['sub', '-t', 'a', '-L', 'mqtt://127.0.0.1', '-p', '1234'], /either as -L \(--url\) or with -p \(--port\)/],
     [['sub', '-t', 'a', '-L', 'http://127.0.0.1'], /-L \(--url\) must use mqtt, mqtts, ws or wss, got 'http'/],
     [['sub', '-t', 'a', '-L', 'not a url'], /-L \(--url\) must be a URL/],
-    [['sub', '-t', 'a', '-V', 'mqttv5'], /MQTT 3.1.1 only/],
+    [['sub', '-t', 'a', '-V', 'mqttv31'], /-V \(--protocol-version\): mqtt-napi does not speak MQTT 3.1 \('mqttv31'\)/],
+    [['pub', '-t', 'a', '-m', 'x', '-V', '31'], /-V \(--protocol-version\): mqtt-napi does not speak MQTT 3.1 \('31'\)/],
+    [['sub', '-t', 'a', '-V', '6'], /-V \(--protocol-version\) must be mqttv5 \(5\) or mqttv311 \(311\), got '6'/],
+    ...propertyMistakes,
     [['sub', '-t', 'a', '--cafile', '/nonexistent/ca.pem'], /--cafile: cannot read '\/nonexistent\/ca.pem'/],
     [['sub', '-t', 'a', '--cert', __filename], /--cert and --key go together/],
     [['pub', '-m', 'x'], /give the topic to publish to with -t \(--topic\)/],
@@ -72,8 +99,8 @@ describe('the command line itself', () => {
 
   const CONNECTION_FLAGS = ['-h', '-p', '-L, --url', '-i', '-u', '-P', '--cafile', '--cert', '--key', '--insecure', '--ws']
   test.each([
-    ['sub', ['-t', '-q', '-v', '-C', '-W', ...CONNECTION_FLAGS]],
-    ['pub', ['-t', '-m', '-f', '-s', '-l', '-n', '-q', '-r', ...CONNECTION_FLAGS]],
+    ['sub', ['-t', '-q', '-v', '-C', '-W', '-U', '-D, --property', 'subscription-identifier', '-V, --protocol-version mqttv5', ...CONNECTION_FLAGS]],
+    ['pub', ['-t', '-m', '-f', '-s', '-l', '-n', '-q', '-r', '-D, --property', 'content-type', '-V, --protocol-version mqttv5', ...CONNECTION_FLAGS]],
     ['bench', ['-t', '-q', '-C', '-S', ...CONNECTION_FLAGS]],
     ['demo', ['-L', 'npx -p mqtt-napi -p aedes mqtt-napi demo']],
   ])('%s --help lists its flags and exits 0', async (command, flags) => {
@@ -248,6 +275,113 @@ describe.each(availableBrokers())('against %s', (kind: BrokerKind) => {
     expect(result.stdout).toContain(`broker: ${broker.host}:${broker.port}\n`)
     expect(result.stdout).toContain('received on demo/')
     expect(result.stdout).toMatch(/round trip complete: 3 published, 3 received\n$/)
+  })
+})
+
+describe('MQTT 5 (-V mqttv5, -D) against mosquitto', () => {
+  // startBroker throws when mosquitto is not installed: these tests then fail, never skip.
+  let broker: Broker
+  let at: string[]
+  let receiver: MqttClient | undefined
+  beforeAll(async () => {
+    broker = await startBroker('mosquitto')
+    at = ['-h', broker.host, '-p', String(broker.port), '-V', 'mqttv5']
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+  afterEach(async () => {
+    await receiver?.endAsync()
+    receiver = undefined
+  })
+
+  test('pub -D publish properties reach an MQTT 5 subscriber, and sub -V mqttv5 -v prints the message', async () => {
+    const topic = uniqueTopic('cli-v5')
+    receiver = await connectAsync(`mqtt://${broker.host}:${broker.port}`, { protocolVersion: 5, reconnectPeriod: 0 })
+    const packets: IPublishPacket[] = []
+    receiver.on('message', (_topic, _payload, packet) => packets.push(packet))
+    await receiver.subscribeAsync(topic, { qos: 1 })
+    const sub = await subscribed([...at, '-t', topic, '-v', '-C', '1', '-D', 'subscribe', 'subscription-identifier', '7'])
+    // No -V here: as with mosquitto_pub, a property makes the client an MQTT 5 one.
+    const pubAt = at.filter((flag) => flag !== '-V' && flag !== 'mqttv5')
+    const properties = [
+      ['-D', 'publish', 'user-property', 'a', 'b'],
+      ['-D', 'publish', 'content-type', 'text/plain'],
+      ['--property', 'publish', 'user-property', 'a', 'again'],
+      ['-D', 'PUBLISH', 'Correlation-Data', 'request 17'],
+      ['-D', 'publish', 'response-topic', `${topic}/replies`],
+      ['-D', 'publish', 'payload-format-indicator', '1'],
+      ['-D', 'publish', 'message-expiry-interval', '300'],
+      ['-D', 'connect', 'user-property', 'client', 'cli'],
+      ['-D', 'disconnect', 'reason-string', 'done'],
+    ].flat()
+    expectExit(await run(['pub', ...pubAt, '-t', topic, '-m', 'with properties', '-q', '1', ...properties]), 0)
+    const result = await sub.result
+    expectExit(result, 0)
+    expect(result.stdout).toBe(`${topic} with properties\n`)
+    await waitFor(() => packets.length === 1, 10000, 'the message at the MQTT 5 receiver')
+    const received = packets[0].properties!
+    expect(received).toMatchObject({
+      userProperties: { a: ['b', 'again'] },
+      contentType: 'text/plain',
+      responseTopic: `${topic}/replies`,
+      payloadFormatIndicator: true,
+    })
+    expect(Buffer.from(received.correlationData!).toString()).toBe('request 17')
+    expect(received.messageExpiryInterval).toBeGreaterThan(290)
+  })
+
+  test('-D connect maximum-packet-size: mosquitto does not send sub a larger message', async () => {
+    const topic = uniqueTopic('cli-v5')
+    const sub = await subscribed([...at, '-t', topic, '-C', '1', '-D', 'connect', 'maximum-packet-size', '200'])
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'x'.repeat(500)]), 0)
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'small']), 0)
+    const result = await sub.result
+    expectExit(result, 0)
+    expect(result.stdout).toBe('small\n')
+  })
+
+  test('pub --repeat with -D publish topic-alias sends the topic once, then only the alias (as mosquitto_pub)', async () => {
+    const topic = uniqueTopic('cli-v5')
+    const sub = await subscribed([...at, '-t', topic, '-v', '-C', '3'])
+    const pub = await run(['pub', ...at, '-d', '-t', topic, '-m', 'aliased', '--repeat', '3', '-D', 'publish', 'topic-alias', '1'])
+    expectExit(pub, 0)
+    expect(pub.stderr.match(/→ PUBLISH topic="[^"]*"/g)).toEqual([`→ PUBLISH topic="${topic}"`, '→ PUBLISH topic=""', '→ PUBLISH topic=""'])
+    const result = await sub.result
+    expectExit(result, 0)
+    expect(result.stdout).toBe(`${topic} aliased\n`.repeat(3))
+  })
+
+  test('-D connect session-expiry-interval 60 with -c -i keeps the session across runs; -D disconnect session-expiry-interval 0 ends it', async () => {
+    const topic = uniqueTopic('cli-v5')
+    const session = [...at, '-c', '-i', uniqueId('cli-v5-session'), '-D', 'connect', 'session-expiry-interval', '60', '-t', topic, '-q', '1']
+    const first = await subscribed([...session, '-W', '0.2'])
+    expectExit(await first.result, 27)
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'while you were away', '-q', '1']), 0)
+    const back = await run(['sub', ...session, '-d', '-C', '1', '-D', 'disconnect', 'session-expiry-interval', '0'])
+    expectExit(back, 0)
+    expect(back.stdout).toBe('while you were away\n')
+    expect(back.stderr).toContain('session_present=true')
+    // That DISCONNECT ended the session: nothing waits for the next run.
+    expectExit(await run(['pub', ...at, '-t', topic, '-m', 'kept for nobody', '-q', '1']), 0)
+    const gone = await run(['sub', ...session, '-d', '-W', '0.5'])
+    expectExit(gone, 27)
+    expect(gone.stdout).toBe('')
+    expect(gone.stderr).toContain('session_present=false')
+  })
+
+  test('-c alone keeps an MQTT 5 session (no expiry, as mosquitto_sub); -U with -D unsubscribe drops a filter from it', async () => {
+    const [kept, dropped] = [uniqueTopic('cli-v5-kept'), uniqueTopic('cli-v5-dropped')]
+    const session = [...at, '-c', '-i', uniqueId('cli-v5-kept'), '-q', '1']
+    expectExit(await (await subscribed([...session, '-t', kept, '-t', dropped, '-W', '0.2'])).result, 27)
+    const unsubscribing = await subscribed([...session, '-t', kept, '-U', dropped, '-D', 'unsubscribe', 'user-property', 'why', 'test', '-W', '0.5'])
+    await unsubscribing.printed('← UNSUBACK', 'stderr')
+    expectExit(await unsubscribing.result, 27)
+    // Published to the dropped filter first: were it still in the session, sub -C 1 would print it.
+    for (const topic of [dropped, kept]) expectExit(await run(['pub', ...at, '-t', topic, '-m', 'queued', '-q', '1']), 0)
+    const back = await run(['sub', ...session, '-t', kept, '-v', '-C', '1', '-D', 'disconnect', 'session-expiry-interval', '0'])
+    expectExit(back, 0)
+    expect(back.stdout).toBe(`${kept} queued\n`)
   })
 })
 

@@ -330,20 +330,26 @@ class MqttClient extends NativeClient {
     setImmediate(() => this._fail(callback, error))
   }
 
-  /** An operation's error goes to its callback, or else to 'error'. */
-  _fail(callback, error) {
-    if (callback) callback(error)
-    else this.emit('error', error)
+  /** An operation's error goes to its callback (with the packet that said so, if any), or else to 'error'. */
+  _fail(callback, error, packet) {
+    if (!callback) this.emit('error', error)
+    else if (packet === undefined) callback(error)
+    else callback(error, packet)
   }
 
-  /** MQTT 5: end()'s `{ reasonCode, properties }` as the engine's DISCONNECT. */
+  /**
+   * MQTT 5: end()'s `{ reasonCode, properties }` as the engine's
+   * DISCONNECT, checked by the engine before anything starts ending.
+   */
   _disconnectOf(opts) {
     if (!this._v5 || opts == null) return undefined
     const reasonCode = opts.reasonCode ?? 0
     if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) {
       throw new RangeError(`options.reasonCode must be 0 to 255 (got ${describe(reasonCode)})`)
     }
-    return { reasonCode, properties: toNative(opts.properties, 'options.properties') }
+    const disconnect = { reasonCode, properties: toNative(opts.properties, 'options.properties') }
+    this._native.checkDisconnect(disconnect.reasonCode, disconnect.properties)
+    return disconnect
   }
 
   /** Closes for end(): what is still unfinished then fails (`Connection closed`). */
@@ -405,12 +411,15 @@ class MqttClient extends NativeClient {
     const { kind, callback } = operation
     this._unfinished--
     if (packetId !== 0) this._lastMessageId = packetId
-    const codes = records.slice(codesAt, codesAt + codeCount)
-    const ack = { messageId: packetId, codes, properties: fromNative(properties) }
     try {
       if (errorCode !== 0) this._fail(callback, errorOf(errorCode, IN_OPERATION, detail))
-      else if (kind === SUBSCRIBE) this._granted(operation, ack)
-      else if (!(kind === PUBLISH && this._publishRefused(operation, ack))) callback?.(null, this._resultOf(operation, ack))
+      else if (kind === PUBLISH) this._published(operation, packetId, codeCount > 0 ? records[codesAt] : 0, properties)
+      else {
+        const codes = Array.from(records.subarray(codesAt, codesAt + codeCount))
+        const ack = { messageId: packetId, codes, properties: fromNative(properties) }
+        if (kind === SUBSCRIBE) this._granted(operation, ack)
+        else callback?.(null, this._unsuback(ack))
+      }
     } catch (error) {
       failures.push(error)
     }
@@ -418,36 +427,37 @@ class MqttClient extends NativeClient {
   }
 
   /**
-   * MQTT 5: a PUBACK or PUBREC with a code other than success and No
-   * matching subscribers fails the publish, as in MQTT.js, with the
-   * acknowledgement as the callback's second argument. Says whether it did.
+   * A publish's end. In MQTT 5 a PUBACK or PUBREC with a code other than
+   * success and No matching subscribers fails it, as in MQTT.js, with the
+   * acknowledgement as the callback's second argument; else the callback
+   * gets what MQTT.js gives: nothing at QoS 0, the PUBLISH sent at QoS 1,
+   * the PUBREL it stored at QoS 2.
    */
-  _publishRefused({ callback, qos }, { messageId, codes, properties }) {
-    const reasonCode = codes[0] ?? 0
-    if (reasonCode === 0 || reasonCode === NO_MATCHING_SUBSCRIBERS) return false
-    const error = new ErrorWithReasonCode(`Publish error: ${reasonText(reasonCode)}`, reasonCode)
-    const packet = { cmd: qos === 1 ? 'puback' : 'pubrec', messageId, reasonCode }
-    if (properties !== undefined) packet.properties = properties
-    if (callback) callback(error, packet)
-    else this.emit('error', error)
-    return true
+  _published(operation, messageId, reasonCode, properties) {
+    const { callback, topic, message, qos, retain } = operation
+    if (reasonCode !== 0 && reasonCode !== NO_MATCHING_SUBSCRIBERS) {
+      const error = new ErrorWithReasonCode(`Publish error: ${reasonText(reasonCode)}`, reasonCode)
+      const packet = { cmd: qos === 1 ? 'puback' : 'pubrec', messageId, reasonCode }
+      if (properties !== undefined) packet.properties = fromNative(properties)
+      this._fail(callback, error, packet)
+      return
+    }
+    if (callback === undefined) return
+    if (qos === 0) callback(null, undefined)
+    else if (qos === 2) callback(null, { cmd: 'pubrel', qos: 2, messageId })
+    else {
+      const sent = { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId }
+      if (operation.properties !== undefined) sent.properties = operation.properties
+      callback(null, sent)
+    }
   }
 
-  /** What MQTT.js passes a successful publish's or unsubscribe's callback. */
-  _resultOf(operation, { messageId, codes, properties }) {
-    if (operation.kind === UNSUBSCRIBE) {
-      const unsuback = { cmd: 'unsuback', messageId }
-      if (this._v5) unsuback.granted = Array.from(codes)
-      if (properties !== undefined) unsuback.properties = properties
-      return unsuback
-    }
-    if (operation.qos === 0) return undefined
-    // After PUBCOMP, MQTT.js hands back the PUBREL it stored.
-    if (operation.qos === 2) return { cmd: 'pubrel', qos: 2, messageId }
-    const { topic, message, qos, retain } = operation
-    const sent = { cmd: 'publish', topic, payload: message, qos, retain, dup: false, messageId }
-    if (operation.properties !== undefined) sent.properties = operation.properties
-    return sent
+  /** What MQTT.js passes a successful unsubscribe's callback: the UNSUBACK (MQTT 5: its codes in `granted`). */
+  _unsuback({ messageId, codes, properties }) {
+    const unsuback = { cmd: 'unsuback', messageId }
+    if (this._v5) unsuback.granted = codes
+    if (properties !== undefined) unsuback.properties = properties
+    return unsuback
   }
 
   /**
@@ -502,10 +512,10 @@ class MqttClient extends NativeClient {
         this._transformHandshake(event)
         break
       case 'packet_sent':
-        this.emit('packetsend', mqttjsPacket(event.packet))
+        this.emit('packetsend', mqttjsPacket(event.packet, this._v5))
         break
       case 'packet_received':
-        this.emit('packetreceive', mqttjsPacket(event.packet))
+        this.emit('packetreceive', mqttjsPacket(event.packet, this._v5))
         break
     }
   }
@@ -522,9 +532,10 @@ class MqttClient extends NativeClient {
   }
 
   /**
-   * The broker's AUTH challenge goes to `handleAuth(packet, callback)`;
-   * `callback(error)` fails the link's authentication, `callback(null,
-   * reply)` sends the reply (its `reasonCode` 0x18 if left out).
+   * The broker's AUTH challenge goes to `handleAuth(packet, callback)`:
+   * `callback(null, reply)` sends the reply (its `reasonCode` 0x18 if left
+   * out); `callback(error)` emits the error and sends nothing, so the
+   * attempt runs out of `connectTimeout` (or the broker ends it).
    */
   _answerAuth(event) {
     const packet = { cmd: 'auth', reasonCode: event.reasonCode, properties: fromNative(event.properties) }

@@ -1,6 +1,6 @@
 'use strict'
 const { MqttClient } = require('./client')
-const { ErrorWithReasonCode } = require('./errors')
+const { ErrorWithReasonCode, ErrorWithSubackPacket } = require('./errors')
 const { resolveOptions } = require('./options')
 const { DefaultMessageIdProvider, UniqueMessageIdProvider } = require('./message-ids')
 
@@ -49,6 +49,7 @@ module.exports = {
   MqttClient,
   Client: MqttClient,
   ErrorWithReasonCode,
+  ErrorWithSubackPacket,
   DefaultMessageIdProvider,
   UniqueMessageIdProvider,
 }

@@ -237,10 +237,16 @@ impl Connection {
         unfinished: Unfinished,
         disconnect: Disconnect,
     ) -> Result<(), InvalidRequest> {
-        request::validate_disconnect(&disconnect, self.protocol, &self.connect_properties)?;
+        self.check_disconnect(&disconnect)?;
         self.commands
             .send(Command::Disconnect(unfinished, disconnect));
         Ok(())
+    }
+
+    /// Whether `disconnect` may end this connection (see `disconnect`), so
+    /// an API can refuse it before it starts ending anything.
+    pub fn check_disconnect(&self, disconnect: &Disconnect) -> Result<(), InvalidRequest> {
+        request::validate_disconnect(disconnect, self.protocol, &self.connect_properties)
     }
 
     /// Closes the link at once without DISCONNECT, as a network failure
