@@ -290,7 +290,7 @@ impl Session {
             | Packet::Unsubscribe(_)
             | Packet::PingReq
             | Packet::Disconnect(_) => self.violation("the broker sent a packet only clients send"),
-            Packet::Auth(auth) => self.handle_auth(auth),
+            Packet::Auth(auth) => self.handle_auth(auth, now),
         }
         // An acknowledgement may have freed the packet id a queued operation waits for.
         self.pump(now);

@@ -692,7 +692,7 @@ fn an_auth_challenge_goes_to_the_application_and_its_answer_to_the_broker() {
         reason_code: ReasonCode::CONTINUE_AUTHENTICATION,
         properties: vec![method.clone()],
     };
-    session.authenticate(answer.clone());
+    session.authenticate(answer.clone(), now);
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![Packet::Auth(answer)]
@@ -711,4 +711,54 @@ fn an_auth_challenge_goes_to_the_application_and_its_answer_to_the_broker() {
     );
     plain.handle_packet(Packet::Auth(other), now);
     assert_ended_with(&mut plain, 0x82, now);
+}
+
+#[test]
+fn a_re_authentication_on_a_live_link_must_go_on_within_the_connack_timeout() {
+    use crate::protocol::Auth;
+    let now = Instant::now();
+    let method = Property::AuthenticationMethod("SCRAM".into());
+    let auth = |code: ReasonCode| Auth {
+        reason_code: code,
+        properties: vec![method.clone()],
+    };
+    let options = v5_options(vec![method.clone()], TopicAliasing::Manual);
+    let mut session = connected_with(options, Vec::new(), now);
+    session.authenticate(auth(ReasonCode::REAUTHENTICATE), now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::Auth(auth(ReasonCode::REAUTHENTICATE))]
+    );
+    // The broker's challenge, then the application's answer, each in time.
+    let later = now + Duration::from_secs(2);
+    session.handle_packet(
+        Packet::Auth(auth(ReasonCode::CONTINUE_AUTHENTICATION)),
+        later,
+    );
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::AuthChallenge(_)]
+    ));
+    session.authenticate(auth(ReasonCode::CONTINUE_AUTHENTICATION), later);
+    session.handle_packet(Packet::Auth(auth(ReasonCode::SUCCESS)), later);
+    assert!(matches!(
+        drain_events(&mut session).as_slice(),
+        [Event::Note(_)]
+    ));
+    session.handle_timeout(later + Duration::from_secs(4));
+    assert!(
+        session.is_connected(),
+        "a finished exchange has no deadline"
+    );
+    // A challenge nobody answers ends the link once the timeout has passed.
+    session.handle_packet(
+        Packet::Auth(auth(ReasonCode::CONTINUE_AUTHENTICATION)),
+        later,
+    );
+    drain_events(&mut session);
+    session.handle_timeout(later + Duration::from_secs(3));
+    assert_eq!(
+        drain_events(&mut session),
+        vec![Event::Fatal(Failure::Timeout)]
+    );
 }

@@ -1,5 +1,5 @@
 //! The session's deadlines in one table: the answers a link waits for
-//! (CONNACK, PINGRESP) and the acknowledgement of each operation sent. The
+//! (CONNACK, PINGRESP, the next step of a re-authentication) and the acknowledgement of each operation sent. The
 //! keepalive moment is not kept here: it follows from the last packet sent.
 
 use std::collections::VecDeque;
@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 pub(super) enum Answer {
     ConnAck,
     PingResp,
+    /// MQTT 5: the next step of an AUTH exchange on a live link, from the
+    /// broker or from the application.
+    Auth,
 }
 
 #[derive(Debug, Default)]
 pub(super) struct Timers {
     /// By `Answer as usize`.
-    answers: [Option<Instant>; 2],
+    answers: [Option<Instant>; 3],
     /// Acknowledgement deadlines by packet id, in the order they were set
     /// (one timeout for all, so also in time order). An entry is stale once
     /// its operation completed or was given another deadline: the caller
@@ -38,7 +41,7 @@ impl Timers {
 
     /// The link no longer waits for any answer.
     pub fn clear_answers(&mut self) {
-        self.answers = [None; 2];
+        self.answers = [None; 3];
     }
 
     /// An answer is overdue at `now`.

@@ -162,7 +162,7 @@ impl Driver {
             Instruction::DeferAcknowledgements(on) => self.session.defer_acknowledgements(on),
             Instruction::Acknowledge { ticket, send } => self.session.acknowledge(ticket, send),
             Instruction::ReportPackets(on) => self.report_packets = on,
-            Instruction::Authenticate(auth) => self.session.authenticate(auth),
+            Instruction::Authenticate(auth) => self.session.authenticate(auth, now),
         }
     }
 
