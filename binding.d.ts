@@ -19,10 +19,12 @@ export declare class NativeConnection {
   /**
    * Copies the payload into the command queue and returns at once. Like
    * `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
-   * `flush`, which the JS wrapper calls once per turn. `properties`
-   * (MQTT 5) may name a topic alias; with it the topic may be empty.
+   * `flush`, which the JS wrapper calls once per turn. MQTT 5:
+   * `properties` may name a topic alias (with it the topic may be
+   * empty); `user_properties` come apart, name, value, ... joined by
+   * U+0000, so that the common case crosses as one string.
    */
-  publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean, properties?: NativeProperties | undefined | null): void
+  publish(id: number, topic: string, payload: Uint8Array, qosValue: number, retain: boolean, properties?: NativePublishProperties | undefined | null, userProperties?: string | undefined | null): void
   /**
    * `options[i]` is filter i's subscription options byte: its QoS alone
    * in MQTT 3.1.1; in MQTT 5 also No Local (4), Retain As Published (8)
@@ -180,7 +182,10 @@ export declare function errorCodeToString(code: number): string
  * packet id, properties, detail (`completionDetails`), count of codes, the codes. MQTT 5 properties ride
  * beside: `messageProperties` for the messages flagged
  * `MESSAGE_HAS_PROPERTIES`, in order, and `completionProperties` by index;
- * what has none costs nothing. Connection events are rare and carry the
+ * what has none costs nothing. User properties, the common case, are a
+ * column of their own: the names and values of every flagged message in
+ * `userProperties`, joined by U+0000 (one string per batch, like
+ * `topics`), and each message's count of pairs in `userPropertyCounts`. Connection events are rare and carry the
  * message and completion counts at the moment they happened, so JS replays
  * everything in order.
  */
@@ -190,7 +195,9 @@ export interface EventBatch {
   payloadEnds: Uint32Array
   flags: Uint32Array
   ackTickets: Uint32Array
-  messageProperties: Array<NativeProperties>
+  messageProperties: Array<NativePublishProperties>
+  userProperties: string
+  userPropertyCounts: Uint32Array
   completions: Uint32Array
   completionProperties: Array<NativeProperties>
   completionDetails: Array<string>
@@ -205,8 +212,17 @@ export declare const MESSAGE_ACK_DEFERRED: number
 
 export declare const MESSAGE_DUP: number
 
-/** The message has MQTT 5 properties: the next of `messageProperties`. */
+/**
+ * The message has MQTT 5 properties other than user properties: the next
+ * of `messageProperties`.
+ */
 export declare const MESSAGE_HAS_PROPERTIES: number
+
+/**
+ * The message has MQTT 5 user properties: as many pairs as the next of
+ * `userPropertyCounts`, the next names and values of `userProperties`.
+ */
+export declare const MESSAGE_HAS_USER_PROPERTIES: number
 
 /** `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0). */
 export declare const MESSAGE_PACKET_ID_SHIFT: number
@@ -311,8 +327,8 @@ export interface NativeNegotiated {
  * A property list. Flags (payload format, request problem / response
  * information, maximum QoS, the `...Available` ones) are numbers 0 or 1.
  * `userProperties` is name, value, name, value, ... in wire order (a name
- * may repeat); `subscriptionIdentifiers` every identifier a message came
- * with (one in a SUBSCRIBE).
+ * may repeat) joined by U+0000; `subscriptionIdentifiers` every identifier
+ * a message came with (one in a SUBSCRIBE).
  */
 export interface NativeProperties {
   payloadFormatIndicator?: number
@@ -337,7 +353,7 @@ export interface NativeProperties {
   topicAlias?: number
   maximumQos?: number
   retainAvailable?: number
-  userProperties?: Array<string>
+  userProperties?: string
   maximumPacketSize?: number
   wildcardSubscriptionAvailable?: number
   subscriptionIdentifiersAvailable?: number
@@ -355,6 +371,22 @@ export interface NativeProxy {
   tlsAlpn?: Array<string>
   /** The name to check on the proxy's certificate; its host if left out. */
   tlsServerName?: string
+}
+
+/**
+ * The properties a PUBLISH may carry but user properties, which cross apart
+ * (a message's in the batch's own column, a publish's as an argument of
+ * `NativeConnection.publish`).
+ */
+export interface NativePublishProperties {
+  payloadFormatIndicator?: number
+  messageExpiryInterval?: number
+  contentType?: string
+  responseTopic?: string
+  correlationData?: Buffer
+  topicAlias?: number
+  /** A message's: every identifier of the subscriptions it matched. */
+  subscriptionIdentifiers?: Array<number>
 }
 
 /** One broker of `NativeConnectionConfig.servers`. */

@@ -854,6 +854,7 @@ module.exports.MAX_PACKET_BYTES = nativeBinding.MAX_PACKET_BYTES
 module.exports.MESSAGE_ACK_DEFERRED = nativeBinding.MESSAGE_ACK_DEFERRED
 module.exports.MESSAGE_DUP = nativeBinding.MESSAGE_DUP
 module.exports.MESSAGE_HAS_PROPERTIES = nativeBinding.MESSAGE_HAS_PROPERTIES
+module.exports.MESSAGE_HAS_USER_PROPERTIES = nativeBinding.MESSAGE_HAS_USER_PROPERTIES
 module.exports.MESSAGE_PACKET_ID_SHIFT = nativeBinding.MESSAGE_PACKET_ID_SHIFT
 module.exports.MESSAGE_QOS_MASK = nativeBinding.MESSAGE_QOS_MASK
 module.exports.MESSAGE_RETAIN = nativeBinding.MESSAGE_RETAIN

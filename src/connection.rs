@@ -18,7 +18,7 @@ use crate::transport::UpgradeRequest;
 use super::config::NativeConnectionConfig;
 use super::events::{EventBatch, JsEventSink};
 use super::invalid::Invalid;
-use super::properties::{from_js, NativeProperties};
+use super::properties::{from_js, publish_from_js, NativeProperties, NativePublishProperties};
 
 #[napi(object)]
 pub struct NativeStatistics {
@@ -132,8 +132,10 @@ impl NativeConnection {
 
     /// Copies the payload into the command queue and returns at once. Like
     /// `subscribe` and `unsubscribe`, it leaves the I/O thread asleep until
-    /// `flush`, which the JS wrapper calls once per turn. `properties`
-    /// (MQTT 5) may name a topic alias; with it the topic may be empty.
+    /// `flush`, which the JS wrapper calls once per turn. MQTT 5:
+    /// `properties` may name a topic alias (with it the topic may be
+    /// empty); `user_properties` come apart, name, value, ... joined by
+    /// U+0000, so that the common case crosses as one string.
     // The JS call's own arguments, positional for the hot path: no object
     // to build and read per publish.
     #[allow(clippy::too_many_arguments)]
@@ -146,7 +148,8 @@ impl NativeConnection {
         payload: &[u8],
         qos_value: u32,
         retain: bool,
-        properties: Option<NativeProperties>,
+        properties: Option<NativePublishProperties>,
+        user_properties: Option<String>,
     ) -> napi::Result<()> {
         let qos = qos(&env, "qos", qos_value)?;
         // Before the copy: an oversized payload costs no second allocation.
@@ -157,7 +160,8 @@ impl NativeConnection {
             payload: Bytes::copy_from_slice(payload),
             qos,
             retain,
-            properties: self::properties(&env, properties)?,
+            properties: publish_from_js(properties, user_properties)
+                .map_err(|invalid| invalid.throw(&env))?,
         };
         self.connection
             .submit_deferred(id, request)

@@ -15,7 +15,7 @@ use crate::session::{Negotiated, Outcome};
 
 use super::error_codes::{error_code, error_text};
 use super::packets::PacketFields;
-use super::properties::{to_js, NativeProperties};
+use super::properties::{publish_to_js, to_js, NativeProperties, NativePublishProperties};
 
 // The batch layout, declared once: JS reads these constants by name.
 
@@ -32,9 +32,14 @@ pub const MESSAGE_SAME_TOPIC: u32 = 1 << 4;
 /// The message's acknowledgement waits: its ticket is the next of `ackTickets`.
 #[napi]
 pub const MESSAGE_ACK_DEFERRED: u32 = 1 << 5;
-/// The message has MQTT 5 properties: the next of `messageProperties`.
+/// The message has MQTT 5 properties other than user properties: the next
+/// of `messageProperties`.
 #[napi]
 pub const MESSAGE_HAS_PROPERTIES: u32 = 1 << 6;
+/// The message has MQTT 5 user properties: as many pairs as the next of
+/// `userPropertyCounts`, the next names and values of `userProperties`.
+#[napi]
+pub const MESSAGE_HAS_USER_PROPERTIES: u32 = 1 << 7;
 /// `flags[i] >>> MESSAGE_PACKET_ID_SHIFT` is the packet id (0 at QoS 0).
 #[napi]
 pub const MESSAGE_PACKET_ID_SHIFT: u32 = 16;
@@ -78,7 +83,10 @@ pub const SUBACK_FAILURE: u32 = protocol::SUBACK_FAILURE as u32;
 /// packet id, properties, detail (`completionDetails`), count of codes, the codes. MQTT 5 properties ride
 /// beside: `messageProperties` for the messages flagged
 /// `MESSAGE_HAS_PROPERTIES`, in order, and `completionProperties` by index;
-/// what has none costs nothing. Connection events are rare and carry the
+/// what has none costs nothing. User properties, the common case, are a
+/// column of their own: the names and values of every flagged message in
+/// `userProperties`, joined by U+0000 (one string per batch, like
+/// `topics`), and each message's count of pairs in `userPropertyCounts`. Connection events are rare and carry the
 /// message and completion counts at the moment they happened, so JS replays
 /// everything in order.
 #[napi(object)]
@@ -88,7 +96,9 @@ pub struct EventBatch {
     pub payload_ends: Uint32Array,
     pub flags: Uint32Array,
     pub ack_tickets: Uint32Array,
-    pub message_properties: Vec<NativeProperties>,
+    pub message_properties: Vec<NativePublishProperties>,
+    pub user_properties: String,
+    pub user_property_counts: Uint32Array,
     pub completions: Uint32Array,
     pub completion_properties: Vec<NativeProperties>,
     pub completion_details: Vec<String>,
@@ -173,7 +183,9 @@ struct Batch {
     payload_ends: Vec<u32>,
     flags: Vec<u32>,
     ack_tickets: Vec<u32>,
-    message_properties: Vec<NativeProperties>,
+    message_properties: Vec<NativePublishProperties>,
+    user_properties: String,
+    user_property_counts: Vec<u32>,
     /// Where the last message's topic starts in `topics`.
     last_topic_at: usize,
     completions: Vec<u32>,
@@ -206,10 +218,9 @@ impl Batch {
                     | bit(publish.retain, MESSAGE_RETAIN)
                     | bit(same_topic, MESSAGE_SAME_TOPIC)
                     | bit(ticket.is_some(), MESSAGE_ACK_DEFERRED)
-                    | bit(!publish.properties.is_empty(), MESSAGE_HAS_PROPERTIES)
+                    | self.push_message_properties(&publish.properties)
                     | u32::from(publish.packet_id) << MESSAGE_PACKET_ID_SHIFT;
                 self.flags.push(flags);
-                self.message_properties.extend(to_js(&publish.properties));
                 self.ack_tickets.extend(ticket);
                 self.message_count += 1;
             }
@@ -312,6 +323,36 @@ impl Batch {
         }
     }
 
+    /// A message's properties into their columns; the `MESSAGE_HAS_*` bits
+    /// that say where they went.
+    fn push_message_properties(&mut self, properties: &[Property]) -> u32 {
+        if properties.is_empty() {
+            return 0;
+        }
+        let mut pairs = 0;
+        for property in properties {
+            if let Property::UserProperty((name, value)) = property {
+                for part in [name, value] {
+                    if !self.user_properties.is_empty() {
+                        self.user_properties.push('\0');
+                    }
+                    self.user_properties.push_str(part);
+                }
+                pairs += 1;
+            }
+        }
+        let mut bits = 0;
+        if pairs > 0 {
+            self.user_property_counts.push(pairs);
+            bits |= MESSAGE_HAS_USER_PROPERTIES;
+        }
+        if let Some(others) = publish_to_js(properties) {
+            self.message_properties.push(others);
+            bits |= MESSAGE_HAS_PROPERTIES;
+        }
+        bits
+    }
+
     /// The index + 1 of `properties` among the completions' (0: none).
     fn push_completion_properties(&mut self, properties: &[Property]) -> u32 {
         match to_js(properties) {
@@ -359,6 +400,8 @@ impl Batch {
             flags: Uint32Array::new(batch.flags),
             ack_tickets: Uint32Array::new(batch.ack_tickets),
             message_properties: batch.message_properties,
+            user_properties: batch.user_properties,
+            user_property_counts: Uint32Array::new(batch.user_property_counts),
             completions: Uint32Array::new(batch.completions),
             completion_properties: batch.completion_properties,
             completion_details: batch.completion_details,
@@ -410,7 +453,8 @@ impl EventSink for JsEventSink {
             for event in events.drain(..) {
                 batch.push(event);
             }
-            self.backlog.set(batch.payload.len() + batch.topics.len());
+            self.backlog
+                .set(batch.payload.len() + batch.topics.len() + batch.user_properties.len());
             !std::mem::replace(&mut batch.drain_scheduled, true)
         };
         if schedule {

@@ -1,7 +1,11 @@
-//! MQTT 5 properties as JS sees them, both ways: one object whose fields are
+//! MQTT 5 properties as JS sees them, both ways: an object whose fields are
 //! the specification's property names, in the engine's words. Each JS API
 //! shapes them its own way (MQTT.js's `userProperties` object, aws-crt's
-//! `{name, value}` list).
+//! `{name, value}` list). User properties cross as one string, name, value,
+//! name, value, ... joined by U+0000, which no MQTT string may contain: one
+//! string per packet instead of two per property. PUBLISH, the hot path, has
+//! an object of its own with only what a PUBLISH may carry, so the boundary
+//! reads and writes a few fields instead of every property MQTT 5 defines.
 
 use bytes::Bytes;
 use napi::bindgen_prelude::Buffer;
@@ -14,8 +18,8 @@ use super::invalid::Invalid;
 /// A property list. Flags (payload format, request problem / response
 /// information, maximum QoS, the `...Available` ones) are numbers 0 or 1.
 /// `userProperties` is name, value, name, value, ... in wire order (a name
-/// may repeat); `subscriptionIdentifiers` every identifier a message came
-/// with (one in a SUBSCRIBE).
+/// may repeat) joined by U+0000; `subscriptionIdentifiers` every identifier
+/// a message came with (one in a SUBSCRIBE).
 #[napi(object)]
 #[derive(Default)]
 pub struct NativeProperties {
@@ -41,11 +45,106 @@ pub struct NativeProperties {
     pub topic_alias: Option<u32>,
     pub maximum_qos: Option<u32>,
     pub retain_available: Option<u32>,
-    pub user_properties: Option<Vec<String>>,
+    pub user_properties: Option<String>,
     pub maximum_packet_size: Option<u32>,
     pub wildcard_subscription_available: Option<u32>,
     pub subscription_identifiers_available: Option<u32>,
     pub shared_subscription_available: Option<u32>,
+}
+
+/// The properties a PUBLISH may carry but user properties, which cross apart
+/// (a message's in the batch's own column, a publish's as an argument of
+/// `NativeConnection.publish`).
+#[napi(object)]
+#[derive(Default)]
+pub struct NativePublishProperties {
+    pub payload_format_indicator: Option<u32>,
+    pub message_expiry_interval: Option<u32>,
+    pub content_type: Option<String>,
+    pub response_topic: Option<String>,
+    pub correlation_data: Option<Buffer>,
+    pub topic_alias: Option<u32>,
+    /// A message's: every identifier of the subscriptions it matched.
+    pub subscription_identifiers: Option<Vec<u32>>,
+}
+
+/// User properties as one string: name, value, ... joined by U+0000.
+fn join_user_property(joined: &mut Option<String>, (name, value): &(String, String)) {
+    let joined = joined.get_or_insert_with(String::new);
+    for part in [name, value] {
+        if !joined.is_empty() {
+            joined.push('\0');
+        }
+        joined.push_str(part);
+    }
+}
+
+/// `joined` (name, value, ... joined by U+0000) as user properties, added to `list`.
+pub fn split_user_properties(joined: &str, list: &mut Vec<Property>) -> Result<(), Invalid> {
+    if joined.is_empty() {
+        return Ok(());
+    }
+    let mut parts = joined.split('\0');
+    while let Some(name) = parts.next() {
+        let Some(value) = parts.next() else {
+            return Err(Invalid::Type(
+                "userProperties must hold name, value pairs joined by U+0000 (an odd count came)"
+                    .into(),
+            ));
+        };
+        list.push(Property::UserProperty((name.into(), value.into())));
+    }
+    Ok(())
+}
+
+/// A PUBLISH's properties for JS but user properties; `None` when there are
+/// no others.
+pub fn publish_to_js(properties: &[Property]) -> Option<NativePublishProperties> {
+    let others = |p: &&Property| !matches!(p, Property::UserProperty(_));
+    properties.iter().find(others)?;
+    let mut js = NativePublishProperties::default();
+    for property in properties {
+        match property {
+            Property::PayloadFormatIndicator(v) => js.payload_format_indicator = Some((*v).into()),
+            Property::MessageExpiryInterval(v) => js.message_expiry_interval = Some(*v),
+            Property::ContentType(v) => js.content_type = Some(v.clone()),
+            Property::ResponseTopic(v) => js.response_topic = Some(v.clone()),
+            Property::CorrelationData(v) => js.correlation_data = Some(v.to_vec().into()),
+            Property::TopicAlias(v) => js.topic_alias = Some((*v).into()),
+            Property::SubscriptionIdentifier(VarInt(v)) => js
+                .subscription_identifiers
+                .get_or_insert_with(Vec::new)
+                .push(*v),
+            // User properties go apart; the codec lets nothing else in.
+            _ => {}
+        }
+    }
+    Some(js)
+}
+
+/// A publish's properties from JS, its user properties apart (joined).
+pub fn publish_from_js(
+    js: Option<NativePublishProperties>,
+    user_properties: Option<String>,
+) -> Result<Vec<Property>, Invalid> {
+    let mut list = Vec::new();
+    if let Some(js) = js {
+        let general = NativeProperties {
+            payload_format_indicator: js.payload_format_indicator,
+            message_expiry_interval: js.message_expiry_interval,
+            content_type: js.content_type,
+            response_topic: js.response_topic,
+            correlation_data: js.correlation_data,
+            topic_alias: js.topic_alias,
+            subscription_identifiers: js.subscription_identifiers,
+            ..NativeProperties::default()
+        };
+        list = from_js(general)?;
+    }
+    if let Some(joined) = user_properties {
+        split_user_properties(&joined, &mut list)?;
+    }
+    Ok(list)
 }
 
 /// `properties` for JS; `None` when there are none, so that what has none
@@ -86,10 +185,7 @@ pub fn to_js(properties: &[Property]) -> Option<NativeProperties> {
             Property::TopicAlias(v) => js.topic_alias = short(v),
             Property::MaximumQoS(v) => js.maximum_qos = flag(v),
             Property::RetainAvailable(v) => js.retain_available = flag(v),
-            Property::UserProperty((name, value)) => js
-                .user_properties
-                .get_or_insert_with(Vec::new)
-                .extend([name.clone(), value.clone()]),
+            Property::UserProperty(pair) => join_user_property(&mut js.user_properties, pair),
             Property::MaximumPacketSize(v) => js.maximum_packet_size = Some(*v),
             Property::WildcardSubscriptionAvailable(v) => {
                 js.wildcard_subscription_available = flag(v)
@@ -176,14 +272,8 @@ pub fn from_js(js: NativeProperties) -> Result<Vec<Property>, Invalid> {
     take!(wildcard_subscription_available => WildcardSubscriptionAvailable by flag "wildcardSubscriptionAvailable");
     take!(subscription_identifiers_available => SubscriptionIdentifiersAvailable by flag "subscriptionIdentifiersAvailable");
     take!(shared_subscription_available => SharedSubscriptionAvailable by flag "sharedSubscriptionAvailable");
-    let pairs = js.user_properties.unwrap_or_default();
-    if !pairs.len().is_multiple_of(2) {
-        return Err(Invalid::Type(
-            "properties.userProperties must hold name, value pairs (an even count)".into(),
-        ));
-    }
-    for pair in pairs.chunks_exact(2) {
-        list.push(Property::UserProperty((pair[0].clone(), pair[1].clone())));
+    if let Some(joined) = js.user_properties {
+        split_user_properties(&joined, &mut list)?;
     }
     Ok(list)
 }

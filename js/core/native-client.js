@@ -58,13 +58,14 @@ class NativeClient extends EventEmitter {
   /**
    * `_send` for a publish, without a closure on the hot path; the payload is
    * checked to fit one packet first (`payloadName` names it in the error).
-   * `properties` are the engine's (MQTT 5), or undefined.
+   * MQTT 5: `properties` and `userProperties` as `NativeConnection.publish`
+   * takes them, or undefined.
    */
-  _sendPublish(topic, bytes, qos, retain, payloadName, properties) {
+  _sendPublish(topic, bytes, qos, retain, payloadName, properties, userProperties) {
     checkPayloadFits(topic, qos, bytes, payloadName)
     const id = this._takeId()
     try {
-      this._native.publish(id, topic, bytes, qos, retain, properties)
+      this._native.publish(id, topic, bytes, qos, retain, properties, userProperties)
     } catch (error) {
       this._returnId(id)
       throw error

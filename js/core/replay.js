@@ -4,6 +4,7 @@ const {
   MESSAGE_SAME_TOPIC,
   MESSAGE_ACK_DEFERRED,
   MESSAGE_HAS_PROPERTIES,
+  MESSAGE_HAS_USER_PROPERTIES,
   COMPLETION_ID,
   COMPLETION_ERROR_CODE,
   COMPLETION_PACKET_ID,
@@ -17,10 +18,12 @@ const {
  * Replays one native EventBatch (see binding.d.ts) on `target` in the order
  * things happened:
  * - `target._onMessage(failures, topic, payload, start, end, flags, ticket,
- *   properties)` per message, `payload` being what `target._payloadOf(batch)`
- *   made of the batch's bytes, `ticket` the message's acknowledgement ticket
- *   when its acknowledgement waits (MESSAGE_ACK_DEFERRED), and `properties`
- *   its MQTT 5 properties (NativeProperties), else undefined;
+ *   properties, userProperties)` per message, `payload` being what
+ *   `target._payloadOf(batch)` made of the batch's bytes, `ticket` the
+ *   message's acknowledgement ticket when its acknowledgement waits
+ *   (MESSAGE_ACK_DEFERRED), `properties` its MQTT 5 properties but user
+ *   properties (NativePublishProperties) and `userProperties` those as
+ *   [name, value, name, value, ...], each undefined when there are none;
  * - `target._onCompletion(failures, id, errorCode, packetId, records, codesAt,
  *   codeCount, properties, detail)` per completion, its reason codes being
  *   `records[codesAt ...]`, `properties` the acknowledgement's and `detail`
@@ -32,7 +35,20 @@ const {
  */
 function replay(target, batch) {
   const failures = []
-  const state = { message: 0, record: 0, completion: 0, ack: 0, properties: 0, topics: undefined, topicAt: 0, topic: '', payload: undefined }
+  const state = {
+    message: 0,
+    record: 0,
+    completion: 0,
+    ack: 0,
+    properties: 0,
+    userCounts: 0,
+    userAt: 0,
+    userParts: undefined,
+    topics: undefined,
+    topicAt: 0,
+    topic: '',
+    payload: undefined,
+  }
   try {
     for (const event of batch.connectionEvents) {
       replayUntil(target, batch, state, failures, event.messagesBefore, event.completionsBefore)
@@ -66,7 +82,8 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
     if ((flags & MESSAGE_SAME_TOPIC) === 0) state.topic = state.topics[state.topicAt++]
     const ticket = (flags & MESSAGE_ACK_DEFERRED) === 0 ? undefined : batch.ackTickets[state.ack++]
     const properties = (flags & MESSAGE_HAS_PROPERTIES) === 0 ? undefined : batch.messageProperties[state.properties++]
-    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket, properties)
+    const userProperties = (flags & MESSAGE_HAS_USER_PROPERTIES) === 0 ? undefined : nextUserProperties(batch, state)
+    target._onMessage(failures, state.topic, state.payload, start, batch.payloadEnds[i], flags, ticket, properties, userProperties)
   }
   const records = batch.completions
   while (state.completion < completionCount && state.record < records.length) {
@@ -88,6 +105,15 @@ function replayUntil(target, batch, state, failures, messageCount, completionCou
       detail === 0 ? undefined : batch.completionDetails[detail - 1],
     )
   }
+}
+
+/** The next flagged message's user properties: [name, value, ...] out of the batch's column. */
+function nextUserProperties(batch, state) {
+  state.userParts ??= batch.userProperties.split('\0')
+  const end = state.userAt + 2 * batch.userPropertyCounts[state.userCounts++]
+  const pairs = state.userParts.slice(state.userAt, end)
+  state.userAt = end
+  return pairs
 }
 
 module.exports = { replay }

@@ -23,7 +23,7 @@ const {
   ON_LINK,
   IN_OPERATION,
 } = require('./errors')
-const { toNative, fromNative } = require('./properties')
+const { toNative, fromNative, publishFromNative, publishPropertiesToNative, publishUserPropertiesToNative } = require('./properties')
 const { invalidTopicIn } = require('./topics')
 const { mqttjsPacket } = require('./packets')
 const { checkQos, checkTopicString, describe, filtersOf, optionsByte, checkOptionsAndCallback } = require('./arguments')
@@ -146,7 +146,8 @@ class MqttClient extends NativeClient {
     const dup = opts?.dup ?? false
     if (typeof dup !== 'boolean') throw new TypeError(`options.dup must be a boolean (got ${describe(dup)})`)
     const properties = this._v5 ? opts?.properties : undefined
-    const nativeProperties = toNative(properties, 'options.properties')
+    const nativeProperties = publishPropertiesToNative(properties, 'options.properties')
+    const userProperties = publishUserPropertiesToNative(properties, 'options.properties')
     if (this._refuseWhileEnding(callback)) return this
     if (!topic.isWellFormed()) {
       this._failLater(callback, new TypeError(`topic must be well-formed Unicode (it holds a lone surrogate): ${JSON.stringify(topic)}`))
@@ -154,7 +155,7 @@ class MqttClient extends NativeClient {
     }
     let id
     try {
-      id = this._sendPublish(topic, toBytes(message, 'message'), qos, retain, 'message (the payload)', nativeProperties)
+      id = this._sendPublish(topic, toBytes(message, 'message'), qos, retain, 'message (the payload)', nativeProperties, userProperties)
     } catch (error) {
       this._failLater(callback, error)
       return this
@@ -364,7 +365,7 @@ class MqttClient extends NativeClient {
     return batch.payload
   }
 
-  _onMessage(failures, topic, payload, start, end, flags, ticket, properties) {
+  _onMessage(failures, topic, payload, start, end, flags, ticket, properties, userProperties) {
     const handler = this._messageHandler
     if (this.listenerCount('message') === 0 && handler === undefined) return
     const bytes = payload.subarray(start, end)
@@ -378,7 +379,7 @@ class MqttClient extends NativeClient {
       payload: bytes,
       messageId: messageId === 0 ? undefined : messageId,
     }
-    if (properties !== undefined) packet.properties = fromNative(properties)
+    if (properties !== undefined || userProperties !== undefined) packet.properties = publishFromNative(properties, userProperties)
     // Inline try/catch: no closure per message.
     try {
       this.emit('message', topic, bytes, packet)

@@ -1,6 +1,8 @@
 'use strict'
 // MQTT 5 properties in MQTT.js's shapes (mqtt-packet's names) and the
-// engine's (NativeProperties in binding.d.ts), both ways.
+// engine's (NativeProperties and, for PUBLISH, NativePublishProperties in
+// binding.d.ts), both ways. User properties cross as one string: name,
+// value, ... joined by U+0000, which MQTT strings may not contain.
 const { describe } = require('./arguments')
 
 /** MQTT.js names whose engine name differs; the rest are the same. */
@@ -89,16 +91,48 @@ function whole(value, field, min, max) {
   return value
 }
 
-/** `{ name: value | value[] }` as name, value, name, value, ... */
+/** `{ name: value | value[] }` as name, value, name, value, ... joined by U+0000. */
 function userPropertiesToNative(userProperties, field) {
   if (userProperties === null || typeof userProperties !== 'object' || Array.isArray(userProperties)) {
     throw new TypeError(`${field} must be an object of names and values (got ${describe(userProperties)})`)
   }
-  const pairs = []
-  for (const [name, value] of Object.entries(userProperties)) {
-    for (const one of Array.isArray(value) ? value : [value]) pairs.push(name, String(one))
+  let joined = ''
+  for (const name in userProperties) {
+    const value = userProperties[name]
+    if (Array.isArray(value)) for (const one of value) joined = joinPair(joined, name, String(one), field)
+    else joined = joinPair(joined, name, String(value), field)
   }
-  return pairs
+  return joined
+}
+
+function joinPair(joined, name, value, field) {
+  if (name.includes('\0') || value.includes('\0')) {
+    throw new TypeError(`${field}: MQTT strings may not contain U+0000 (in ${JSON.stringify(name)})`)
+  }
+  return joined === '' ? `${name}\0${value}` : `${joined}\0${name}\0${value}`
+}
+
+/**
+ * A publish's `properties` for `NativeConnection.publish`: the user
+ * properties (joined), and the engine's object for the rest, undefined
+ * when there is nothing else (the common case costs one string).
+ */
+function publishUserPropertiesToNative(properties, name) {
+  const userProperties = properties?.userProperties
+  return userProperties == null ? undefined : userPropertiesToNative(userProperties, `${name}.userProperties`)
+}
+
+function publishPropertiesToNative(properties, name) {
+  if (properties === undefined || properties === null) return undefined
+  // Not an object: toNative says so.
+  if (typeof properties !== 'object' || Array.isArray(properties)) return toNative(properties, name)
+  for (const key in properties) {
+    if (key !== 'userProperties' && properties[key] !== undefined) {
+      const { userProperties, ...rest } = properties
+      return toNative(rest, name)
+    }
+  }
+  return undefined
 }
 
 /** The engine's properties as MQTT.js shows them; undefined for none. */
@@ -116,8 +150,13 @@ function fromNative(native) {
   return properties
 }
 
-/** Name, value, ... as MQTT.js's object: a repeated name holds its values in order. */
-function userPropertiesFromNative(pairs) {
+/** Name, value, ... (joined by U+0000) as MQTT.js's object. */
+function userPropertiesFromNative(joined) {
+  return userPropertiesFromPairs(joined.split('\0'))
+}
+
+/** [name, value, ...] as MQTT.js's object: a repeated name holds its values in order. */
+function userPropertiesFromPairs(pairs) {
   const userProperties = {}
   for (let i = 0; i < pairs.length; i += 2) {
     const [name, value] = [pairs[i], pairs[i + 1]]
@@ -129,4 +168,24 @@ function userPropertiesFromNative(pairs) {
   return userProperties
 }
 
-module.exports = { toNative, fromNative }
+/**
+ * A message's properties (NativePublishProperties, and its user properties
+ * as [name, value, ...]; either may be undefined) as MQTT.js's
+ * `packet.properties`.
+ */
+function publishFromNative(native, userPairs) {
+  const properties = {}
+  if (userPairs !== undefined) properties.userProperties = userPropertiesFromPairs(userPairs)
+  if (native === undefined) return properties
+  if (native.payloadFormatIndicator !== undefined) properties.payloadFormatIndicator = native.payloadFormatIndicator === 1
+  if (native.messageExpiryInterval !== undefined) properties.messageExpiryInterval = native.messageExpiryInterval
+  if (native.contentType !== undefined) properties.contentType = native.contentType
+  if (native.responseTopic !== undefined) properties.responseTopic = native.responseTopic
+  if (native.correlationData !== undefined) properties.correlationData = native.correlationData
+  if (native.topicAlias !== undefined) properties.topicAlias = native.topicAlias
+  const ids = native.subscriptionIdentifiers
+  if (ids !== undefined) properties.subscriptionIdentifier = ids.length === 1 ? ids[0] : ids
+  return properties
+}
+
+module.exports = { toNative, fromNative, publishFromNative, publishPropertiesToNative, publishUserPropertiesToNative }
