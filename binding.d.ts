@@ -39,10 +39,17 @@ export declare class NativeConnection {
    */
   deferAcknowledgements(on: boolean): void
   /**
-   * The application is done with the message of `ticket`: its
-   * acknowledgement goes out (`send`), or never does. Waits for `flush`.
+   * From now on (`on`) or no longer, the PUBACK or PUBREC of each inbound
+   * QoS 1/2 message waits for `acknowledge`, whose reason code it carries
+   * (MQTT 5); a QoS 2 message accepted then completes on PUBREL.
    */
-  acknowledge(ticket: number, send: boolean): void
+  decideReceipts(on: boolean): void
+  /**
+   * The application is done with the message of `ticket`: its
+   * acknowledgement goes out (`send`, with `reason_code`, 0 if left out),
+   * or never does. Waits for `flush`.
+   */
+  acknowledge(ticket: number, send: boolean, reasonCode?: number | undefined | null): void
   /**
    * From now on (`on`) or no longer, every packet sent and received comes
    * to JS as a `packet_sent` / `packet_received` connection event.

@@ -225,11 +225,28 @@ impl NativeConnection {
         self.connection.defer_acknowledgements(on);
     }
 
-    /// The application is done with the message of `ticket`: its
-    /// acknowledgement goes out (`send`), or never does. Waits for `flush`.
+    /// From now on (`on`) or no longer, the PUBACK or PUBREC of each inbound
+    /// QoS 1/2 message waits for `acknowledge`, whose reason code it carries
+    /// (MQTT 5); a QoS 2 message accepted then completes on PUBREL.
     #[napi]
-    pub fn acknowledge(&self, ticket: u32, send: bool) {
-        self.connection.acknowledge(ticket, send);
+    pub fn decide_receipts(&self, on: bool) {
+        self.connection.decide_receipts(on);
+    }
+
+    /// The application is done with the message of `ticket`: its
+    /// acknowledgement goes out (`send`, with `reason_code`, 0 if left out),
+    /// or never does. Waits for `flush`.
+    #[napi]
+    pub fn acknowledge(
+        &self,
+        env: Env,
+        ticket: u32,
+        send: bool,
+        reason_code: Option<u32>,
+    ) -> napi::Result<()> {
+        let code = reason_code_of(&env, reason_code.unwrap_or(0))?;
+        self.connection.acknowledge(ticket, send.then_some(code));
+        Ok(())
     }
 
     /// From now on (`on`) or no longer, every packet sent and received comes

@@ -445,14 +445,21 @@ export interface IClientOptions extends ISecureClientOptions {
    */
   messageIdProvider?: IMessageIdProvider;
   /**
-   * @deprecated Not supported by mqtt-napi (acknowledgements are sent natively): setting it throws.
+   * Decides the reason code of each QoS 1 PUBACK and QoS 2 PUBREC (MQTT 5;
+   * in MQTT 3.1.1 the acknowledgement says nothing more, but the choice
+   * still decides delivery). `cb(null, 0)` delivers the message (`message`,
+   * then {@link MqttClient.handleMessage}); another code MQTT.js allows (16,
+   * 128, 131, 135, 144, 145, 151, 153) refuses it undelivered; an Error, or
+   * any other code, is emitted as `error` and nothing is acknowledged.
+   * A QoS 2 message accepted is delivered at once and completed when the
+   * broker releases it (MQTT.js delivers it on PUBREL).
    *
-   * @param topic In MQTT.js, the received message's topic.
+   * @param topic The received message's topic.
    * @param message Its payload.
    * @param packet Its PUBLISH packet.
-   * @param cb Called with an Error or a reason code for the acknowledgement.
+   * @param cb Called with an Error, or `null` and the reason code (or the code alone).
    */
-  customHandleAcks?: (topic: string, message: Buffer, packet: any, cb: (error: Error | number, code?: number) => void) => void;
+  customHandleAcks?: (topic: string, message: Buffer, packet: any, cb: (error: Error | number | null, code?: number) => void) => void;
   /**
    * @deprecated Not supported by mqtt-napi (the WebSocket is native; use
    * {@link wsOptions} `headers` and {@link transformWsUrl}): setting it throws.

@@ -369,7 +369,6 @@ describe('mqtt-napi: options it cannot honour throw (MQTT.js would use them)', (
   test.each([
     ['incomingStore', {}],
     ['outgoingStore', {}],
-    ['customHandleAcks', () => undefined],
     ['createWebsocket', () => undefined],
     ['socksProxy', 'socks5://127.0.0.1:1'],
   ])('%s throws an Error naming it', async (name, value) => {

@@ -542,6 +542,58 @@ describe.each(dialects)('$name', (dialect: DialectClient) => {
     ])
   })
 
+  describe('customHandleAcks', () => {
+    /** A client whose customHandleAcks answers `answer` for every message; its messages and errors. */
+    async function deciding(answer: (topic: string) => [Error | null, number?]) {
+      await start()
+      const customHandleAcks = (topic: string, _payload: Buffer, _packet: unknown, done: (error: Error | null, code?: number) => void) =>
+        done(...answer(topic))
+      const { client } = await open({ customHandleAcks } as IClientOptions)
+      return { client, messages: inbox(client), errors: errorsOf(client), conn: broker!.current! }
+    }
+    const publish = (topic: string, qos: 1 | 2, messageId: number) =>
+      broker!.send({ cmd: 'publish', topic, payload: topic, qos, messageId, dup: false, retain: false })
+
+    test('QoS 1: the code goes on the PUBACK; 0 delivers the message, 135 and 16 do not', async () => {
+      const codes: Record<string, number> = { 'cha/ok': 0, 'cha/denied': 135, 'cha/nobody': 16 }
+      const { messages, conn } = await deciding((topic) => [null, codes[topic]])
+      await publish('cha/ok', 1, 11)
+      await publish('cha/denied', 1, 12)
+      await publish('cha/nobody', 1, 13)
+      await waitFor(() => conn.of('puback').length === 3, 5000, 'three PUBACKs')
+      expect(conn.of('puback').map((p) => [p.messageId, p.reasonCode ?? 0])).toEqual([
+        [11, 0],
+        [12, 135],
+        [13, 16],
+      ])
+      await sleep(100)
+      expect(messages.map((m) => m.topic)).toEqual(['cha/ok'])
+    })
+
+    test('QoS 2: the code goes on the PUBREC; 135 ends the flow undelivered, 0 delivers and completes on PUBREL', async () => {
+      const { messages, conn } = await deciding((topic) => [null, topic === 'cha/denied' ? 135 : 0])
+      await publish('cha/denied', 2, 21)
+      await publish('cha/ok', 2, 22)
+      await waitFor(() => conn.of('pubcomp').length === 1 && messages.length === 1, 5000, 'the PUBCOMP and the message')
+      expect(conn.of('pubrec').map((p) => [p.messageId, p.reasonCode ?? 0])).toEqual([
+        [21, 135],
+        [22, 0],
+      ])
+      expect(conn.of('pubcomp').map((p) => p.messageId)).toEqual([22])
+      expect(messages.map((m) => m.topic)).toEqual(['cha/ok'])
+    })
+
+    test("a code MQTT.js does not allow is an 'error' and nothing is acknowledged", async () => {
+      const { messages, errors, conn } = await deciding(() => [null, 5])
+      await publish('cha/odd', 1, 31)
+      await waitFor(() => errors.length > 0, 5000, "'error'")
+      expect(errors[0].message).toBe('Wrong reason code for puback')
+      await sleep(200)
+      expect(conn.of('puback')).toEqual([])
+      expect(messages).toEqual([])
+    })
+  })
+
   test('end(false, { reasonCode: 0x04, properties }) sends that DISCONNECT', async () => {
     await start()
     const { client } = await open({ properties: { sessionExpiryInterval: 30 } })

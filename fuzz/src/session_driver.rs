@@ -21,7 +21,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::protocol::{
     decode_as, encode_as, Ack, ConnAck, Disconnect, Packet, Property, ProtocolVersion, Publish,
-    QoS, SubAck, UnsubAck, SUBACK_FAILURE,
+    QoS, ReasonCode, SubAck, UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
     AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
@@ -517,11 +517,23 @@ impl Driver {
                 let packet = self.reply(kind, id_pick, extra);
                 self.deliver(packet);
             }
-            Step::DeferAcknowledgements { on } => self.session.defer_acknowledgements(on),
+            Step::DeferAcknowledgements { on } => {
+                self.session.defer_acknowledgements(on);
+                // MQTT 5 sessions decide their receipts too (with reason codes).
+                if self.session.protocol() == ProtocolVersion::V5 {
+                    self.session.decide_receipts(on);
+                }
+            }
             Step::Acknowledge { pick, send } => {
                 let tickets = &self.model.tickets;
                 if let Some(&ticket) = tickets.iter().rev().nth(usize::from(pick) % 8) {
-                    self.session.acknowledge(ticket, send);
+                    // High picks refuse the message, where a reason code can.
+                    let code = if pick >= 0x80 {
+                        ReasonCode::NOT_AUTHORIZED
+                    } else {
+                        ReasonCode::SUCCESS
+                    };
+                    self.session.acknowledge(ticket, send.then_some(code));
                 }
             }
             Step::FailUnfinished => {

@@ -30,6 +30,8 @@ const { checkQos, checkTopicString, describe, filtersOf, optionsByte, checkOptio
 
 /** MQTT 5's PUBACK codes that are no failure: success, and No matching subscribers. */
 const NO_MATCHING_SUBSCRIBERS = 16
+/** The codes MQTT.js lets `customHandleAcks` put on a PUBACK or PUBREC. */
+const VALID_ACK_CODES = [0, 16, 128, 131, 135, 144, 145, 151, 153]
 
 const PUBLISH = 0
 const SUBSCRIBE = 1
@@ -78,6 +80,7 @@ class MqttClient extends NativeClient {
     this.on('removeListener', (event) => this._watchPackets(event, 0))
     // A subclass's handleMessage method counts as a replacement too.
     if (this.handleMessage !== acknowledgeAtOnce) this._adoptMessageHandler(this.handleMessage)
+    if (options.customHandleAcks != null) this._native.decideReceipts(true)
     if (!options.manualConnect) this.connect()
   }
 
@@ -367,7 +370,8 @@ class MqttClient extends NativeClient {
 
   _onMessage(failures, topic, payload, start, end, flags, ticket, properties, userProperties) {
     const handler = this._messageHandler
-    if (this.listenerCount('message') === 0 && handler === undefined) return
+    // A ticket must be answered: only a message without one may go unseen.
+    if (ticket === undefined && this.listenerCount('message') === 0 && handler === undefined) return
     const bytes = payload.subarray(start, end)
     const messageId = flags >>> MESSAGE_PACKET_ID_SHIFT
     const packet = {
@@ -380,6 +384,11 @@ class MqttClient extends NativeClient {
       messageId: messageId === 0 ? undefined : messageId,
     }
     if (properties !== undefined || userProperties !== undefined) packet.properties = publishFromNative(properties, userProperties)
+    const decide = this.options.customHandleAcks
+    if (decide != null && packet.qos > 0) {
+      this._decideAck(failures, decide, topic, bytes, packet, ticket)
+      return
+    }
     // Inline try/catch: no closure per message.
     try {
       this.emit('message', topic, bytes, packet)
@@ -389,14 +398,77 @@ class MqttClient extends NativeClient {
     if (handler !== undefined) this._handleMessage(failures, handler, packet, ticket)
   }
 
+  /**
+   * MQTT.js's `customHandleAcks(topic, payload, packet, done(error | code,
+   * code))` decides the reason code of a QoS 1 PUBACK or QoS 2 PUBREC: 0
+   * delivers the message (`message`, then `handleMessage`, whose answer a
+   * QoS 1 PUBACK waits for); another valid code refuses it, undelivered; an
+   * error, or a code MQTT.js does not allow, is emitted and nothing is
+   * acknowledged.
+   */
+  _decideAck(failures, decide, topic, payload, packet, ticket) {
+    let decided = false
+    const done = (error, code) => {
+      if (decided) return
+      decided = true
+      if (typeof error === 'number') [error, code] = [null, error]
+      const step = packet.qos === 1 ? 'puback' : 'pubrec'
+      if (!error && !VALID_ACK_CODES.includes(code)) error = new Error(`Wrong reason code for ${step}`)
+      if (error) {
+        this._acknowledge(ticket, false)
+        this._emitLater('error', error)
+      } else if (packet.qos === 2) {
+        // The PUBREC goes now; an accepted message completes when the broker releases it.
+        this._acknowledge(ticket, true, code)
+        if (code === 0) this._deliver(packet, undefined, 0)
+      } else {
+        this._deliver(packet, ticket, code)
+      }
+    }
+    try {
+      decide(topic, payload, packet, done)
+    } catch (error) {
+      failures.push(error)
+      done(error)
+    }
+  }
+
+  /**
+   * A message decided on, as MQTT.js: `message` if `reasonCode` is 0, then
+   * `handleMessage`, whose answer releases `ticket` (if any) with `reasonCode`.
+   */
+  _deliver(packet, ticket, reasonCode) {
+    const failures = []
+    if (reasonCode === 0) {
+      try {
+        this.emit('message', packet.topic, packet.payload, packet)
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+    this._handleMessage(failures, this.handleMessage, packet, ticket, reasonCode)
+    for (const error of failures) process.nextTick(() => {
+      throw error
+    })
+  }
+
+  _acknowledge(ticket, send, reasonCode) {
+    this._native.acknowledge(ticket, send, reasonCode)
+    this._flushSoon()
+  }
+
+  /** Emits on a later tick: a listener's throw then never unwinds into the caller. */
+  _emitLater(event, ...args) {
+    process.nextTick(() => this.emit(event, ...args))
+  }
+
   /** Runs the application's handleMessage; its answer releases (or withholds) the acknowledgement. */
-  _handleMessage(failures, handler, packet, ticket) {
+  _handleMessage(failures, handler, packet, ticket, reasonCode = 0) {
     let answered = false
     const done = (error) => {
       if (answered || ticket === undefined) return
       answered = true
-      this._native.acknowledge(ticket, !error)
-      this._flushSoon()
+      this._acknowledge(ticket, !error, reasonCode)
     }
     try {
       handler.call(this, packet, done)

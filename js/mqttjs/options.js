@@ -43,7 +43,7 @@ const SUPPORTED = new Set([
   'servername', 'wsOptions', 'transformWsUrl', 'resubscribe', 'queueQoSZero', 'manualConnect',
   'servers', 'protocolVersion', 'protocolId', 'reconnectOnConnackError', 'messageIdProvider',
   // MQTT 5.
-  'properties', 'autoUseTopicAlias', 'autoAssignTopicAlias', 'authPacket',
+  'properties', 'autoUseTopicAlias', 'autoAssignTopicAlias', 'authPacket', 'customHandleAcks',
   // mqtt-napi's own limits (README, "Limits").
   'receiveBufferBytes', 'maxIncomingPacketBytes', 'offlineQueueMaxOperations', 'offlineQueueMaxBytes',
   // Tuning of MQTT.js's own machinery, which mqtt-napi does not have or does in its own way.
@@ -59,7 +59,7 @@ const SUPPORTED = new Set([
 const KNOWN_TO_MQTTJS = new Set([
   ...SUPPORTED,
   'binary', 'browserBufferSize', 'browserBufferTimeout',
-  'caPaths', 'certPath', 'keyPath', 'createWebsocket', 'customHandleAcks', 'encoding', 'forceNativeWebSocket',
+  'caPaths', 'certPath', 'keyPath', 'createWebsocket', 'encoding', 'forceNativeWebSocket',
   'incomingStore', 'outgoingStore', 'log', 'my', 'objectMode', 'socksProxy', 'socksTimeout',
   'subscribeBatchSize', 'topicAliasMaximum',
   // Node's tls.connect and net.connect options.
@@ -77,7 +77,6 @@ const MQTT5_ONLY = ['properties', 'authPacket']
 const REJECTED = {
   incomingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
   outgoingStore: 'messages are kept in memory by the native engine; there is no pluggable store',
-  customHandleAcks: 'acknowledgements are sent by the native engine',
   createWebsocket: 'the WebSocket is opened by the native engine (use wsOptions.headers or transformWsUrl)',
   socksProxy: 'SOCKS proxies are not supported',
 }
@@ -233,6 +232,7 @@ function checkOptions(options) {
   fields.optionalMqttString('clientId')
   fields.optionalMqttString('username')
   fields.optionalFunction('transformWsUrl', 'a function')
+  fields.optionalFunction('customHandleAcks', 'a function (topic, payload, packet, done)')
   fields.optionalObject('wsOptions')
   if (options.password !== undefined && options.password !== null) {
     check(

@@ -379,7 +379,8 @@ export async function startScriptedV5Broker(script: ScriptedV5Script = {}): Prom
           await send({ cmd: 'pubcomp', messageId: packet.messageId })
           break
         case 'pubrec':
-          await send({ cmd: 'pubrel', messageId: packet.messageId })
+          // A PUBREC of 0x80 or more refused the message: its flow ends there.
+          if ((packet.reasonCode ?? 0) < 0x80) await send({ cmd: 'pubrel', messageId: packet.messageId })
           break
         case 'subscribe': {
           for (const { topic } of packet.subscriptions) subscriptions.add(topic)

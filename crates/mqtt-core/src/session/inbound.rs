@@ -1,13 +1,16 @@
 //! Inbound application messages: QoS 1 acknowledged, QoS 2 delivered exactly
 //! once (the id is held from PUBLISH until PUBREL). With deferred
 //! acknowledgement the application says when each QoS 1 PUBACK and QoS 2
-//! PUBCOMP may go out; they go out in the order the messages came. In MQTT 5
-//! the broker may have no more QoS 1/2 messages unacknowledged on a link
-//! than our Receive Maximum.
+//! PUBCOMP may go out; they go out in the order the messages came. With
+//! decided receipts (MQTT 5), it says instead what each PUBACK and PUBREC
+//! says: the reason code, a failure refusing the message; a QoS 2 message
+//! accepted then completes when the broker releases it. In MQTT 5 the broker
+//! may have no more QoS 1/2 messages unacknowledged on a link than our
+//! Receive Maximum.
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::protocol::{Ack, Packet, Publish, QoS, ReasonCode};
+use crate::protocol::{Ack, Packet, ProtocolVersion, Publish, QoS, ReasonCode};
 
 use super::{AckTicket, Event, Link, Session};
 
@@ -21,6 +24,9 @@ pub(super) struct Inbound {
     qos2: HashSet<u16>,
     /// Acknowledgements wait for `acknowledge`.
     defer: bool,
+    /// The PUBACK or PUBREC of each message waits for `acknowledge`, whose
+    /// reason code it carries.
+    decide_receipts: bool,
     next_ticket: AckTicket,
     /// Deferred acknowledgements in arrival order.
     deferred: VecDeque<Deferred>,
@@ -39,8 +45,12 @@ struct Deferred {
     packet_id: u16,
     qos: QoS,
     link: u64,
-    /// The application's answer: acknowledge (true) or withhold (false).
-    verdict: Option<bool>,
+    /// What waits: the PUBACK or PUBREC (a decided receipt), else the
+    /// PUBACK or PUBCOMP.
+    receipt: bool,
+    /// The application's answer: acknowledge with this reason code, or
+    /// withhold (`None`).
+    verdict: Option<Option<ReasonCode>>,
 }
 
 impl Inbound {
@@ -50,6 +60,7 @@ impl Inbound {
             unacknowledged: 0,
             qos2: HashSet::new(),
             defer: false,
+            decide_receipts: false,
             next_ticket: 0,
             deferred: VecDeque::new(),
             awaiting_application: HashSet::new(),
@@ -84,19 +95,21 @@ impl Inbound {
 
     /// A ticket for the message just received, when its acknowledgement waits.
     fn defer(&mut self, packet_id: u16, qos: QoS) -> Option<AckTicket> {
-        if !self.defer {
+        if !(self.defer || self.decide_receipts) {
             return None;
         }
         let ticket = self.next_ticket;
         self.next_ticket = self.next_ticket.wrapping_add(1);
+        let receipt = self.decide_receipts;
         self.deferred.push_back(Deferred {
             ticket,
             packet_id,
             qos,
             link: self.link,
+            receipt,
             verdict: None,
         });
-        if qos == QoS::ExactlyOnce {
+        if qos == QoS::ExactlyOnce && !receipt {
             self.awaiting_application.insert(packet_id);
         }
         Some(ticket)
@@ -124,22 +137,43 @@ impl Session {
                 let ticket = self.inbound.defer(packet_id, QoS::AtLeastOnce);
                 self.events.push_back(Event::Message(publish, ticket));
                 if ticket.is_none() {
-                    self.send_puback(packet_id);
+                    self.send_puback(packet_id, ReasonCode::SUCCESS);
                 }
             }
             QoS::ExactlyOnce => {
+                let mut receipt_waits = false;
                 if self.inbound.qos2.insert(packet_id) {
                     let ticket = self.inbound.defer(packet_id, QoS::ExactlyOnce);
+                    receipt_waits = ticket.is_some() && self.inbound.decide_receipts;
                     self.events.push_back(Event::Message(publish, ticket));
                 }
-                self.transmit.push_back(Packet::PubRec(Ack::new(packet_id)));
+                if !receipt_waits {
+                    self.transmit.push_back(Packet::PubRec(Ack::new(packet_id)));
+                }
             }
         }
     }
 
-    fn send_puback(&mut self, packet_id: u16) {
+    fn send_puback(&mut self, packet_id: u16, reason_code: ReasonCode) {
         self.inbound.give_back_quota();
-        self.transmit.push_back(Packet::PubAck(Ack::new(packet_id)));
+        let ack = Ack {
+            reason_code,
+            ..Ack::new(packet_id)
+        };
+        self.transmit.push_back(Packet::PubAck(ack));
+    }
+
+    /// A decided PUBREC: a refusal ends the message's flow here.
+    fn send_pubrec(&mut self, packet_id: u16, reason_code: ReasonCode) {
+        if reason_code.is_failure() {
+            self.inbound.qos2.remove(&packet_id);
+            self.inbound.give_back_quota();
+        }
+        let ack = Ack {
+            reason_code,
+            ..Ack::new(packet_id)
+        };
+        self.transmit.push_back(Packet::PubRec(ack));
     }
 
     pub(super) fn handle_pubrel(&mut self, packet_id: u16) {
@@ -163,10 +197,19 @@ impl Session {
         self.inbound.defer = on;
     }
 
-    /// The application's answer for the message of `ticket`: its PUBACK or
-    /// PUBCOMP may go out (`send`), or never will. Answers are applied in
+    /// From now on (`on`) or no longer, the PUBACK or PUBREC of each inbound
+    /// QoS 1/2 message waits for `acknowledge` and carries the reason code
+    /// it gives (MQTT 5); a QoS 2 message then completes on PUBREL. While
+    /// on, it governs over `defer_acknowledgements`.
+    pub fn decide_receipts(&mut self, on: bool) {
+        self.inbound.decide_receipts = on;
+    }
+
+    /// The application's answer for the message of `ticket`: its
+    /// acknowledgement may go out with this reason code (`Some`; in MQTT
+    /// 3.1.1 always success), or never will (`None`). Answers are applied in
     /// the order the messages came; an unknown ticket is ignored.
-    pub fn acknowledge(&mut self, ticket: AckTicket, send: bool) {
+    pub fn acknowledge(&mut self, ticket: AckTicket, verdict: Option<ReasonCode>) {
         let Some(entry) = self
             .inbound
             .deferred
@@ -175,17 +218,26 @@ impl Session {
         else {
             return;
         };
-        entry.verdict.get_or_insert(send);
+        entry.verdict.get_or_insert(verdict);
         while let Some(entry) = self
             .inbound
             .deferred
             .pop_front_if(|entry| entry.verdict.is_some())
         {
-            let send = entry.verdict == Some(true);
+            let Some(Some(mut code)) = entry.verdict else {
+                continue; // withheld
+            };
+            if self.options.protocol == ProtocolVersion::V311 {
+                code = ReasonCode::SUCCESS; // MQTT 3.1.1 acknowledgements say nothing more
+            }
             let on_this_link = entry.link == self.inbound.link && self.link == Link::Up;
+            let packet_id = entry.packet_id;
             match entry.qos {
-                QoS::AtLeastOnce if send && on_this_link => self.send_puback(entry.packet_id),
-                QoS::ExactlyOnce if send => self.release_inbound_qos2(entry.packet_id),
+                QoS::AtLeastOnce if on_this_link => self.send_puback(packet_id, code),
+                QoS::ExactlyOnce if entry.receipt && on_this_link => {
+                    self.send_pubrec(packet_id, code)
+                }
+                QoS::ExactlyOnce if !entry.receipt => self.release_inbound_qos2(packet_id),
                 _ => {}
             }
         }

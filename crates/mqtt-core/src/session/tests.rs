@@ -6,8 +6,8 @@ use bytes::Bytes;
 
 use super::*;
 use crate::protocol::{
-    Ack, ConnAck, Disconnect, LastWill, Packet, ProtocolVersion, Publish, QoS, SubAck, Subscribe,
-    SubscriptionOptions, UnsubAck,
+    Ack, ConnAck, Disconnect, LastWill, Packet, ProtocolVersion, Publish, QoS, ReasonCode, SubAck,
+    Subscribe, SubscriptionOptions, UnsubAck,
 };
 
 pub(super) fn options() -> SessionOptions {
@@ -927,18 +927,18 @@ fn deferred_pubacks_wait_for_the_application_and_go_out_in_arrival_order() {
     let qos1 = QoS::AtLeastOnce;
     let (mut session, tickets) = deferring(&[(1, qos1), (2, qos1), (3, qos1)], now);
     assert!(drain_transmit(&mut session, now).is_empty());
-    session.acknowledge(tickets[1], true);
+    session.acknowledge(tickets[1], Some(ReasonCode::SUCCESS));
     assert!(
         drain_transmit(&mut session, now).is_empty(),
         "2 waits for 1"
     );
-    session.acknowledge(tickets[0], true);
+    session.acknowledge(tickets[0], Some(ReasonCode::SUCCESS));
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![Packet::PubAck(Ack::new(1)), Packet::PubAck(Ack::new(2))]
     );
-    session.acknowledge(tickets[2], true);
-    session.acknowledge(tickets[2], true); // a second answer changes nothing
+    session.acknowledge(tickets[2], Some(ReasonCode::SUCCESS));
+    session.acknowledge(tickets[2], Some(ReasonCode::SUCCESS)); // a second answer changes nothing
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![Packet::PubAck(Ack::new(3))]
@@ -950,8 +950,8 @@ fn a_withheld_acknowledgement_is_never_sent_and_holds_up_nothing_after_it() {
     let now = Instant::now();
     let qos1 = QoS::AtLeastOnce;
     let (mut session, tickets) = deferring(&[(1, qos1), (2, qos1)], now);
-    session.acknowledge(tickets[1], true);
-    session.acknowledge(tickets[0], false);
+    session.acknowledge(tickets[1], Some(ReasonCode::SUCCESS));
+    session.acknowledge(tickets[0], None);
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![Packet::PubAck(Ack::new(2))]
@@ -970,13 +970,13 @@ fn a_deferred_qos2_message_is_completed_once_released_and_acknowledged_in_either
     // 5: PUBREL first, then the application.
     session.handle_packet(Packet::PubRel(Ack::new(5)), now);
     assert!(drain_transmit(&mut session, now).is_empty());
-    session.acknowledge(tickets[0], true);
+    session.acknowledge(tickets[0], Some(ReasonCode::SUCCESS));
     assert_eq!(
         drain_transmit(&mut session, now),
         vec![Packet::PubComp(Ack::new(5))]
     );
     // 6: the application first, then PUBREL.
-    session.acknowledge(tickets[1], true);
+    session.acknowledge(tickets[1], Some(ReasonCode::SUCCESS));
     assert!(drain_transmit(&mut session, now).is_empty());
     session.handle_packet(Packet::PubRel(Ack::new(6)), now);
     assert_eq!(
@@ -993,6 +993,6 @@ fn an_acknowledgement_for_a_message_of_a_lost_link_is_not_sent_on_the_next() {
     session.connection_opened(now);
     session.handle_packet(connack(false, 0), now);
     drain_transmit(&mut session, now);
-    session.acknowledge(tickets[0], true);
+    session.acknowledge(tickets[0], Some(ReasonCode::SUCCESS));
     assert!(drain_transmit(&mut session, now).is_empty());
 }

@@ -479,7 +479,7 @@ fn more_unacknowledged_messages_than_our_receive_maximum_end_the_link() {
         .collect();
     drain_transmit(&mut session, now);
     // Acknowledged, the first one makes room for one more.
-    session.acknowledge(tickets[0], true);
+    session.acknowledge(tickets[0], Some(ReasonCode::SUCCESS));
     session.handle_packet(inbound_with("a", QoS::AtLeastOnce, 3, Vec::new()), now);
     drain_events(&mut session);
     drain_transmit(&mut session, now);
@@ -760,5 +760,55 @@ fn a_re_authentication_on_a_live_link_must_go_on_within_the_connack_timeout() {
     assert_eq!(
         drain_events(&mut session),
         vec![Event::Fatal(Failure::Timeout)]
+    );
+}
+
+#[test]
+fn decided_receipts_carry_the_applications_reason_code_in_order() {
+    let now = Instant::now();
+    let options = v5_options(Vec::new(), TopicAliasing::Manual);
+    let mut session = connected_with(options, Vec::new(), now);
+    session.decide_receipts(true);
+    session.handle_packet(inbound_with("a", QoS::AtLeastOnce, 1, Vec::new()), now);
+    session.handle_packet(inbound_with("a", QoS::ExactlyOnce, 2, Vec::new()), now);
+    session.handle_packet(inbound_with("a", QoS::ExactlyOnce, 3, Vec::new()), now);
+    assert!(
+        drain_transmit(&mut session, now).is_empty(),
+        "every receipt waits"
+    );
+    let tickets: Vec<AckTicket> = drain_events(&mut session)
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Message(_, ticket) => ticket,
+            _ => None,
+        })
+        .collect();
+    // Answers out of order go out in order.
+    session.acknowledge(tickets[2], Some(ReasonCode::SUCCESS));
+    session.acknowledge(tickets[1], Some(ReasonCode::NOT_AUTHORIZED));
+    assert!(drain_transmit(&mut session, now).is_empty());
+    session.acknowledge(tickets[0], Some(ReasonCode::NO_MATCHING_SUBSCRIBERS));
+    let ack = |packet_id, code| Ack {
+        reason_code: ReasonCode(code),
+        ..Ack::new(packet_id)
+    };
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![
+            Packet::PubAck(ack(1, 0x10)),
+            Packet::PubRec(ack(2, 0x87)),
+            Packet::PubRec(ack(3, 0x00)),
+        ]
+    );
+    // The accepted one completes on PUBREL; the refused one's id is free:
+    // a new message with it is delivered.
+    session.handle_packet(Packet::PubRel(Ack::new(3)), now);
+    assert_eq!(
+        drain_transmit(&mut session, now),
+        vec![Packet::PubComp(Ack::new(3))]
+    );
+    session.handle_packet(inbound_with("b", QoS::ExactlyOnce, 2, Vec::new()), now);
+    assert!(
+        matches!(drain_events(&mut session).as_slice(), [Event::Message(p, Some(_))] if p.topic == "b")
     );
 }

@@ -160,7 +160,10 @@ impl Driver {
             }
             Instruction::Credentials(credentials) => self.session.set_credentials(credentials),
             Instruction::DeferAcknowledgements(on) => self.session.defer_acknowledgements(on),
-            Instruction::Acknowledge { ticket, send } => self.session.acknowledge(ticket, send),
+            Instruction::DecideReceipts(on) => self.session.decide_receipts(on),
+            Instruction::Acknowledge { ticket, verdict } => {
+                self.session.acknowledge(ticket, verdict)
+            }
             Instruction::ReportPackets(on) => self.report_packets = on,
             Instruction::Authenticate(auth) => self.session.authenticate(auth, now),
         }

@@ -16,7 +16,9 @@ mod statistics;
 
 use std::sync::Arc;
 
-use crate::protocol::{self, Auth, Disconnect, Packet, Property, ProtocolVersion, Publish};
+use crate::protocol::{
+    self, Auth, Disconnect, Packet, Property, ProtocolVersion, Publish, ReasonCode,
+};
 use crate::session::{
     AckTicket, Credentials, Negotiated, OperationId, Outcome, Request, SessionOptions, Statistics,
 };
@@ -165,9 +167,10 @@ enum Instruction {
     /// The user name and password of the next CONNECT.
     Credentials(Credentials),
     DeferAcknowledgements(bool),
+    DecideReceipts(bool),
     Acknowledge {
         ticket: AckTicket,
-        send: bool,
+        verdict: Option<ReasonCode>,
     },
     ReportPackets(bool),
     Authenticate(Auth),
@@ -270,12 +273,20 @@ impl Connection {
             .send(Command::Apply(Instruction::DeferAcknowledgements(on)));
     }
 
-    /// The application is done with the message of `ticket`: its
-    /// acknowledgement goes out (`send`), or never does. Like
-    /// `submit_deferred`, it waits for `flush`.
-    pub fn acknowledge(&self, ticket: AckTicket, send: bool) {
+    /// From now on (`on`) or no longer, the PUBACK or PUBREC of each
+    /// inbound QoS 1/2 message waits for `acknowledge`, whose reason code
+    /// it carries (MQTT 5; MQTT.js's `customHandleAcks`).
+    pub fn decide_receipts(&self, on: bool) {
         self.commands
-            .queue(Command::Apply(Instruction::Acknowledge { ticket, send }));
+            .send(Command::Apply(Instruction::DecideReceipts(on)));
+    }
+
+    /// The application is done with the message of `ticket`: its
+    /// acknowledgement goes out with this reason code (`Some`), or never
+    /// does. Like `submit_deferred`, it waits for `flush`.
+    pub fn acknowledge(&self, ticket: AckTicket, verdict: Option<ReasonCode>) {
+        self.commands
+            .queue(Command::Apply(Instruction::Acknowledge { ticket, verdict }));
     }
 
     /// From now on (`on`) or no longer, every packet sent and received is
