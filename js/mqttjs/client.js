@@ -428,8 +428,12 @@ class MqttClient extends NativeClient {
     try {
       decide(topic, payload, packet, done)
     } catch (error) {
+      // An ordinary uncaught exception; the message stays unacknowledged.
       failures.push(error)
-      done(error)
+      if (!decided) {
+        decided = true
+        this._acknowledge(ticket, false)
+      }
     }
   }
 
@@ -447,9 +451,11 @@ class MqttClient extends NativeClient {
       }
     }
     this._handleMessage(failures, this.handleMessage, packet, ticket, reasonCode)
-    for (const error of failures) process.nextTick(() => {
-      throw error
-    })
+    for (const error of failures) {
+      process.nextTick(() => {
+        throw error
+      })
+    }
   }
 
   _acknowledge(ticket, send, reasonCode) {
