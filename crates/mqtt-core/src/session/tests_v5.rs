@@ -167,6 +167,17 @@ fn assert_ended_with(session: &mut Session, code: u8, now: Instant) {
     ));
 }
 
+/// The acknowledgement tickets of the messages among `events`, in order.
+fn tickets_of(events: Vec<Event>) -> Vec<AckTicket> {
+    events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Message(_, ticket) => ticket,
+            _ => None,
+        })
+        .collect()
+}
+
 fn inbound_with(topic: &str, qos: QoS, packet_id: u16, properties: Vec<Property>) -> Packet {
     Packet::Publish(Publish {
         topic: topic.into(),
@@ -470,13 +481,7 @@ fn more_unacknowledged_messages_than_our_receive_maximum_end_the_link() {
     session.handle_packet(inbound_with("a", QoS::ExactlyOnce, 2, Vec::new()), now);
     // A duplicate of a QoS 2 message held does not count again.
     session.handle_packet(inbound_with("a", QoS::ExactlyOnce, 2, Vec::new()), now);
-    let tickets: Vec<AckTicket> = drain_events(&mut session)
-        .into_iter()
-        .filter_map(|event| match event {
-            Event::Message(_, ticket) => ticket,
-            _ => None,
-        })
-        .collect();
+    let tickets = tickets_of(drain_events(&mut session));
     drain_transmit(&mut session, now);
     // Acknowledged, the first one makes room for one more.
     session.acknowledge(tickets[0], Some(ReasonCode::SUCCESS));
@@ -776,13 +781,7 @@ fn decided_receipts_carry_the_applications_reason_code_in_order() {
         drain_transmit(&mut session, now).is_empty(),
         "every receipt waits"
     );
-    let tickets: Vec<AckTicket> = drain_events(&mut session)
-        .into_iter()
-        .filter_map(|event| match event {
-            Event::Message(_, ticket) => ticket,
-            _ => None,
-        })
-        .collect();
+    let tickets = tickets_of(drain_events(&mut session));
     // Answers out of order go out in order.
     session.acknowledge(tickets[2], Some(ReasonCode::SUCCESS));
     session.acknowledge(tickets[1], Some(ReasonCode::NOT_AUTHORIZED));
