@@ -28,7 +28,10 @@ pub use properties::{
     StringPair, VarInt,
 };
 pub use reason::ReasonCode;
-pub use topic::{topic_matches_filter, validate_topic_filter, validate_topic_name, TopicError};
+pub use topic::{
+    has_wildcard, is_shared_subscription, topic_matches_filter, validate_topic_filter,
+    validate_topic_name, TopicError,
+};
 
 use bytes::BytesMut;
 

@@ -56,6 +56,16 @@ pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
     Ok(())
 }
 
+/// Whether a topic filter has a wildcard level (`+` or `#`).
+pub fn has_wildcard(filter: &str) -> bool {
+    filter.split('/').any(|level| level == "+" || level == "#")
+}
+
+/// Whether a topic filter is an MQTT 5 shared subscription (`$share/group/filter`).
+pub fn is_shared_subscription(filter: &str) -> bool {
+    filter.starts_with("$share/")
+}
+
 /// Whether a message published on `topic` is delivered to a subscription on
 /// `filter`. Both are assumed valid; an invalid filter matches nothing useful.
 pub fn topic_matches_filter(filter: &str, topic: &str) -> bool {

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::protocol::{
-    Ack, Packet, Property, Publish, QoS, ReasonCode, SubAck, Subscribe, SubscriptionOptions,
-    UnsubAck, Unsubscribe, VarInt,
+    has_wildcard, is_shared_subscription, Ack, Packet, Property, Publish, QoS, ReasonCode, SubAck,
+    Subscribe, SubscriptionOptions, UnsubAck, Unsubscribe, VarInt,
 };
 
 use super::aliases::alias_of;
@@ -44,16 +44,6 @@ fn identifier_of(properties: &[Property]) -> Option<u32> {
         Property::SubscriptionIdentifier(VarInt(id)) => Some(*id),
         _ => None,
     })
-}
-
-/// Whether a topic filter has a wildcard level.
-fn has_wildcard(filter: &str) -> bool {
-    filter.split('/').any(|level| level == "+" || level == "#")
-}
-
-/// Whether a topic filter is a shared subscription (`$share/group/filter`).
-fn is_shared(filter: &str) -> bool {
-    filter.starts_with("$share/")
 }
 
 pub(super) struct InFlight {
@@ -276,7 +266,7 @@ impl Session {
     fn sendable(&self, awaiting: &Awaiting) -> Result<(), Failure> {
         let negotiated = &self.negotiated;
         let not_available = |what: String| Err(Failure::NotAvailable(what));
-        let packet = match awaiting {
+        match awaiting {
             Awaiting::Qos0(publish) | Awaiting::PubAck(publish) | Awaiting::PubRec(publish) => {
                 if publish.qos > negotiated.maximum_qos {
                     return not_available(format!(
@@ -294,11 +284,10 @@ impl Session {
                         .check(alias)
                         .map_err(Failure::TopicAliasInvalid)?;
                 }
-                Packet::Publish(publish.clone())
             }
             Awaiting::SubAck(subscribe) => {
                 for (filter, _) in &subscribe.filters {
-                    if is_shared(filter) && !negotiated.shared_subscription_available {
+                    if is_shared_subscription(filter) && !negotiated.shared_subscription_available {
                         return not_available(format!(
                             "the shared subscription {filter:?}: the broker's Shared Subscription Available is 0"
                         ));
@@ -317,23 +306,25 @@ impl Session {
                             .into(),
                     );
                 }
-                Packet::Subscribe(subscribe.clone())
             }
-            Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
+            Awaiting::UnsubAck(_) => {}
             Awaiting::PubComp => return Ok(()),
-        };
-        self.fits(&packet)
+        }
+        self.fits(awaiting)
     }
 
-    /// Whether `packet` is within the broker's Maximum Packet Size. A
+    /// Whether the packet that starts `awaiting` is within the broker's
+    /// Maximum Packet Size (measured only when the broker set one). A
     /// publish the session gives a new topic alias grows by the 3 bytes of
     /// the alias: counted here too.
-    fn fits(&self, packet: &Packet) -> Result<(), Failure> {
+    fn fits(&self, awaiting: &Awaiting) -> Result<(), Failure> {
         let Some(maximum) = self.negotiated.maximum_packet_size else {
             return Ok(());
         };
-        let mut size = crate::protocol::encoded_len(packet, self.options.protocol).unwrap_or(0);
-        if let Packet::Publish(publish) = packet {
+        // The packet id matters only to PUBREL, which is never measured.
+        let packet = awaiting.packet(0, false);
+        let mut size = crate::protocol::encoded_len(&packet, self.options.protocol).unwrap_or(0);
+        if let Packet::Publish(publish) = &packet {
             if alias_of(&publish.properties).is_none() && self.outbound_aliases.may_add_alias() {
                 size += 3;
             }

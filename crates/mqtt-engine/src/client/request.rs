@@ -4,9 +4,9 @@
 use std::fmt;
 
 use crate::protocol::{
-    check_properties, properties_len, validate_topic_filter, validate_topic_name, Auth, Disconnect,
-    Property, PropertyContext, ProtocolVersion, QoS, ReasonCode, SubscriptionOptions,
-    MAX_REMAINING_LENGTH,
+    check_properties, is_shared_subscription, properties_len, validate_topic_filter,
+    validate_topic_name, Auth, Disconnect, Property, PropertyContext, ProtocolVersion, QoS,
+    ReasonCode, SubscriptionOptions, MAX_REMAINING_LENGTH,
 };
 use crate::session::Request;
 
@@ -208,7 +208,7 @@ fn check_subscription_options(
     if options.retain_handling > 2 {
         return Err(invalid("options", "Retain Handling must be 0, 1 or 2"));
     }
-    if options.no_local && filter.starts_with("$share/") {
+    if options.no_local && is_shared_subscription(filter) {
         return Err(invalid_topic(
             filter,
             "No Local is not allowed on a shared subscription",
