@@ -15,12 +15,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use mqtt_engine::client::{
-    ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, ReconnectDelays,
+    ClientError, ClientEvent, Connection, ConnectionOptions, EventSink, Jitter, ReconnectDelays,
     Unfinished, MAX_PACKET_SIZE,
 };
 use mqtt_engine::protocol::{Disconnect, Property, ProtocolVersion, QoS};
 use mqtt_engine::session::{
-    OperationId, Outcome, QueueLimit, Request, SessionOptions, TopicAliasing,
+    OfflineRetention, OperationId, Outcome, QueueLimit, Request, SessionOptions, TopicAliasing,
 };
 use mqtt_engine::transport::{AddressFamily, Endpoint, Route};
 
@@ -97,13 +97,14 @@ fn options(port: u16, client_id: String, version: u8) -> ConnectionOptions {
             },
             client_id,
             clean_session: true,
+            rejoin_once_connected: false,
             keep_alive: Duration::from_secs(60),
             ping_timeout: Duration::from_millis(3000),
             connack_timeout: Duration::from_millis(3000),
             operation_timeout: None,
             resubscribe: true,
             resend_in_flight_when_clean: false,
-            queue_qos0_offline: false,
+            offline: OfflineRetention::default(),
             queue_limit: QueueLimit {
                 operations: 10_000,
                 bytes: 64 * 1024 * 1024,
@@ -132,6 +133,8 @@ fn options(port: u16, client_id: String, version: u8) -> ConnectionOptions {
         reconnect_delays: ReconnectDelays {
             min: Duration::from_secs(1),
             max: Duration::from_secs(128),
+            jitter: Jitter::Equal,
+            reset_after: Duration::from_secs(10),
         },
         websocket: None,
         servers: Vec::new(),

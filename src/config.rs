@@ -12,14 +12,14 @@ use napi::{Error, Status};
 use napi_derive::napi;
 
 use crate::client::{
-    ConnectionOptions, ReconnectDelays, Server, WebsocketOptions, DEFAULT_RECEIVE_BUFFER,
+    ConnectionOptions, Jitter, ReconnectDelays, Server, WebsocketOptions, DEFAULT_RECEIVE_BUFFER,
     MAX_PACKET_SIZE,
 };
 use crate::protocol::{
     check_properties, validate_topic_name, Auth, LastWill, Property, PropertyContext,
     ProtocolVersion, QoS, ReasonCode,
 };
-use crate::session::{QueueLimit, SessionOptions, TopicAliasing};
+use crate::session::{OfflineRetention, QueueLimit, SessionOptions, TopicAliasing};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive};
 
 use super::properties::{from_js, NativeProperties};
@@ -39,12 +39,28 @@ pub enum SocketFamily {
 /// broker's Topic Alias Maximum.
 #[napi(string_enum = "lowercase")]
 pub enum OutboundTopicAliases {
+    /// None: the alias a publish names is dropped.
+    Off,
     /// Only a publish that names one (its `topicAlias` property).
     Manual,
     /// Also a topic that already has one on this link.
     Reuse,
-    /// Every topic, the least recently used alias handed on when all are taken.
+    /// Every topic, the least recently used alias handed on when all are
+    /// taken (at most `topicAliasLimit` of them).
     Assign,
+}
+
+/// How each reconnect wait is drawn from its exponential step.
+#[napi(string_enum = "lowercase")]
+pub enum ReconnectJitter {
+    /// A random point in the upper half of the step.
+    Equal,
+    /// A random point between zero and the step.
+    Full,
+    /// The step itself.
+    None,
+    /// A random point between the minimum and three times the last wait.
+    Decorrelated,
 }
 
 #[napi(object)]
@@ -112,12 +128,19 @@ pub struct NativeConnectionConfig<'env> {
     pub connect_properties: Option<NativeProperties>,
     /// MQTT 5: which publishes get topic aliases; `manual` if left out.
     pub topic_aliases: Option<OutboundTopicAliases>,
+    /// With `topicAliases: 'assign'`, the most aliases used (fewer if the
+    /// broker takes fewer); left out, as many as the broker takes.
+    pub topic_alias_limit: Option<u32>,
     /// MQTT 5: an AUTH sent right after each CONNECT (which names the
     /// Authentication Method in `connectProperties`).
     pub auth_after_connect: Option<NativeAuth>,
     pub client_id: String,
     /// CONNECT's clean session (clean start) flag.
     pub clean_start: bool,
+    /// With `cleanStart`: once a CONNACK has accepted a connection, later
+    /// CONNECTs rejoin the session, until a `disconnect` that fails what is
+    /// unfinished.
+    pub rejoin_once_connected: Option<bool>,
     /// 0 turns keepalive off.
     pub keep_alive_secs: u32,
     pub ping_timeout_ms: u32,
@@ -131,8 +154,14 @@ pub struct NativeConnectionConfig<'env> {
     pub resubscribe: bool,
     /// With a clean session, send what was in flight again on the next link.
     pub resend_in_flight_when_clean: bool,
-    /// Queue QoS 0 publishes made while offline (else they fail).
+    /// Queue QoS 0 publishes made while offline (else they fail, as do
+    /// those not yet written when a link is lost).
     pub queue_qos0_offline: bool,
+    /// The same for QoS 1 and 2 publishes not yet sent; true if left out.
+    pub queue_acknowledged_publishes_offline: Option<bool>,
+    /// The same for subscribes and unsubscribes, sent or not; true if left
+    /// out.
+    pub queue_subscriptions_offline: Option<bool>,
     pub offline_queue_max_operations: Option<f64>,
     pub offline_queue_max_bytes: Option<f64>,
     pub host: String,
@@ -149,6 +178,11 @@ pub struct NativeConnectionConfig<'env> {
     pub receive_buffer_bytes: Option<f64>,
     pub reconnect_min_ms: f64,
     pub reconnect_max_ms: f64,
+    /// `equal` if left out.
+    pub reconnect_jitter: Option<ReconnectJitter>,
+    /// How long a link must stay up for the reconnect wait to start over
+    /// from the minimum; 10 s if left out.
+    pub reconnect_reset_after_ms: Option<f64>,
     /// A failed first attempt is retried like a reconnect.
     pub retry_first_connect: bool,
     /// MQTT over WebSockets.
@@ -158,6 +192,9 @@ pub struct NativeConnectionConfig<'env> {
     /// The broker of each attempt in turn, in place of `host` and `port`.
     pub servers: Option<Vec<NativeServer>>,
 }
+
+/// `reconnectResetAfterMs` unless given: a link up 10 s counts as stable.
+const DEFAULT_RESET_AFTER_MS: f64 = 10_000.0;
 
 /// A value a JS API should never have let through: a bug in that API.
 fn out_of_bounds(field: &str) -> Error {
@@ -227,17 +264,30 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
             topic_aliasing: match config.topic_aliases {
                 None | Some(OutboundTopicAliases::Manual) => TopicAliasing::Manual,
                 Some(OutboundTopicAliases::Reuse) => TopicAliasing::Reuse,
-                Some(OutboundTopicAliases::Assign) => TopicAliasing::Assign,
+                Some(OutboundTopicAliases::Assign) => TopicAliasing::Assign {
+                    limit: match config.topic_alias_limit {
+                        None => u16::MAX,
+                        Some(n) => {
+                            u16::try_from(n).map_err(|_| out_of_bounds("topicAliasLimit"))?
+                        }
+                    },
+                },
+                Some(OutboundTopicAliases::Off) => TopicAliasing::Off,
             },
             client_id: config.client_id,
             clean_session: config.clean_start,
+            rejoin_once_connected: config.rejoin_once_connected.unwrap_or(false),
             keep_alive: Duration::from_secs(u64::from(config.keep_alive_secs)),
             ping_timeout: millis(config.ping_timeout_ms),
             connack_timeout: millis(config.connack_timeout_ms),
             operation_timeout: config.operation_timeout_ms.map(millis),
             resubscribe: config.resubscribe,
             resend_in_flight_when_clean: config.resend_in_flight_when_clean,
-            queue_qos0_offline: config.queue_qos0_offline,
+            offline: OfflineRetention {
+                qos0_publishes: config.queue_qos0_offline,
+                acknowledged_publishes: config.queue_acknowledged_publishes_offline.unwrap_or(true),
+                subscriptions: config.queue_subscriptions_offline.unwrap_or(true),
+            },
             queue_limit: QueueLimit {
                 operations: count(
                     "offlineQueueMaxOperations",
@@ -277,6 +327,18 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
             reconnect_delays: ReconnectDelays {
                 min: fractional_millis("reconnectMinMs", config.reconnect_min_ms)?,
                 max: fractional_millis("reconnectMaxMs", config.reconnect_max_ms)?,
+                jitter: match config.reconnect_jitter {
+                    None | Some(ReconnectJitter::Equal) => Jitter::Equal,
+                    Some(ReconnectJitter::Full) => Jitter::Full,
+                    Some(ReconnectJitter::None) => Jitter::None,
+                    Some(ReconnectJitter::Decorrelated) => Jitter::Decorrelated,
+                },
+                reset_after: fractional_millis(
+                    "reconnectResetAfterMs",
+                    config
+                        .reconnect_reset_after_ms
+                        .unwrap_or(DEFAULT_RESET_AFTER_MS),
+                )?,
             },
             websocket: config.websocket.then_some(WebsocketOptions {
                 transform: config.transform_upgrade_requests,

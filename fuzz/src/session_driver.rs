@@ -24,8 +24,8 @@ use crate::protocol::{
     QoS, ReasonCode, SubAck, UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
-    AckTicket, Event, Failure, OperationId, QueueLimit, Request, Session, SessionOptions,
-    TopicAliasing,
+    AckTicket, Event, Failure, OfflineRetention, OperationId, QueueLimit, Request, Session,
+    SessionOptions, TopicAliasing,
 };
 
 /// One call of the driver into the session, or one packet from the broker.
@@ -119,13 +119,27 @@ impl OptionBits {
             },
             client_id: "fuzz".into(),
             clean_session: has(Self::CLEAN_SESSION),
+            rejoin_once_connected: has(Self::OPERATION_TIMEOUT),
             keep_alive: Duration::from_secs(if has(Self::NO_KEEPALIVE) { 0 } else { 10 }),
             ping_timeout: Duration::from_secs(3),
             connack_timeout: Duration::from_secs(3),
             operation_timeout: has(Self::OPERATION_TIMEOUT).then(|| Duration::from_secs(5)),
             resubscribe: has(Self::RESUBSCRIBE),
             resend_in_flight_when_clean: has(Self::RESEND_WHEN_CLEAN),
-            queue_qos0_offline: has(Self::QUEUE_QOS0_OFFLINE),
+            // Everything kept, the default, or nothing kept (aws-crt's
+            // FailAllOnDisconnect).
+            offline: match (has(Self::QUEUE_QOS0_OFFLINE), has(Self::RESEND_WHEN_CLEAN)) {
+                (true, _) => OfflineRetention {
+                    qos0_publishes: true,
+                    ..OfflineRetention::default()
+                },
+                (false, true) => OfflineRetention::default(),
+                (false, false) => OfflineRetention {
+                    qos0_publishes: false,
+                    acknowledged_publishes: false,
+                    subscriptions: false,
+                },
+            },
             queue_limit: if has(Self::SMALL_QUEUE) {
                 QueueLimit {
                     operations: 2,
@@ -148,7 +162,7 @@ impl OptionBits {
                 Vec::new()
             },
             topic_aliasing: if has(Self::MQTT5) {
-                TopicAliasing::Assign
+                TopicAliasing::Assign { limit: 2 }
             } else {
                 TopicAliasing::Manual
             },

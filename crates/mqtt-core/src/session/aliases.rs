@@ -87,7 +87,11 @@ impl OutboundAliases {
 
     /// A new link, whose broker takes `maximum` aliases.
     pub fn reset(&mut self, maximum: u16) {
-        self.maximum = maximum;
+        self.maximum = match self.aliasing {
+            TopicAliasing::Off => 0,
+            TopicAliasing::Assign { limit } => maximum.min(limit),
+            TopicAliasing::Manual | TopicAliasing::Reuse => maximum,
+        };
         self.by_topic.clear();
         self.slots.clear();
     }
@@ -106,6 +110,9 @@ impl OutboundAliases {
 
     /// Whether a publish that names `alias` can go out on this link.
     pub fn check(&self, alias: u16) -> Result<(), String> {
+        if self.aliasing == TopicAliasing::Off {
+            return Ok(()); // dropped by `apply`
+        }
         if alias == 0 || alias > self.maximum {
             return Err(format!(
                 "topic alias {alias} is out of range: the broker takes aliases from 1 to {}",
@@ -123,13 +130,19 @@ impl OutboundAliases {
         let named = alias_of(&publish.properties);
         let bound = self.by_topic.get(&publish.topic).copied();
         let alias = match (named, self.aliasing) {
+            (_, TopicAliasing::Off) => {
+                publish
+                    .properties
+                    .retain(|p| !matches!(p, Property::TopicAlias(_)));
+                return;
+            }
             (Some(alias), _) => alias,
             (None, TopicAliasing::Manual) => return,
             (None, TopicAliasing::Reuse) => match bound {
                 Some(alias) => alias,
                 None => return,
             },
-            (None, TopicAliasing::Assign) => match bound.or_else(|| self.free_alias()) {
+            (None, TopicAliasing::Assign { .. }) => match bound.or_else(|| self.free_alias()) {
                 Some(alias) => alias,
                 None => return,
             },
@@ -201,7 +214,7 @@ mod tests {
 
     #[test]
     fn assigning_hands_on_the_least_recently_used_alias() {
-        let mut aliases = OutboundAliases::new(TopicAliasing::Assign);
+        let mut aliases = OutboundAliases::new(TopicAliasing::Assign { limit: 9 });
         aliases.reset(2);
         let expected = [("a", 1), ("b", 2), ("", 1), ("c", 2), ("", 1), ("b", 2)];
         let expected: Vec<_> = expected
@@ -216,7 +229,7 @@ mod tests {
 
     #[test]
     fn nothing_is_aliased_when_the_broker_takes_no_aliases_or_when_manual() {
-        let mut assign = OutboundAliases::new(TopicAliasing::Assign);
+        let mut assign = OutboundAliases::new(TopicAliasing::Assign { limit: 9 });
         assign.reset(0);
         assert_eq!(
             sent(&mut assign, &["a", "a"]),
@@ -228,6 +241,34 @@ mod tests {
             sent(&mut manual, &["a", "a"]),
             [("a".into(), None), ("a".into(), None)]
         );
+    }
+
+    #[test]
+    fn assigning_stays_within_its_own_limit() {
+        let mut aliases = OutboundAliases::new(TopicAliasing::Assign { limit: 1 });
+        aliases.reset(10);
+        assert_eq!(
+            sent(&mut aliases, &["a", "b", "b"]),
+            [
+                ("a".into(), Some(1)),
+                ("b".into(), Some(1)),
+                ("".into(), Some(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn off_drops_the_alias_a_publish_names() {
+        let mut aliases = OutboundAliases::new(TopicAliasing::Off);
+        aliases.reset(10);
+        assert!(aliases.check(11).is_ok());
+        let mut named = publish("t", vec![Property::TopicAlias(11)]);
+        aliases.apply(&mut named);
+        assert_eq!(
+            (named.topic.as_str(), alias_of(&named.properties)),
+            ("t", None)
+        );
+        assert_eq!(aliases.topic_of(11), None);
     }
 
     #[test]

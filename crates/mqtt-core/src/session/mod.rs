@@ -18,6 +18,8 @@ mod outbound;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_retention;
+#[cfg(test)]
 mod tests_v5;
 mod timers;
 mod types;
@@ -71,6 +73,8 @@ pub struct Session {
     statistics: Statistics,
     next_sequence: u64,
     last_sent: Option<Instant>,
+    /// A CONNACK has accepted a connection since the session began.
+    connected_once: bool,
 }
 
 impl Session {
@@ -95,6 +99,7 @@ impl Session {
             statistics: Statistics::default(),
             next_sequence: 0,
             last_sent: None,
+            connected_once: false,
         }
     }
 
@@ -126,11 +131,12 @@ impl Session {
         self.timers.clear_answers();
         self.timers
             .expect(Answer::ConnAck, now + self.options.connack_timeout);
+        let clean_start = self.clean_start();
         let options = &self.options;
         self.transmit.push_back(Packet::Connect(Connect {
             protocol: options.protocol,
             client_id: options.client_id.clone(),
-            clean_session: options.clean_session,
+            clean_session: clean_start,
             keep_alive: options.keep_alive.as_secs().min(u64::from(u16::MAX)) as u16,
             will: options.will.clone(),
             username: options.username.clone(),
@@ -148,10 +154,15 @@ impl Session {
         self.options.password = credentials.password;
     }
 
+    /// Whether the next CONNECT starts a new session.
+    fn clean_start(&self) -> bool {
+        self.options.clean_session && !(self.options.rejoin_once_connected && self.connected_once)
+    }
+
     /// The byte stream is gone (lost, refused, or closed after DISCONNECT).
-    /// A clean session fails what it had in flight (unless asked to resend
-    /// it); a persistent one keeps it to resend on the next link. Queued
-    /// operations wait either way.
+    /// What `SessionOptions::offline` does not keep fails. A clean session
+    /// fails what it had in flight (unless asked to resend it); a persistent
+    /// one keeps it to resend on the next link.
     pub fn connection_lost(&mut self) {
         self.link = Link::Down;
         self.transmit.clear();
@@ -166,7 +177,8 @@ impl Session {
             );
         }
         self.inbound.link_lost();
-        if self.options.clean_session {
+        self.drop_unretained();
+        if self.clean_start() {
             self.inbound.forget_session();
             if !self.options.resend_in_flight_when_clean {
                 self.fail_in_flight(Failure::CancelledForCleanSession);
@@ -308,6 +320,7 @@ impl Session {
             });
         }
         self.link = Link::Up;
+        self.connected_once = true;
         self.negotiated = Negotiated::from_connack(&connack.properties);
         self.outbound_aliases
             .reset(self.negotiated.topic_alias_maximum);

@@ -144,14 +144,14 @@ fn published(ack: Ack) -> Outcome {
 }
 
 impl Session {
-    /// A user operation. Requests are validated by the caller; a QoS 0
-    /// publish while not connected fails at once.
+    /// A user operation. Requests are validated by the caller; while not
+    /// connected, one `SessionOptions::offline` does not keep fails at once.
     pub fn submit(&mut self, id: OperationId, request: Request, now: Instant) {
         let size = request.statistics_size();
         self.statistics.incomplete_count += 1;
         self.statistics.incomplete_size += size;
         let offline = self.link != Link::Up;
-        if request.is_qos0_publish() && offline && !self.options.queue_qos0_offline {
+        if offline && !self.options.offline.keeps(&request) {
             let failed = Outcome::Failed(Failure::NotConnected);
             return self.finish(Origin::User(id), 0, size, false, failed);
         }
@@ -551,10 +551,44 @@ impl Session {
         }
     }
 
+    /// The link is lost: what `SessionOptions::offline` does not keep fails,
+    /// queued or in flight (but for QoS 1 and 2 publishes already sent,
+    /// which follow the session).
+    pub(super) fn drop_unretained(&mut self) {
+        let retention = self.options.offline;
+        let failed = || Outcome::Failed(Failure::ConnectionShutdown);
+        if !retention.subscriptions {
+            let mut dropped: Vec<(u64, u16)> = self
+                .in_flight
+                .iter()
+                .filter(|(_, op)| !op.is_publish())
+                .map(|(packet_id, op)| (op.sequence, *packet_id))
+                .collect();
+            dropped.sort_unstable();
+            for (_, packet_id) in dropped {
+                if let Some(op) = self.in_flight.remove(packet_id) {
+                    self.settle(packet_id, op, failed());
+                }
+            }
+        }
+        let queued = std::mem::take(&mut self.queued);
+        for entry in queued {
+            if entry.origin == Origin::Restore || retention.keeps(&entry.request) {
+                self.queued.push_back(entry);
+                continue;
+            }
+            self.queued_bytes -= entry.size;
+            self.finish(entry.origin, 0, entry.size, false, failed());
+        }
+    }
+
     /// Fails every user operation not complete, in flight (in send order)
     /// and then queued, with `failure`: the user ended the connection for
-    /// good. Subscriptions being restored are dropped with them.
+    /// good, and with it the session (a later CONNECT with
+    /// `rejoin_once_connected` starts clean again). Subscriptions being
+    /// restored are dropped with them.
     pub fn fail_unfinished(&mut self, failure: Failure) {
+        self.connected_once = false;
         self.fail_in_flight(failure.clone());
         self.queued_bytes = 0;
         while let Some(Queued { origin, size, .. }) = self.queued.pop_front() {

@@ -15,13 +15,14 @@ pub(super) fn options() -> SessionOptions {
         protocol: ProtocolVersion::V311,
         client_id: "tester".into(),
         clean_session: true,
+        rejoin_once_connected: false,
         keep_alive: Duration::from_secs(10),
         ping_timeout: Duration::from_secs(3),
         connack_timeout: Duration::from_secs(3),
         operation_timeout: None,
         resubscribe: true,
         resend_in_flight_when_clean: false,
-        queue_qos0_offline: false,
+        offline: OfflineRetention::default(),
         queue_limit: QueueLimit {
             operations: 100,
             bytes: 1 << 20,
@@ -842,7 +843,10 @@ fn nothing_is_restored_when_the_session_is_present_or_resubscribe_is_off() {
 fn qos0_waits_offline_when_asked_and_goes_out_after_connack() {
     let now = Instant::now();
     let mut session = Session::new(SessionOptions {
-        queue_qos0_offline: true,
+        offline: OfflineRetention {
+            qos0_publishes: true,
+            ..OfflineRetention::default()
+        },
         ..options()
     });
     session.submit(1, publish_request(QoS::AtMostOnce), now);

@@ -104,7 +104,7 @@ fn v5_options(connect_properties: Vec<Property>, topic_aliasing: TopicAliasing) 
 }
 
 /// A session of `options` connected with these CONNACK properties.
-fn connected_with(
+pub(super) fn connected_with(
     options: SessionOptions,
     connack_properties: Vec<Property>,
     now: Instant,
@@ -361,7 +361,7 @@ fn assigned_topic_aliases_stay_within_the_brokers_maximum_and_start_over_on_each
     let now = Instant::now();
     let options = SessionOptions {
         clean_session: false,
-        ..v5_options(Vec::new(), TopicAliasing::Assign)
+        ..v5_options(Vec::new(), TopicAliasing::Assign { limit: u16::MAX })
     };
     let mut session = connected_with(options, vec![Property::TopicAliasMaximum(2)], now);
     for (id, topic) in ["a", "b", "a", "c", "a", "b"].into_iter().enumerate() {

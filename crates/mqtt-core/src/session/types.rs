@@ -26,6 +26,9 @@ pub struct SessionOptions {
     pub protocol: ProtocolVersion,
     pub client_id: String,
     pub clean_session: bool,
+    /// With `clean_session`: once a CONNACK has accepted a connection, later
+    /// CONNECTs rejoin the session (until `fail_unfinished` ends it).
+    pub rejoin_once_connected: bool,
     /// Sent in CONNECT; a PINGREQ goes out after this long without sending.
     /// Zero turns keepalive off.
     pub keep_alive: Duration,
@@ -42,8 +45,8 @@ pub struct SessionOptions {
     /// With a clean session, what was in flight when a link was lost is sent
     /// again on the next one (as MQTT.js does) instead of failing.
     pub resend_in_flight_when_clean: bool,
-    /// Queue QoS 0 publishes made while not connected (else they fail).
-    pub queue_qos0_offline: bool,
+    /// Which operations wait for the next link while there is none.
+    pub offline: OfflineRetention,
     /// Bounds of the queue of operations not yet sent; past them the newest
     /// operation fails with `Failure::QueueFull`.
     pub queue_limit: QueueLimit,
@@ -66,6 +69,8 @@ pub struct SessionOptions {
 /// broker's CONNACK allows; aliases start over on every link.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TopicAliasing {
+    /// None: the alias a publish names is dropped.
+    Off,
     /// Only the alias a publish names (its Topic Alias property).
     #[default]
     Manual,
@@ -73,8 +78,9 @@ pub enum TopicAliasing {
     /// (MQTT.js's `autoUseTopicAlias`).
     Reuse,
     /// Also, every topic is given an alias, the least recently used one
-    /// handed on when all are taken (MQTT.js's `autoAssignTopicAlias`).
-    Assign,
+    /// handed on when all are taken (MQTT.js's `autoAssignTopicAlias`), at
+    /// most `limit` of them.
+    Assign { limit: u16 },
 }
 
 /// The user name and password a CONNECT carries.
@@ -82,6 +88,44 @@ pub enum TopicAliasing {
 pub struct Credentials {
     pub username: Option<String>,
     pub password: Option<Bytes>,
+}
+
+/// Which operations wait for the next link while there is none; the others
+/// fail when made offline (`Failure::NotConnected`) or when the link is lost
+/// before they are finished (`Failure::ConnectionShutdown`). QoS 1 and 2
+/// publishes already sent follow the session instead (see
+/// `SessionOptions::resend_in_flight_when_clean`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfflineRetention {
+    pub qos0_publishes: bool,
+    pub acknowledged_publishes: bool,
+    /// Subscribes and unsubscribes.
+    pub subscriptions: bool,
+}
+
+/// Everything but QoS 0 publishes waits.
+impl Default for OfflineRetention {
+    fn default() -> OfflineRetention {
+        OfflineRetention {
+            qos0_publishes: false,
+            acknowledged_publishes: true,
+            subscriptions: true,
+        }
+    }
+}
+
+impl OfflineRetention {
+    /// Whether `request` waits for the next link.
+    pub fn keeps(&self, request: &Request) -> bool {
+        match request {
+            Request::Publish {
+                qos: QoS::AtMostOnce,
+                ..
+            } => self.qos0_publishes,
+            Request::Publish { .. } => self.acknowledged_publishes,
+            Request::Subscribe { .. } | Request::Unsubscribe { .. } => self.subscriptions,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,9 +251,12 @@ pub enum Failure {
     DisconnectedByBroker(Disconnect),
     /// The link went down while a clean session had this operation in flight.
     CancelledForCleanSession,
-    /// A QoS 0 publish was made while not connected.
+    /// An operation `SessionOptions::offline` does not keep was made while
+    /// not connected.
     NotConnected,
-    /// The link closed before a QoS 0 publish was written.
+    /// The link closed before the operation finished, and
+    /// `SessionOptions::offline` does not keep it (a QoS 0 publish not yet
+    /// written, by default); or the user ended the connection.
     ConnectionShutdown,
     /// The queue of unsent operations is at its limit.
     QueueFull,

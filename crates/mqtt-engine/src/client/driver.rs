@@ -27,8 +27,6 @@ use super::{
 
 /// Commands taken in one go before the link is serviced again.
 const COMMAND_BATCH: usize = 1024;
-/// A link up this long counts as stable: the reconnect delay starts over.
-const STABLE_LINK: Duration = Duration::from_secs(10);
 /// How long the queued packets and DISCONNECT may take to leave before the
 /// socket is closed anyway.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
@@ -220,7 +218,7 @@ impl Driver {
                 }
             }
             reconnecting = true;
-            if lasted >= STABLE_LINK {
+            if backoff.is_stable(lasted) {
                 backoff.reset();
             }
             self.report();

@@ -73,11 +73,29 @@ pub struct WebsocketOptions {
     pub transform: bool,
 }
 
-/// Bounds of the wait before a reconnect attempt.
+/// The wait before a reconnect attempt: it doubles from `min` up to `max`
+/// with each failed attempt, spread by `jitter`, and starts over once a link
+/// has stayed up for `reset_after`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReconnectDelays {
     pub min: std::time::Duration,
     pub max: std::time::Duration,
+    pub jitter: Jitter,
+    pub reset_after: std::time::Duration,
+}
+
+/// How each reconnect wait is drawn from its exponential step, so that many
+/// clients cut off together do not come back together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    /// A random point in the upper half of the step.
+    Equal,
+    /// A random point between zero and the step.
+    Full,
+    /// The step itself.
+    None,
+    /// A random point between the minimum and three times the last wait.
+    Decorrelated,
 }
 
 /// What a connection reports, in the order it happened.
