@@ -242,6 +242,27 @@ export declare const MESSAGE_RETAIN: number
 /** The message has the topic of the one before it. */
 export declare const MESSAGE_SAME_TOPIC: number
 
+export declare function mqtt5ErrorCodes(): Mqtt5ErrorCodes
+
+/**
+ * aws-crt `mqtt5`'s own codes, which its JS API reports in place of the
+ * engine's where aws-crt's MQTT 5 client names a failure differently.
+ */
+export interface Mqtt5ErrorCodes {
+  clientOptionsValidation: number
+  connectOptionsValidation: number
+  disconnectOptionsValidation: number
+  publishOptionsValidation: number
+  subscribeOptionsValidation: number
+  unsubscribeOptionsValidation: number
+  decodeProtocolError: number
+  connackTimeout: number
+  pingResponseTimeout: number
+  userRequestedStop: number
+  clientTerminated: number
+  offlineQueuePolicy: number
+}
+
 /** An AUTH packet's reason code and properties. */
 export interface NativeAuth {
   reasonCode: number
@@ -263,6 +284,11 @@ export interface NativeConnectionConfig {
   /** MQTT 5: which publishes get topic aliases; `manual` if left out. */
   topicAliases?: OutboundTopicAliases
   /**
+   * With `topicAliases: 'assign'`, the most aliases used (fewer if the
+   * broker takes fewer); left out, as many as the broker takes.
+   */
+  topicAliasLimit?: number
+  /**
    * MQTT 5: an AUTH sent right after each CONNECT (which names the
    * Authentication Method in `connectProperties`).
    */
@@ -270,6 +296,12 @@ export interface NativeConnectionConfig {
   clientId: string
   /** CONNECT's clean session (clean start) flag. */
   cleanStart: boolean
+  /**
+   * With `cleanStart`: once a CONNACK has accepted a connection, later
+   * CONNECTs rejoin the session, until a `disconnect` that fails what is
+   * unfinished.
+   */
+  rejoinOnceConnected?: boolean
   /** 0 turns keepalive off. */
   keepAliveSecs: number
   pingTimeoutMs: number
@@ -283,8 +315,18 @@ export interface NativeConnectionConfig {
   resubscribe: boolean
   /** With a clean session, send what was in flight again on the next link. */
   resendInFlightWhenClean: boolean
-  /** Queue QoS 0 publishes made while offline (else they fail). */
+  /**
+   * Queue QoS 0 publishes made while offline (else they fail, as do
+   * those not yet written when a link is lost).
+   */
   queueQos0Offline: boolean
+  /** The same for QoS 1 and 2 publishes not yet sent; true if left out. */
+  queueAcknowledgedPublishesOffline?: boolean
+  /**
+   * The same for subscribes and unsubscribes, sent or not; true if left
+   * out.
+   */
+  queueSubscriptionsOffline?: boolean
   offlineQueueMaxOperations?: number
   offlineQueueMaxBytes?: number
   host: string
@@ -301,6 +343,13 @@ export interface NativeConnectionConfig {
   receiveBufferBytes?: number
   reconnectMinMs: number
   reconnectMaxMs: number
+  /** `equal` if left out. */
+  reconnectJitter?: ReconnectJitter
+  /**
+   * How long a link must stay up for the reconnect wait to start over
+   * from the minimum; 10 s if left out.
+   */
+  reconnectResetAfterMs?: number
   /** A failed first attempt is retried like a reconnect. */
   retryFirstConnect: boolean
   /** MQTT over WebSockets. */
@@ -463,11 +512,16 @@ export interface NativeWill {
  * broker's Topic Alias Maximum.
  */
 export declare const enum OutboundTopicAliases {
+  /** None: the alias a publish names is dropped. */
+  Off = 'off',
   /** Only a publish that names one (its `topicAlias` property). */
   Manual = 'manual',
   /** Also a topic that already has one on this link. */
   Reuse = 'reuse',
-  /** Every topic, the least recently used alias handed on when all are taken. */
+  /**
+   * Every topic, the least recently used alias handed on when all are
+   * taken (at most `topicAliasLimit` of them).
+   */
   Assign = 'assign',
 }
 
@@ -514,6 +568,18 @@ export declare const PAYLOAD_ALWAYS_FITS: number
 
 /** The most payload bytes one PUBLISH on `topic` at `qos` (0 to 2) can carry. */
 export declare function payloadRoom(topic: string, qos: number): number
+
+/** How each reconnect wait is drawn from its exponential step. */
+export declare const enum ReconnectJitter {
+  /** A random point in the upper half of the step. */
+  Equal = 'equal',
+  /** A random point between zero and the step. */
+  Full = 'full',
+  /** The step itself. */
+  None = 'none',
+  /** A random point between the minimum and three times the last wait. */
+  Decorrelated = 'decorrelated',
+}
 
 /**
  * Logs at `level` (aws-crt's io.LogLevel: 0 none ... 6 trace) and below;

@@ -3,8 +3,10 @@
  *
  * The `mqtt`, `io` and `http` namespaces follow aws-crt-nodejs (`aws-crt`) name
  * for name, so `const { mqtt, io } = require('mqtt-napi')` replaces
- * `require('aws-crt')`. Where aws-crt aborts the process or loses information,
- * this package throws a named error or carries the information instead.
+ * `require('aws-crt')`. The `mqtt5` namespace follows aws-crt's `mqtt5`
+ * module (`Mqtt5Client`, its packets, enums and events) the same way. Where
+ * aws-crt aborts the process or loses information, this package throws a
+ * named error or carries the information instead.
  *
  * The root also speaks MQTT.js's dialect (`connect`, `connectAsync`,
  * `MqttClient`, `IClientOptions`, ...), so `import mqtt from 'mqtt'` becomes
@@ -15,6 +17,7 @@
  */
 
 export * from './types/crt';
+export * from './types/mqtt5';
 export * from './types/mqttjs';
 
 /**

@@ -5,6 +5,7 @@ const mqttjs = require('./js/mqttjs')
 // Both dialects from one root: aws-crt's namespaces, and MQTT.js's connect().
 module.exports = {
   mqtt: require('./js/crt/mqtt'),
+  mqtt5: require('./js/crt/mqtt5'),
   io: require('./js/crt/io'),
   http: require('./js/crt/http'),
   CrtError,

@@ -2,6 +2,7 @@ import mqttNapi from './index.js'
 
 export const {
   mqtt,
+  mqtt5,
   io,
   http,
   CrtError,

@@ -58,6 +58,18 @@ error_codes! {
     MqttConnectionShutdown = 5135, "AWS_ERROR_MQTT_CONNECTION_SHUTDOWN", "MQTT operation interrupted by connection shutdown.";
     MqttConnectionDisconnecting = 5137, "AWS_ERROR_MQTT_CONNECTION_DISCONNECTING", "Connection is disconnecting, it's not safe to do this operation until the connection finishes shutdown.";
     MqttQueueFull = 5139, "AWS_ERROR_MQTT_QUEUE_FULL", "MQTT request queue is full.";
+    Mqtt5ClientOptionsValidation = 5140, "AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION", "Invalid mqtt5 client options value.";
+    Mqtt5ConnectOptionsValidation = 5141, "AWS_ERROR_MQTT5_CONNECT_OPTIONS_VALIDATION", "Invalid mqtt5 connect packet options value.";
+    Mqtt5DisconnectOptionsValidation = 5142, "AWS_ERROR_MQTT5_DISCONNECT_OPTIONS_VALIDATION", "Invalid mqtt5 disconnect packet options value.";
+    Mqtt5PublishOptionsValidation = 5143, "AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION", "Invalid mqtt5 publish packet options value.";
+    Mqtt5SubscribeOptionsValidation = 5144, "AWS_ERROR_MQTT5_SUBSCRIBE_OPTIONS_VALIDATION", "Invalid mqtt5 subscribe packet options value.";
+    Mqtt5UnsubscribeOptionsValidation = 5145, "AWS_ERROR_MQTT5_UNSUBSCRIBE_OPTIONS_VALIDATION", "Invalid mqtt5 unsubscribe packet options value.";
+    Mqtt5DecodeProtocolError = 5149, "AWS_ERROR_MQTT5_DECODE_PROTOCOL_ERROR", "Mqtt5 decoder received an invalid packet that broke mqtt5 protocol rules";
+    Mqtt5ConnackTimeout = 5151, "AWS_ERROR_MQTT5_CONNACK_TIMEOUT", "Remote endpoint did not respond to a CONNECT request before timeout exceeded";
+    Mqtt5PingResponseTimeout = 5152, "AWS_ERROR_MQTT5_PING_RESPONSE_TIMEOUT", "Remote endpoint did not respond to a PINGREQ before timeout exceeded";
+    Mqtt5UserRequestedStop = 5153, "AWS_ERROR_MQTT5_USER_REQUESTED_STOP", "Mqtt5 client connection interrupted by user request.";
+    Mqtt5ClientTerminated = 5155, "AWS_ERROR_MQTT5_CLIENT_TERMINATED", "Mqtt5 client terminated by user request.";
+    Mqtt5OfflineQueuePolicy = 5156, "AWS_ERROR_MQTT5_OPERATION_FAILED_DUE_TO_OFFLINE_QUEUE_POLICY", "Mqtt5 operation failed due to a disconnection event in conjunction with the client's offline queue retention policy.";
     Mqtt5PacketValidation = 5147, "AWS_ERROR_MQTT5_PACKET_VALIDATION", "General mqtt5 packet validation error";
     Mqtt5ConnackConnectionRefused = 5150, "AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED", "Remote endpoint rejected the CONNECT attempt by returning an unsuccessful CONNACK";
     Mqtt5DisconnectReceived = 5154, "AWS_ERROR_MQTT5_DISCONNECT_RECEIVED", "Mqtt5 client connection interrupted by server DISCONNECT.";
@@ -175,6 +187,43 @@ pub const ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE: u32 =
 #[napi]
 pub const ERROR_CODE_MQTT_CONNECTION_DISCONNECTING: u32 =
     ErrorCode::MqttConnectionDisconnecting as u32;
+
+/// aws-crt `mqtt5`'s own codes, which its JS API reports in place of the
+/// engine's where aws-crt's MQTT 5 client names a failure differently.
+#[napi(object)]
+pub struct Mqtt5ErrorCodes {
+    pub client_options_validation: u32,
+    pub connect_options_validation: u32,
+    pub disconnect_options_validation: u32,
+    pub publish_options_validation: u32,
+    pub subscribe_options_validation: u32,
+    pub unsubscribe_options_validation: u32,
+    pub decode_protocol_error: u32,
+    pub connack_timeout: u32,
+    pub ping_response_timeout: u32,
+    pub user_requested_stop: u32,
+    pub client_terminated: u32,
+    pub offline_queue_policy: u32,
+}
+
+#[napi]
+pub fn mqtt5_error_codes() -> Mqtt5ErrorCodes {
+    use ErrorCode::*;
+    Mqtt5ErrorCodes {
+        client_options_validation: Mqtt5ClientOptionsValidation as u32,
+        connect_options_validation: Mqtt5ConnectOptionsValidation as u32,
+        disconnect_options_validation: Mqtt5DisconnectOptionsValidation as u32,
+        publish_options_validation: Mqtt5PublishOptionsValidation as u32,
+        subscribe_options_validation: Mqtt5SubscribeOptionsValidation as u32,
+        unsubscribe_options_validation: Mqtt5UnsubscribeOptionsValidation as u32,
+        decode_protocol_error: Mqtt5DecodeProtocolError as u32,
+        connack_timeout: Mqtt5ConnackTimeout as u32,
+        ping_response_timeout: Mqtt5PingResponseTimeout as u32,
+        user_requested_stop: Mqtt5UserRequestedStop as u32,
+        client_terminated: Mqtt5ClientTerminated as u32,
+        offline_queue_policy: Mqtt5OfflineQueuePolicy as u32,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -21,8 +21,9 @@ mod topics;
 
 // Exported to JS by #[napi]; re-exported so Rust sees them used in every build.
 pub use error_codes::{
-    error_code_to_name, error_code_to_string, ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
-    ERROR_CODE_MQTT_ALREADY_CONNECTED, ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
+    error_code_to_name, error_code_to_string, mqtt5_error_codes,
+    ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE, ERROR_CODE_MQTT_ALREADY_CONNECTED,
+    ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
 };
 pub use events::{MESSAGE_QOS_MASK, SUBACK_FAILURE};
 pub use limits::{payload_room, MAX_PACKET_BYTES, PAYLOAD_ALWAYS_FITS};

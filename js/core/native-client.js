@@ -27,7 +27,12 @@ class NativeClient extends EventEmitter {
     this._awaited = 0
     this._settlementHold = undefined
     this._flushScheduled = false
-    this._queuesQos0Offline = nativeConfig.queueQos0Offline
+    // What waits for a link while there is none (the rest fails at once).
+    this._keptOffline = {
+      qos0: nativeConfig.queueQos0Offline,
+      acknowledged: nativeConfig.queueAcknowledgedPublishesOffline ?? true,
+      subscriptions: nativeConfig.queueSubscriptionsOffline ?? true,
+    }
   }
 
   /** An operation id no pending operation holds. */
@@ -75,12 +80,22 @@ class NativeClient extends EventEmitter {
 
   /**
    * Whether the outcome of a publish just handed over must be heard before
-   * Node may exit: QoS 0 while `connected` is false, with no offline queue
-   * for QoS 0, fails at once in the engine. If so the process is held until
-   * the operation settles (its record carries `awaited: true`).
+   * Node may exit: while `connected` is false, one the offline queue does
+   * not keep (QoS 0, unless asked) fails at once in the engine. If so the
+   * process is held until the operation settles (its record carries
+   * `awaited: true`).
    */
   _failsAtOnce(qos, connected) {
-    if (qos !== 0 || connected || this._queuesQos0Offline) return false
+    return this._heldIfFailing(connected || (qos === 0 ? this._keptOffline.qos0 : this._keptOffline.acknowledged))
+  }
+
+  /** `_failsAtOnce` for a subscribe or unsubscribe. */
+  _subscriptionFailsAtOnce(connected) {
+    return this._heldIfFailing(connected || this._keptOffline.subscriptions)
+  }
+
+  _heldIfFailing(goesThrough) {
+    if (goesThrough) return false
     this._awaitSettlement()
     return true
   }

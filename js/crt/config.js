@@ -34,7 +34,7 @@ function nativeConfig(config) {
   const host = fields.string('host_name')
   if (host === '') throw new RangeError('config.host_name must not be empty')
   const port = fields.integer('port', 0, 65535)
-  const socket = socketOptions(fields)
+  const socket = socketOptions(fields.optionalFields('socket_options'), DEFAULT_CONNECT_TIMEOUT_MS)
   const { keepAliveSecs, pingTimeoutMs } = keepAlive(fields)
   const operationTimeoutMs = fields.optionalInteger('protocol_operation_timeout', 0, MAX_MILLIS) || undefined
   const username = fields.optionalMqttString('username')
@@ -63,7 +63,7 @@ function nativeConfig(config) {
     port,
     ...socket,
     tls: tlsContext(fields, 'tls_ctx'),
-    proxy: proxy(fields),
+    proxy: proxy(fields.optionalFields('proxy_options')),
     maxIncomingPacketBytes: fields.optionalInteger('max_incoming_packet_bytes', 2, MAX_PACKET_BYTES),
     receiveBufferBytes: fields.optionalInteger('receive_buffer_bytes', 1, Number.MAX_SAFE_INTEGER),
     ...reconnectDelays(fields),
@@ -92,16 +92,18 @@ function keepAlive(fields) {
   return { keepAliveSecs, pingTimeoutMs }
 }
 
-/** `io.SocketOptions`: the address family, connect timeout and TCP keepalive. */
-function socketOptions(fields) {
-  const socket = fields.optionalFields('socket_options')
-  if (socket === undefined) return { family: 'any', connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS }
+/**
+ * The fields of an `io.SocketOptions` (or undefined): the address family,
+ * connect timeout (`defaultTimeoutMs` unless set) and TCP keepalive.
+ */
+function socketOptions(socket, defaultTimeoutMs) {
+  if (socket === undefined) return { family: 'any', connectTimeoutMs: defaultTimeoutMs }
   if (socket.optionalInteger('type', 0, 1) === SOCKET_TYPE_DGRAM) {
-    throw new RangeError('config.socket_options.type must be SocketType.STREAM: MQTT needs a stream socket')
+    throw new RangeError(`${socket.name('type')} must be SocketType.STREAM: MQTT needs a stream socket`)
   }
   const domain = socket.optionalInteger('domain', 0, 2)
   const family = domain === DOMAIN_IPV4 ? 'ipv4' : domain === DOMAIN_LOCAL ? 'local' : 'any'
-  const connectTimeoutMs = socket.optionalInteger('connect_timeout_ms', 0, MAX_MILLIS) || DEFAULT_CONNECT_TIMEOUT_MS
+  const connectTimeoutMs = socket.optionalInteger('connect_timeout_ms', 0, MAX_MILLIS) || defaultTimeoutMs
   // Checked even while keepalive is off.
   const tcpKeepalive = {
     idleSecs: socket.optionalInteger('keep_alive_timeout_sec', 0, 65535),
@@ -120,12 +122,14 @@ function tlsContext(fields, field) {
   return native
 }
 
-/** `http.HttpProxyOptions`: always a CONNECT tunnel, as aws-crt does for MQTT. */
-function proxy(fields) {
-  const proxy = fields.optionalFields('proxy_options')
+/**
+ * The fields of an `http.HttpProxyOptions` (or undefined): always a CONNECT
+ * tunnel, as aws-crt does for MQTT.
+ */
+function proxy(proxy) {
   if (proxy === undefined) return undefined
   const host = proxy.string('host_name')
-  if (host === '') throw new RangeError('config.proxy_options.host_name must not be empty')
+  if (host === '') throw new RangeError(`${proxy.name('host_name')} must not be empty`)
   const port = proxy.integer('port', 0, 65535)
   // Checked whatever the method, though only Basic uses them.
   const username = proxy.optionalString('auth_username') ?? ''
@@ -136,7 +140,7 @@ function proxy(fields) {
   const connection = proxy.optionalFields('tls_opts')
   if (connection === undefined) return { host, port, basicAuth }
   const tls = tlsContext(connection, 'tls_ctx')
-  if (tls === undefined) throw new TypeError('config.proxy_options.tls_opts must be an io.TlsConnectionOptions')
+  if (tls === undefined) throw new TypeError(`${connection.path} must be an io.TlsConnectionOptions`)
   return {
     host,
     port,
@@ -183,4 +187,4 @@ function websocket(fields) {
   return { websocket: true, transformUpgradeRequests: transform !== undefined }
 }
 
-module.exports = { nativeConfig }
+module.exports = { nativeConfig, socketOptions, tlsContext, proxy, MAX_MILLIS }

@@ -5,15 +5,15 @@ const { toBytes } = require('../core/payload')
 const { Subscriptions } = require('./dispatch')
 const { nativeConfig } = require('./config')
 const http = require('./http')
+const { transformHandshake } = require('./handshake')
 const { numericEnum } = require('./enum')
 const { ClientBootstrap } = require('./io')
-const { checkErrorCode, checkWellFormed } = require('../core/checks')
+const { checkWellFormed } = require('../core/checks')
 const {
   MESSAGE_QOS_MASK,
   MESSAGE_DUP,
   MESSAGE_RETAIN,
   ERROR_CODE_MQTT_ALREADY_CONNECTED,
-  ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE,
   ERROR_CODE_MQTT_CONNECTION_DISCONNECTING,
   SUBACK_FAILURE,
 } = require('../core/native')
@@ -276,38 +276,8 @@ class MqttClientConnection extends NativeClient {
         this.emit('closed', {})
         break
       case 'websocket_handshake':
-        this._transformHandshake(event)
+        transformHandshake(this._native, this.config.websocket_handshake_transform, event)
         break
-    }
-  }
-
-  /**
-   * Runs the user's websocket_handshake_transform on the upgrade request of
-   * one attempt and hands back what it made of it (or why it failed).
-   */
-  _transformHandshake(event) {
-    const headers = new http.HttpHeaders()
-    const flat = event.requestHeaders
-    for (let i = 0; i + 1 < flat.length; i += 2) headers.add(flat[i], flat[i + 1])
-    const request = new http.HttpRequest(event.requestMethod, event.requestPath, headers)
-    let answered = false
-    const answer = (code, message) => {
-      if (answered) return
-      answered = true
-      const lines = []
-      for (const [name, value] of request.headers) lines.push(String(name), String(value))
-      this._native.websocketTransformed(event.attempt, code, message, String(request.method), String(request.path), lines)
-    }
-    const done = (error_code) => {
-      if (error_code !== undefined) checkErrorCode(error_code, 'error_code')
-      if (!error_code) answer(0, null)
-      else answer(error_code, `websocket_handshake_transform failed the attempt with error code ${error_code}`)
-    }
-    try {
-      this.config.websocket_handshake_transform(request, done)
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error)
-      answer(ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE, `websocket_handshake_transform threw: ${text}`)
     }
   }
 }
