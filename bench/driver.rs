@@ -115,6 +115,7 @@ fn options(port: u16, client_id: String, version: u8) -> ConnectionOptions {
             connect_properties: Vec::new(),
             topic_aliasing: TopicAliasing::Manual,
             auth_after_connect: None,
+            send_rate: None,
         },
         route: Route {
             endpoint: Endpoint {

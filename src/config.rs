@@ -19,7 +19,7 @@ use crate::protocol::{
     check_properties, validate_topic_name, Auth, LastWill, Property, PropertyContext,
     ProtocolVersion, QoS, ReasonCode,
 };
-use crate::session::{OfflineRetention, QueueLimit, SessionOptions, TopicAliasing};
+use crate::session::{OfflineRetention, QueueLimit, SendRate, SessionOptions, TopicAliasing};
 use crate::transport::{AddressFamily, Endpoint, Proxy, Route, TcpKeepalive};
 
 use super::properties::{from_js, NativeProperties};
@@ -78,6 +78,13 @@ pub struct NativeWill {
 pub struct NativeAuth {
     pub reason_code: u32,
     pub properties: Option<NativeProperties>,
+}
+
+/// What may go out per second; operations past it wait in the queue.
+#[napi(object)]
+pub struct NativeSendRate {
+    pub publishes_per_second: u32,
+    pub bytes_per_second: u32,
 }
 
 /// TCP keepalive probing; a field left out keeps the OS default.
@@ -154,6 +161,8 @@ pub struct NativeConnectionConfig<'env> {
     pub resubscribe: bool,
     /// With a clean session, send what was in flight again on the next link.
     pub resend_in_flight_when_clean: bool,
+    /// A bound on what goes out per second; none if left out.
+    pub send_rate: Option<NativeSendRate>,
     /// Queue QoS 0 publishes made while offline (else they fail, as do
     /// those not yet written when a link is lost).
     pub queue_qos0_offline: bool,
@@ -261,6 +270,10 @@ impl TryFrom<NativeConnectionConfig<'_>> for ConnectionOptions {
             protocol,
             connect_properties,
             auth_after_connect,
+            send_rate: config.send_rate.map(|rate| SendRate {
+                publishes_per_second: rate.publishes_per_second,
+                bytes_per_second: rate.bytes_per_second,
+            }),
             topic_aliasing: match config.topic_aliases {
                 None | Some(OutboundTopicAliases::Manual) => TopicAliasing::Manual,
                 Some(OutboundTopicAliases::Reuse) => TopicAliasing::Reuse,

@@ -24,8 +24,8 @@ use crate::protocol::{
     QoS, ReasonCode, SubAck, UnsubAck, SUBACK_FAILURE,
 };
 use crate::session::{
-    AckTicket, Event, Failure, OfflineRetention, OperationId, QueueLimit, Request, Session,
-    SessionOptions, TopicAliasing,
+    AckTicket, Event, Failure, OfflineRetention, OperationId, QueueLimit, Request, SendRate,
+    Session, SessionOptions, TopicAliasing,
 };
 
 /// One call of the driver into the session, or one packet from the broker.
@@ -167,6 +167,10 @@ impl OptionBits {
                 TopicAliasing::Manual
             },
             auth_after_connect: None,
+            send_rate: has(Self::SMALL_QUEUE).then_some(SendRate {
+                publishes_per_second: 2,
+                bytes_per_second: 64,
+            }),
         }
     }
 }

@@ -35,6 +35,8 @@ const DEFAULT_RESET_RECONNECT_MS = 30000
 const DEFAULT_ALIAS_CACHE_SIZE = 25
 /** AWS IoT Core's limit on a client identifier (AwsIotCoreDefaults). */
 const IOT_CORE_MAX_CLIENT_ID_BYTES = 128
+/** AWS IoT Core's limits on what a connection sends per second (AwsIotCoreDefaults). */
+const IOT_CORE_SEND_RATE = { publishesPerSecond: 100, bytesPerSecond: 512 * 1024 }
 
 /** aws-crt's jitter modes in the engine's words. */
 const JITTER = {
@@ -65,14 +67,16 @@ function nativeConfig(config) {
   const host = fields.string('hostName')
   if (host === '') throw new RangeError('config.hostName must not be empty')
   const port = fields.integer('port', 0, 65535)
-  const iotCore = checkedEnum(fields, 'extendedValidationAndFlowControlOptions', ClientExtendedValidationAndFlowControl)
+  const iotCore =
+    checkedEnum(fields, 'extendedValidationAndFlowControlOptions', ClientExtendedValidationAndFlowControl) ===
+    ClientExtendedValidationAndFlowControl.AwsIotCoreDefaults
   const bootstrap = fields.get('clientBootstrap')
   if (bootstrap !== undefined && !(bootstrap instanceof ClientBootstrap)) {
     throw new TypeError('config.clientBootstrap must be an io.ClientBootstrap or left out')
   }
   fields.optionalBool('disableMetrics')
   fields.optionalObject('metrics')
-  const connect = connectOptions(fields, iotCore === ClientExtendedValidationAndFlowControl.AwsIotCoreDefaults)
+  const connect = connectOptions(fields, iotCore)
   const aliases = topicAliases(fields.optionalFields('topicAliasingOptions'))
   if (aliases.inbound !== undefined) connect.connectProperties.topicAliasMaximum = aliases.inbound
   const retention = RETENTION[checkedEnum(fields, 'offlineQueueBehavior', ClientOperationQueueBehavior) ?? 0]
@@ -93,6 +97,7 @@ function nativeConfig(config) {
     queueAcknowledgedPublishesOffline: retention.acknowledged,
     queueSubscriptionsOffline: retention.subscriptions,
     resendInFlightWhenClean: retention.acknowledged,
+    sendRate: iotCore ? IOT_CORE_SEND_RATE : undefined,
     host,
     port,
     ...socketOptions(fields.optionalFields('socketOptions'), DEFAULT_CONNECT_TIMEOUT_MS),

@@ -21,6 +21,7 @@ mod tests;
 mod tests_retention;
 #[cfg(test)]
 mod tests_v5;
+mod throttle;
 mod timers;
 mod types;
 
@@ -36,6 +37,7 @@ use ids::PacketIds;
 use in_flight::InFlightTable;
 use inbound::Inbound;
 use outbound::{Origin, Queued, Subscription};
+use throttle::Throttle;
 use timers::{Answer, Timers};
 pub use types::*;
 
@@ -75,6 +77,10 @@ pub struct Session {
     last_sent: Option<Instant>,
     /// A CONNACK has accepted a connection since the session began.
     connected_once: bool,
+    throttle: Throttle,
+    /// When the operation at the front of the queue may go, held back by
+    /// `SessionOptions::send_rate`.
+    throttled_until: Option<Instant>,
 }
 
 impl Session {
@@ -84,6 +90,7 @@ impl Session {
             inbound_aliases: InboundAliases::new(limits.topic_alias_maximum),
             outbound_aliases: OutboundAliases::new(options.topic_aliasing),
             inbound: Inbound::new(limits.receive_maximum),
+            throttle: Throttle::new(options.send_rate),
             options,
             link: Link::Down,
             ids: PacketIds::default(),
@@ -100,6 +107,7 @@ impl Session {
             next_sequence: 0,
             last_sent: None,
             connected_once: false,
+            throttled_until: None,
         }
     }
 
@@ -225,7 +233,8 @@ impl Session {
 
     /// The earliest moment `handle_timeout` has something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
-        [self.timers.next(), self.keepalive_moment()]
+        let throttled = self.throttled_until.filter(|_| self.link == Link::Up);
+        [self.timers.next(), self.keepalive_moment(), throttled]
             .into_iter()
             .flatten()
             .min()

@@ -212,6 +212,11 @@ impl Session {
             {
                 return; // the broker's Receive Maximum: wait for an acknowledgement
             }
+            let is_publish = matches!(front.request, Request::Publish { .. });
+            self.throttled_until = self.throttle.ready_at(is_publish, front.size, now);
+            if self.throttled_until.is_some() {
+                return; // over the send rate: `handle_timeout` pumps again
+            }
             let packet_id = if front.request.is_qos0_publish() {
                 0
             } else {
@@ -229,6 +234,7 @@ impl Session {
                 return;
             };
             self.queued_bytes -= size;
+            self.throttle.spend(is_publish, size);
             let awaiting = Awaiting::of(request, packet_id);
             if let Err(failure) = self.sendable(&awaiting) {
                 self.ids.release(packet_id);

@@ -33,6 +33,7 @@ pub(super) fn options() -> SessionOptions {
         connect_properties: Vec::new(),
         topic_aliasing: TopicAliasing::Manual,
         auth_after_connect: None,
+        send_rate: None,
     }
 }
 

@@ -1,7 +1,8 @@
-//! Which operations wait for the next link (`SessionOptions::offline`), and
-//! whether the next CONNECT rejoins the session (`rejoin_once_connected`).
+//! Which operations wait: for the next link (`SessionOptions::offline`) or
+//! for their turn under the send rate (`send_rate`); and whether the next
+//! CONNECT rejoins the session (`rejoin_once_connected`).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::tests::*;
 use super::tests_v5::connected_with;
@@ -152,4 +153,25 @@ fn rejoin_once_connected_starts_clean_then_rejoins_until_the_session_is_ended() 
         Some(&failed(1, packet_id, Failure::ConnectionShutdown))
     );
     assert!(next_connect_is_clean(&mut session, now));
+}
+
+#[test]
+fn publishes_past_the_send_rate_wait_for_their_turn() {
+    let now = Instant::now();
+    let options = SessionOptions {
+        send_rate: Some(SendRate {
+            publishes_per_second: 2,
+            bytes_per_second: 1 << 20,
+        }),
+        ..options()
+    };
+    let mut session = connected(options, now);
+    for id in 1..=3 {
+        session.submit(id, publish_request(QoS::AtMostOnce), now);
+    }
+    assert_eq!(drain_transmit(&mut session, now).len(), 2);
+    let turn = session.next_deadline().expect("the third publish waits");
+    assert_eq!(turn, now + Duration::from_millis(500));
+    session.handle_timeout(turn);
+    assert_eq!(drain_transmit(&mut session, turn).len(), 1);
 }

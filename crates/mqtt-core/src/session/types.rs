@@ -63,6 +63,18 @@ pub struct SessionOptions {
     /// MQTT 5: an AUTH sent right after each CONNECT (MQTT.js's
     /// `authPacket`), when CONNECT names an Authentication Method.
     pub auth_after_connect: Option<Auth>,
+    /// A bound on what goes out per second; `None`: as fast as the link
+    /// takes it.
+    pub send_rate: Option<SendRate>,
+}
+
+/// What may go out per second (AWS IoT Core's limits: 100 publishes and
+/// 512 KiB). Operations past it wait their turn in the queue; sizes are
+/// counted as the statistics count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendRate {
+    pub publishes_per_second: u32,
+    pub bytes_per_second: u32,
 }
 
 /// How outbound publishes use topic aliases (MQTT 5), within the number the
