@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 
 import { startBroker } from './brokers.mjs'
 import { medians, table, writeJson } from './report.mjs'
-import { CLIENTS, CONNECT_WINDOW, SCENARIOS, WINDOW, figures, lossOf, sized } from './scenarios.mjs'
+import { CLIENTS, CONNECT_WINDOW, MQTT5_ONLY, SCENARIOS, WINDOW, figures, lossOf, sized } from './scenarios.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url))
@@ -72,7 +72,7 @@ const notes = [
 ]
 
 const addon = addonIn(ROOT)
-if (clients.some((client) => client === 'mqtt-napi' || client === 'mqtt-napi-mqttjs') && !addon) {
+if (clients.some((client) => client.startsWith('mqtt-napi') && !client.endsWith('-baseline')) && !addon) {
   fatal(`mqtt-napi's addon is not built (no mqtt-napi.*.node in ${ROOT}): run \`npm run build\` first`)
 }
 const snapshot = addon && snapshotPackage(ROOT, addon)
@@ -93,7 +93,8 @@ try {
     const perClient = Object.fromEntries(clients.map((c) => [c, { runs: [] }]))
     for (let run = 1; run <= runs; run++) {
       for (const client of clients) {
-        if (scenario.clients && !scenario.clients.includes(client)) {
+        const speaks = scenario.version === 5 || !MQTT5_ONLY.has(client)
+        if (!speaks || (scenario.clients && !scenario.clients.includes(client))) {
           perClient[client].notApplicable = true
           continue
         }

@@ -12,8 +12,10 @@ const KIB16 = 16 * 1024
 export const CLIENTS = {
   'mqtt-napi': 'mqtt-napi',
   'mqtt-napi-mqttjs': 'mqtt-napi, MQTT.js API',
+  'mqtt-napi-mqtt5': 'mqtt-napi, Mqtt5Client',
   mqttjs: 'MQTT.js 5',
   'aws-crt': 'aws-crt 1.33',
+  'aws-crt-mqtt5': 'aws-crt 1.33 Mqtt5Client',
   rust: 'Rust engine',
 }
 
@@ -26,8 +28,11 @@ const pubSubFigures = (throughput) => [
 const msgRate = { key: 'msgPerSec', label: 'msg/s end to end', better: 'higher', digits: 0 }
 const mbRate = { key: 'mbPerSec', label: 'MB/s end to end', better: 'higher', digits: 1 }
 
-/** The clients that speak MQTT 5 (aws-crt's mqtt5 module is #17's). */
-const MQTT5_CLIENTS = ['mqtt-napi-mqttjs', 'mqttjs', 'rust']
+/** Clients of an MQTT 5 only API: n/a in the MQTT 3.1.1 scenarios. */
+export const MQTT5_ONLY = new Set(['mqtt-napi-mqtt5', 'aws-crt-mqtt5'])
+
+/** The clients that speak MQTT 5. */
+const MQTT5_CLIENTS = ['mqtt-napi-mqttjs', 'mqtt-napi-mqtt5', 'mqttjs', 'aws-crt-mqtt5', 'rust']
 
 /** An MQTT 5 throughput scenario, with `userProperties` user properties on every publish. */
 const mqtt5 = (qos, userProperties) => ({
@@ -40,7 +45,7 @@ const mqtt5 = (qos, userProperties) => ({
   version: 5,
   userProperties,
   clients: MQTT5_CLIENTS,
-  // mqtt-napi's aws-crt API speaks MQTT 3.1.1: its MQTT.js API is the one compared.
+  // mqtt-napi's aws-crt `mqtt` API speaks MQTT 3.1.1: its MQTT.js API is the base.
   base: 'mqtt-napi-mqttjs',
   figures: pubSubFigures(msgRate),
 })

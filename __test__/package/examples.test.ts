@@ -100,6 +100,25 @@ const EXPECTED: Record<string, (run: Run) => void> = {
     expect(run.stdout).not.toMatch(/^(offline|reconnected|error)/m)
     expect(lastLine(run)).toBe('end: the client is closed')
   },
+  mqtt5(run) {
+    const port = Number(/^\[broker\] mosquitto listening on mqtt:\/\/127\.0\.0\.1:(\d+)$/m.exec(run.stdout)?.[1])
+    expect(port).toBeGreaterThan(0)
+    const lines = run.stdout.trim().split('\n').slice(1)
+    expect(lines[0]).toBe('attempting to connect')
+    expect(lines[1]).toMatch(/^connected: session present false, client id examples-mqtt5-\d+$/)
+    expect(lines).toContain('subscribed, reason codes [1]')
+    for (const sequence of [1, 2, 3]) {
+      expect(lines).toContain(`published ${sequence}, PUBACK reason code 0`)
+      const received = new RegExp(
+        `^received on examples/mqtt5/\\d+ at QoS 1 from mqtt5\\.mts: \\{"message":"hello MQTT 5","sequence":${sequence}\\}$`,
+      )
+      expect(lines.some((line) => received.test(line))).toBe(true)
+    }
+    expect(lines).toContain('unsubscribed, reason codes [0]')
+    // A stop says why the link ended, then that the client stopped.
+    expect(lines.slice(-2)).toEqual(['disconnected: AWS_ERROR_MQTT5_USER_REQUESTED_STOP', 'stopped'])
+    expect(run.stdout).not.toMatch(/^(error|connection failed)/m)
+  },
 }
 
 function brokerPort(run: Run, scheme: string): number {

@@ -1,13 +1,17 @@
 /**
  * The broker side of the examples: an aedes broker in this process, behind
  * one listener on a free loopback port (TCP, TLS requiring a client
- * certificate, or WebSocket with a check of the upgrade request). Lines it
+ * certificate, or WebSocket with a check of the upgrade request), or, for
+ * MQTT 5 (which aedes does not speak), a mosquitto child process. Lines it
  * prints start with `[broker]`.
  *
  * Each function first looks at `MQTT_BROKER`: when it names a broker (e.g.
  * `mqtt://broker.example:1883`), that one is used and nothing is started.
  */
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type http from 'node:http'
 import type net from 'node:net'
 import tls from 'node:tls'
@@ -47,6 +51,61 @@ export interface WsBroker extends Broker {
 /** A plain MQTT broker: `MQTT_BROKER=mqtt://host:port`, or an embedded one. */
 export async function tcpBroker(): Promise<Broker> {
   return yourBroker(['mqtt', 'tcp'], 1883) ?? embedded('mqtt', (aedes) => createServer(aedes) as net.Server)
+}
+
+/**
+ * An MQTT 5 broker: `MQTT_BROKER=mqtt://host:port`, or mosquitto (from the
+ * PATH or /usr/sbin) on a free loopback port.
+ */
+export async function mqtt5Broker(): Promise<Broker> {
+  const yours = yourBroker(['mqtt', 'tcp'], 1883)
+  if (yours) return yours
+  const executable = ['/usr/sbin', '/usr/local/sbin', ...(process.env.PATH ?? '').split(path.delimiter)]
+    .map((dir) => path.join(dir, 'mosquitto'))
+    .find((file) => fs.existsSync(file))
+  if (!executable) throw new Error('MQTT 5 needs a broker: install mosquitto (apt install mosquitto), or set MQTT_BROKER')
+  const port = await freePort()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqtt-napi-example-'))
+  const config = path.join(dir, 'mosquitto.conf')
+  fs.writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\n`)
+  const child = spawn(executable, ['-c', config], { stdio: 'ignore' })
+  await waitUntilListening(port)
+  const url = `mqtt://127.0.0.1:${port}`
+  console.log(`[broker] mosquitto listening on ${url}`)
+  return {
+    host: '127.0.0.1',
+    port,
+    url,
+    close: async () => {
+      child.kill()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = (await import('node:net')).createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Resolves once something accepts connections on `port` of 127.0.0.1. */
+async function waitUntilListening(port: number): Promise<void> {
+  const { connect } = await import('node:net')
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.on('error', () => resolve(false))
+    })
+    if (up) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`mosquitto did not listen on port ${port}`)
 }
 
 /**
