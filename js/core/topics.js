@@ -8,9 +8,15 @@ function checkTopicName(topic, name, ErrorClass) {
   if (problem !== null) throw new ErrorClass(`${name} is not a valid topic: ${problem}`)
 }
 
+/** Throws `ErrorClass` naming `name` when `filter` (a string) cannot be subscribed to. */
+function checkTopicFilter(filter, name, ErrorClass) {
+  const problem = native.topicFilterProblem(filter)
+  if (problem !== null) throw new ErrorClass(`${name} is not a valid topic filter: ${problem}`)
+}
+
 /** Whether `filter` (a string) can be subscribed to. */
 function isValidFilter(filter) {
   return native.topicFilterProblem(filter) === null
 }
 
-module.exports = { checkTopicName, isValidFilter }
+module.exports = { checkTopicName, checkTopicFilter, isValidFilter }

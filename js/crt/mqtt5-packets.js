@@ -6,6 +6,7 @@
 const { Fields, describe } = require('../core/fields')
 const { toBytes } = require('../core/payload')
 const { checkWellFormed } = require('../core/checks')
+const { checkTopicName, checkTopicFilter } = require('../core/topics')
 const { PacketType, DisconnectReasonCode } = require('./mqtt5-enums')
 
 const MAX_U32 = 0xffffffff
@@ -106,12 +107,16 @@ function publishProperties(fields) {
  */
 function publishToNative(packet, name) {
   const fields = packetFields(packet, name)
+  const topic = text(fields, 'topicName')
+  const properties = publishProperties(fields)
+  // An empty topic names the topic its alias stands for.
+  if (topic !== '' || properties?.topicAlias === undefined) checkTopicName(topic, fields.name('topicName'), TypeError)
   return {
-    topic: text(fields, 'topicName'),
+    topic,
     payload: toBytes(fields.get('payload'), fields.name('payload')),
     qos: fields.integer('qos', 0, 2),
     retain: fields.optionalBool('retain') ?? false,
-    properties: publishProperties(fields),
+    properties,
     userProperties: userPropertiesToNative(fields),
   }
 }
@@ -145,7 +150,9 @@ function subscribeToNative(packet, name) {
   const options = []
   for (let i = 0; i < list.length; i++) {
     const subscription = packetFields(list[i], `${listName}[${i}]`)
-    filters.push(text(subscription, 'topicFilter'))
+    const filter = text(subscription, 'topicFilter')
+    checkTopicFilter(filter, subscription.name('topicFilter'), TypeError)
+    filters.push(filter)
     options.push(optionsByte(subscription))
   }
   const properties = nativeProperties([
@@ -169,6 +176,7 @@ function unsubscribeToNative(packet, name) {
   const items = new Fields(list, listName)
   items.name = (i) => `${listName}[${i}]`
   const filters = list.map((_, i) => text(items, i))
+  filters.forEach((filter, i) => checkTopicFilter(filter, items.name(i), TypeError))
   return { filters, properties: nativeProperties([['userProperties', userPropertiesToNative(fields)]]) }
 }
 

@@ -137,7 +137,11 @@ class Mqtt5Client extends NativeClient {
    */
   stop(disconnectPacket) {
     const { reasonCode, properties } = packets.disconnectToNative(disconnectPacket, 'disconnectPacket')
-    this._native.checkDisconnect(reasonCode, properties)
+    try {
+      this._native.checkDisconnect(reasonCode, properties)
+    } catch (error) {
+      throw new RangeError(`disconnectPacket is invalid: ${error.message}`)
+    }
     if (this._started && !this._restarting) this._end('stop', reasonCode, properties)
   }
 
