@@ -84,6 +84,19 @@ function flag(fields, field) {
   return value === undefined ? undefined : Number(value)
 }
 
+/** Whether a PublishPacket sets any property but user properties (most set none). */
+function hasPublishProperties(packet) {
+  return (
+    packet.payloadFormat != null ||
+    packet.messageExpiryIntervalSeconds != null ||
+    packet.topicAlias != null ||
+    packet.responseTopic != null ||
+    packet.correlationData != null ||
+    packet.contentType != null ||
+    packet.subscriptionIdentifiers != null
+  )
+}
+
 /** A PublishPacket's MQTT 5 properties but user properties (NativePublishProperties). */
 function publishProperties(fields) {
   if (fields.get('subscriptionIdentifiers') !== undefined) {
@@ -108,9 +121,12 @@ function publishProperties(fields) {
 function publishToNative(packet, name) {
   const fields = packetFields(packet, name)
   const topic = text(fields, 'topicName')
-  const properties = publishProperties(fields)
-  // An empty topic names the topic its alias stands for.
-  if (topic !== '' || properties?.topicAlias === undefined) checkTopicName(topic, fields.name('topicName'), TypeError)
+  const properties = hasPublishProperties(packet) ? publishProperties(fields) : undefined
+  // The engine's topic rules, asked only of a topic that may break them (the
+  // rest, U+0000 and length, `text` checked); an empty topic names the topic
+  // its alias stands for.
+  const suspect = topic === '' ? properties?.topicAlias === undefined : topic.includes('+') || topic.includes('#')
+  if (suspect) checkTopicName(topic, fields.name('topicName'), TypeError)
   return {
     topic,
     payload: toBytes(fields.get('payload'), fields.name('payload')),
@@ -259,11 +275,20 @@ function disconnectFromNative(reasonCode, native) {
   return disconnect
 }
 
-/** An acknowledgement of `type` (PUBACK, SUBACK, UNSUBACK) as aws-crt shows it. */
-function ackFromNative(type, codes, native) {
-  const ack = type === PacketType.Puback ? { type, reasonCode: codes[0] ?? 0 } : { type, reasonCodes: codes }
+/** A SUBACK or UNSUBACK (`type`) as aws-crt shows it. */
+function ackFromNative(type, reasonCodes, native) {
+  const ack = { type, reasonCodes }
   copyPresent(ack, native, [['reasonString', 'reasonString']])
   ack.userProperties = userPropertiesFromNative(native?.userProperties)
+  return ack
+}
+
+/** A PUBACK (or the end of a QoS 2 flow) as aws-crt's PubackPacket. */
+function pubackFromNative(reasonCode, native) {
+  if (native === undefined) return { type: PacketType.Puback, reasonCode, userProperties: [] }
+  const ack = { type: PacketType.Puback, reasonCode }
+  copyPresent(ack, native, [['reasonString', 'reasonString']])
+  ack.userProperties = userPropertiesFromNative(native.userProperties)
   return ack
 }
 
@@ -308,6 +333,7 @@ module.exports = {
   connackFromNative,
   disconnectFromNative,
   ackFromNative,
+  pubackFromNative,
   authFromNative,
   authResponseToNative,
   arrayBufferOf,

@@ -101,6 +101,37 @@ class PublishAcknowledgementHandleWrapper {
   }
 }
 
+/**
+ * `messageReceived`'s payload: the `message`, and for a QoS 1/2 message its
+ * `acknowledgementControl`, made only when a listener reads it.
+ */
+class MessageReceivedEvent {
+  #client
+  #ticket
+  #control
+
+  constructor(message, client, ticket) {
+    this.message = message
+    this.#client = client
+    this.#ticket = ticket
+  }
+
+  get acknowledgementControl() {
+    if (this.#ticket === undefined) return undefined
+    this.#control ??= new PublishAcknowledgementHandleWrapper(
+      new PublishAcknowledgementHandle(() => this.#client._acknowledge(this.#ticket)),
+    )
+    return this.#control
+  }
+
+  /** After the listeners: the acknowledgement goes out unless one of them took the handle. */
+  settle() {
+    if (this.#ticket === undefined) return
+    if (this.#control === undefined) this.#client._acknowledge(this.#ticket)
+    else this.#control.acquireHandle()?.invokeAcknowledgement()
+  }
+}
+
 class Mqtt5Client extends NativeClient {
   constructor(config) {
     super(nativeConfig(config))
@@ -261,23 +292,19 @@ class Mqtt5Client extends NativeClient {
         message.userProperties.push({ name: userProperties[i], value: userProperties[i + 1] })
       }
     }
-    const event = { message }
-    let wrapper
-    if (ticket !== undefined) {
-      wrapper = new PublishAcknowledgementHandleWrapper(
-        new PublishAcknowledgementHandle(() => {
-          this._native.acknowledge(ticket, true)
-          this._flushSoon()
-        }),
-      )
-      event.acknowledgementControl = wrapper
-    }
+    const event = new MessageReceivedEvent(message, this, ticket)
     try {
       this.emit('messageReceived', event)
     } catch (error) {
       failures.push(error)
     }
-    wrapper?.acquireHandle()?.invokeAcknowledgement()
+    event.settle()
+  }
+
+  /** The message of `ticket` is done with: its acknowledgement goes out. */
+  _acknowledge(ticket) {
+    this._native.acknowledge(ticket, true)
+    this._flushSoon()
   }
 
   _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount, properties, detail) {
@@ -287,11 +314,12 @@ class Mqtt5Client extends NativeClient {
       operation.reject(crtError(operationCode(errorCode, this._ending), detail))
       return
     }
+    if (operation.kind === PUBLISH) {
+      operation.resolve(operation.qos === 0 ? undefined : packets.pubackFromNative(records[codesAt] ?? 0, properties))
+      return
+    }
     const codes = Array.from(records.subarray(codesAt, codesAt + codeCount))
     switch (operation.kind) {
-      case PUBLISH:
-        operation.resolve(operation.qos === 0 ? undefined : packets.ackFromNative(PacketType.Puback, codes, properties))
-        break
       case SUBSCRIBE:
         operation.resolve(packets.ackFromNative(PacketType.Suback, codes, properties))
         break
