@@ -797,7 +797,8 @@ export declare namespace mqtt5 {
      * AWS IoT Core's default limits: at most 8 subscriptions per SUBSCRIBE,
      * at most 7 `/` in a topic or filter (an AWS rules prefix aside), topics
      * of at most 256 bytes, a client identifier of at most 128 bytes; and
-     * sending paced to 512 KB/s and 100 publishes a second.
+     * sending paced to 512 KiB and 100 publishes a second (what is over
+     * waits its turn in the offline queue).
      */
     AwsIotCoreDefaults = 1,
   }
@@ -938,6 +939,14 @@ export declare namespace mqtt5 {
      * @remarks mqtt-napi extension: not in aws-crt.
      */
     enhancedAuthentication?: EnhancedAuthenticationOptions;
+    /**
+     * After a reconnect without a session (the CONNACK's Session Present
+     * is 0), subscribe again to every filter the broker granted, with its
+     * options and Subscription Identifier (default `true`; aws-crt never does).
+     *
+     * @remarks mqtt-napi extension: not in aws-crt.
+     */
+    resubscribe?: boolean;
   }
 
   // ---------------------------------------------------------------------
@@ -1022,9 +1031,11 @@ export declare namespace mqtt5 {
     /**
      * Present for QoS 1 and QoS 2 messages (aws-crt: QoS 1 only). A listener
      * that calls `acquireHandle()` takes over the acknowledgement (PUBACK
-     * for QoS 1, PUBREC for QoS 2) and sends it later with
+     * for QoS 1, PUBCOMP for QoS 2) and sends it later with
      * `invokeAcknowledgement()`; otherwise the client acknowledges once
-     * every listener has returned.
+     * every listener has returned. Acknowledgements go out in the order the
+     * messages came (MQTT 5 section 4.6): one held back holds back those
+     * after it.
      */
     acknowledgementControl?: PublishAcknowledgementHandleWrapper;
   }
@@ -1074,7 +1085,7 @@ export declare namespace mqtt5 {
 
   /**
    * The right to send one received message's acknowledgement (PUBACK for
-   * QoS 1, PUBREC for QoS 2), taken with
+   * QoS 1, PUBCOMP for QoS 2), taken with
    * {@link PublishAcknowledgementHandleWrapper.acquireHandle}.
    */
   class PublishAcknowledgementHandle {
