@@ -259,9 +259,16 @@ function connackFromNative(sessionPresent, reasonCode, native) {
     (value) => value === 1,
   )
   copyPresent(connack, native, [['authenticationData', 'authenticationData']], arrayBufferOf)
-  connack.userProperties = userPropertiesFromNative(native?.userProperties)
-  return connack
+  return withUserProperties(connack, native)
 }
+
+/** `packet` with the user properties of `native` (always a list, as aws-crt gives it). */
+function withUserProperties(packet, native) {
+  packet.userProperties = userPropertiesFromNative(native?.userProperties)
+  return packet
+}
+
+const REASON_STRING = [['reasonString', 'reasonString']]
 
 /** A DISCONNECT (reason code, properties) as aws-crt's DisconnectPacket, Server Reference kept. */
 function disconnectFromNative(reasonCode, native) {
@@ -271,37 +278,29 @@ function disconnectFromNative(reasonCode, native) {
     ['reasonString', 'reasonString'],
     ['serverReference', 'serverReference'],
   ])
-  disconnect.userProperties = userPropertiesFromNative(native?.userProperties)
-  return disconnect
+  return withUserProperties(disconnect, native)
 }
 
 /** A SUBACK or UNSUBACK (`type`) as aws-crt shows it. */
 function ackFromNative(type, reasonCodes, native) {
   const ack = { type, reasonCodes }
-  copyPresent(ack, native, [['reasonString', 'reasonString']])
-  ack.userProperties = userPropertiesFromNative(native?.userProperties)
-  return ack
+  copyPresent(ack, native, REASON_STRING)
+  return withUserProperties(ack, native)
 }
 
 /** A PUBACK (or the end of a QoS 2 flow) as aws-crt's PubackPacket. */
 function pubackFromNative(reasonCode, native) {
-  if (native === undefined) return { type: PacketType.Puback, reasonCode, userProperties: [] }
   const ack = { type: PacketType.Puback, reasonCode }
-  copyPresent(ack, native, [['reasonString', 'reasonString']])
-  ack.userProperties = userPropertiesFromNative(native.userProperties)
-  return ack
+  if (native !== undefined) copyPresent(ack, native, REASON_STRING)
+  return withUserProperties(ack, native)
 }
 
 /** An AUTH from the broker as mqtt-napi's AuthPacket. */
 function authFromNative(reasonCode, native) {
   const auth = { type: PacketType.Auth, reasonCode }
-  copyPresent(auth, native, [
-    ['authenticationMethod', 'authenticationMethod'],
-    ['reasonString', 'reasonString'],
-  ])
+  copyPresent(auth, native, [['authenticationMethod', 'authenticationMethod'], ...REASON_STRING])
   copyPresent(auth, native, [['authenticationData', 'authenticationData']], arrayBufferOf)
-  auth.userProperties = userPropertiesFromNative(native?.userProperties)
-  return auth
+  return withUserProperties(auth, native)
 }
 
 /** An AuthResponse (an answer to a challenge) as `NativeConnection.authenticate`'s properties. */
