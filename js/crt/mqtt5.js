@@ -284,10 +284,11 @@ class Mqtt5Client extends NativeClient {
       payload: payload.slice(start, end).buffer,
       qos: flags & MESSAGE_QOS_MASK,
       retain: (flags & MESSAGE_RETAIN) !== 0,
+      // Always a list, as aws-crt gives it.
+      userProperties: [],
     }
     if (properties !== undefined) addMessageProperties(message, properties)
     if (userProperties !== undefined) {
-      message.userProperties = []
       for (let i = 0; i + 1 < userProperties.length; i += 2) {
         message.userProperties.push({ name: userProperties[i], value: userProperties[i + 1] })
       }

@@ -60,7 +60,11 @@ enum Awaiting {
     Qos0(Publish),
     PubAck(Publish),
     PubRec(Publish),
-    PubComp,
+    /// PUBREL sent; `receipt` is the broker's PUBREC, whose reason code (0,
+    /// or 16: no matching subscribers) the publish ends with.
+    PubComp {
+        receipt: Ack,
+    },
     SubAck(Subscribe),
     UnsubAck(Unsubscribe),
 }
@@ -70,7 +74,7 @@ impl InFlight {
     pub(super) fn is_publish(&self) -> bool {
         matches!(
             self.awaiting,
-            Awaiting::PubAck(_) | Awaiting::PubRec(_) | Awaiting::PubComp
+            Awaiting::PubAck(_) | Awaiting::PubRec(_) | Awaiting::PubComp { .. }
         )
     }
 }
@@ -128,7 +132,7 @@ impl Awaiting {
                 dup: resend,
                 ..publish.clone()
             }),
-            Awaiting::PubComp => Packet::PubRel(Ack::new(packet_id)),
+            Awaiting::PubComp { .. } => Packet::PubRel(Ack::new(packet_id)),
             Awaiting::SubAck(subscribe) => Packet::Subscribe(subscribe.clone()),
             Awaiting::UnsubAck(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
         }
@@ -314,7 +318,7 @@ impl Session {
                 }
             }
             Awaiting::UnsubAck(_) => {}
-            Awaiting::PubComp => return Ok(()),
+            Awaiting::PubComp { .. } => return Ok(()),
         }
         self.fits(awaiting)
     }
@@ -419,8 +423,10 @@ impl Session {
             Awaiting::PubRec(_) if ack.reason_code.is_failure() => {
                 self.complete_if(packet_id, |_| true, || published(ack));
             }
-            Awaiting::PubRec(_) | Awaiting::PubComp => {
-                op.awaiting = Awaiting::PubComp;
+            Awaiting::PubRec(_) | Awaiting::PubComp { .. } => {
+                if let Awaiting::PubRec(_) = op.awaiting {
+                    op.awaiting = Awaiting::PubComp { receipt: ack };
+                }
                 self.transmit.push_back(Packet::PubRel(Ack::new(packet_id)));
                 let deadline = self.operation_deadline(packet_id, now);
                 if let Some(op) = self.in_flight.get_mut(packet_id) {
@@ -431,12 +437,26 @@ impl Session {
         }
     }
 
+    /// PUBCOMP ends a QoS 2 flow with the PUBREC's reason code (and its
+    /// properties, then the PUBCOMP's), unless the PUBCOMP itself failed.
     pub(super) fn handle_pubcomp(&mut self, ack: Ack) {
-        self.complete_if(
-            ack.packet_id,
-            |a| matches!(a, Awaiting::PubComp),
-            || published(ack),
-        );
+        let packet_id = ack.packet_id;
+        let expects = |a: &Awaiting| matches!(a, Awaiting::PubComp { .. });
+        let Some(op) = self.take_in_flight(packet_id, expects) else {
+            return;
+        };
+        let outcome = match &op.awaiting {
+            Awaiting::PubComp { receipt } if !ack.reason_code.is_failure() => {
+                let mut properties = receipt.properties.clone();
+                properties.extend(ack.properties);
+                Outcome::Published {
+                    reason_code: receipt.reason_code,
+                    properties,
+                }
+            }
+            _ => published(ack),
+        };
+        self.complete(packet_id, op, outcome);
     }
 
     pub(super) fn handle_suback(&mut self, suback: SubAck) {

@@ -555,6 +555,47 @@ fn acknowledgements_report_their_reason_codes_and_a_refusing_pubrec_ends_the_flo
 }
 
 #[test]
+fn a_qos2_publish_ends_with_the_pubrecs_reason_code_unless_pubcomp_fails() {
+    let now = Instant::now();
+    let mut session = connected_v5(Vec::new(), now);
+    let receipt = |packet_id, code, properties| Ack {
+        packet_id,
+        reason_code: ReasonCode(code),
+        properties,
+    };
+    let why = |text: &str| vec![Property::ReasonString(text.into())];
+    for id in 1..=2 {
+        session.submit(id, publish_on("t", QoS::ExactlyOnce, Vec::new()), now);
+    }
+    let sent = drain_transmit(&mut session, now);
+    let ids: Vec<u16> = sent
+        .iter()
+        .map(|packet| sent_publish_id(std::slice::from_ref(packet)))
+        .collect();
+    for packet_id in &ids {
+        // 0x10: No matching subscribers, which is not a failure.
+        session.handle_packet(
+            Packet::PubRec(receipt(*packet_id, 0x10, why("nobody"))),
+            now,
+        );
+    }
+    session.handle_packet(Packet::PubComp(receipt(ids[0], 0, why("done"))), now);
+    session.handle_packet(Packet::PubComp(receipt(ids[1], 0x92, Vec::new())), now);
+    let delivered = Outcome::Published {
+        reason_code: ReasonCode(0x10),
+        properties: [why("nobody"), why("done")].concat(),
+    };
+    let lost = Outcome::Published {
+        reason_code: ReasonCode(0x92),
+        properties: Vec::new(),
+    };
+    assert_eq!(
+        drain_events(&mut session),
+        vec![completed(1, ids[0], delivered), completed(2, ids[1], lost)]
+    );
+}
+
+#[test]
 fn a_refused_filter_is_not_restored_and_identifiers_are_restored_with_their_filters() {
     let now = Instant::now();
     let options = v5_options(Vec::new(), TopicAliasing::Manual);
