@@ -132,7 +132,10 @@ impl ErrorCode {
             }
             ErrorKind::ConnectionRefused => ErrorCode::for_connack(connack_return_code),
             ErrorKind::DisconnectReceived => ErrorCode::Mqtt5DisconnectReceived,
-            ErrorKind::PacketTooLarge | ErrorKind::NotAvailable => ErrorCode::Mqtt5PacketValidation,
+            ErrorKind::PacketTooLarge => ErrorCode::Mqtt5PacketValidation,
+            // What the broker's CONNACK says it does not take; aws-crt names it
+            // so for a publish (an API names it for its other operations).
+            ErrorKind::NotAvailable => ErrorCode::Mqtt5PublishOptionsValidation,
             ErrorKind::TopicAliasInvalid => ErrorCode::Mqtt5InvalidOutboundTopicAlias,
         }
     }

@@ -32,11 +32,15 @@ const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 
 /**
- * aws-crt's code for an operation's failure, where its MQTT 5 client names
- * it otherwise; `ended` is the user's: `stop` or `close`, or undefined.
+ * aws-crt's code for the failure of an operation of `kind`, where its MQTT 5
+ * client names it otherwise; `ended` is the user's: `stop` or `close`, or
+ * undefined.
  */
-function operationCode(code, ended) {
+function operationCode(code, kind, ended) {
   switch (code) {
+    case CODES.publishOptionsValidation:
+      // What the broker does not take (a wildcard, a shared subscription, ...).
+      return kind === SUBSCRIBE ? CODES.subscribeOptionsValidation : code
     case ERROR_CONNECTION_SHUTDOWN:
     case ERROR_CONNECTION_DISCONNECTING:
       if (ended === 'close') return CODES.clientTerminated
@@ -312,7 +316,7 @@ class Mqtt5Client extends NativeClient {
     const operation = this._settle(id)
     if (!operation) return
     if (errorCode !== 0) {
-      operation.reject(crtError(operationCode(errorCode, this._ending), detail))
+      operation.reject(crtError(operationCode(errorCode, operation.kind, this._ending), detail))
       return
     }
     if (operation.kind === PUBLISH) {
