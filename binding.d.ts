@@ -315,6 +315,8 @@ export interface NativeConnectionConfig {
   resubscribe: boolean
   /** With a clean session, send what was in flight again on the next link. */
   resendInFlightWhenClean: boolean
+  /** A bound on what goes out per second; none if left out. */
+  sendRate?: NativeSendRate
   /**
    * Queue QoS 0 publishes made while offline (else they fail, as do
    * those not yet written when a link is lost).
@@ -443,6 +445,12 @@ export interface NativePublishProperties {
   topicAlias?: number
   /** A message's: every identifier of the subscriptions it matched. */
   subscriptionIdentifiers?: Array<number>
+}
+
+/** What may go out per second; operations past it wait in the queue. */
+export interface NativeSendRate {
+  publishesPerSecond: number
+  bytesPerSecond: number
 }
 
 /** One broker of `NativeConnectionConfig.servers`. */

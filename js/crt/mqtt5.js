@@ -177,7 +177,8 @@ class Mqtt5Client extends NativeClient {
     } catch (error) {
       throw new RangeError(`disconnectPacket is invalid: ${error.message}`)
     }
-    if (this._started && !this._restarting) this._end('stop', reasonCode, properties)
+    // Also cancels a start() made while an earlier stop was under way.
+    if (this._started) this._end('stop', reasonCode, properties)
   }
 
   /** Stops the client for good: later operations reject with AWS_ERROR_MQTT5_CLIENT_TERMINATED. */
