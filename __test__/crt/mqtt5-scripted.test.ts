@@ -26,7 +26,15 @@
 import type { IConnectPacket } from 'mqtt-packet'
 import { mqtt5 } from '../../index'
 import { PacketTap, Rewrite, startPacketTap } from '../support/brokers/packet-tap'
-import { startScriptedV5Broker, ScriptedConnection, ScriptedV5Broker, ScriptedV5Script } from '../support/brokers/scripted-v5'
+import {
+  aliasesOf,
+  LRU_TOPICS,
+  LRU_WIRE,
+  payloadsOf,
+  startScriptedV5Broker,
+  ScriptedV5Broker,
+  ScriptedV5Script,
+} from '../support/brokers/scripted-v5'
 import {
   awsCrtInChild,
   Config,
@@ -69,12 +77,6 @@ async function startTap(rewrite?: Rewrite): Promise<PacketTap> {
   tap = await startPacketTap(broker!, rewrite)
   return tap
 }
-
-/** [topic, Topic Alias] of every PUBLISH `conn` received. */
-const aliasesOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => [p.topic, p.properties?.topicAlias])
-
-/** The payloads (as text) of every PUBLISH `conn` received. */
-const payloadsOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => p.payload.toString())
 
 const None = mqtt5.RetryJitterType.None
 
@@ -339,18 +341,11 @@ describe.each(implementations)('$name', (impl: Implementation) => {
       const { c, conn } = await connected({
         topicAliasingOptions: { outboundBehavior: mqtt5.OutboundTopicAliasBehaviorType.LRU, outboundCacheMaxSize: 2 },
       })
-      for (const topic of ['a', 'b', 'a', 'c', 'a', 'b']) {
+      for (const topic of LRU_TOPICS) {
         await within(c.client.publish({ topicName: topic, payload: topic, qos: 1 }), 5000, 'publish')
       }
-      expect(aliasesOf(conn)).toEqual([
-        ['a', 1],
-        ['b', 2],
-        ['', 1],
-        ['c', 2],
-        ['', 1],
-        ['b', 2],
-      ])
-      expect(payloadsOf(conn)).toEqual(['a', 'b', 'a', 'c', 'a', 'b'])
+      expect(aliasesOf(conn)).toEqual(LRU_WIRE)
+      expect(payloadsOf(conn)).toEqual(LRU_TOPICS)
     })
 
     test('Manual: the first publish with an alias carries topic and alias, the next on that topic only the alias; a new topic rebinds it', async () => {

@@ -14,7 +14,15 @@
  * specification asks for 'mqtt-napi'.
  */
 import type { IAuthPacket, IDisconnectPacket, IPublishPacket as WirePublish, Packet } from 'mqtt-packet'
-import { startScriptedV5Broker, ScriptedConnection, ScriptedV5Broker, ScriptedV5Script } from '../support/brokers/scripted-v5'
+import {
+  aliasesOf,
+  LRU_TOPICS,
+  LRU_WIRE,
+  payloadsOf,
+  startScriptedV5Broker,
+  ScriptedV5Broker,
+  ScriptedV5Script,
+} from '../support/brokers/scripted-v5'
 import {
   callbackOf,
   connected,
@@ -45,12 +53,6 @@ async function start(script: ScriptedV5Script = {}): Promise<ScriptedV5Broker> {
 
 /** An error as MQTT.js's dialect reports reason codes: ErrorWithReasonCode, ErrorWithSubackPacket. */
 type CodedError = Error & { code?: number; packet?: Packet }
-
-/** [topic, Topic Alias] of every PUBLISH `conn` received. */
-const aliasesOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => [p.topic, p.properties?.topicAlias])
-
-/** The payloads (as text) of every PUBLISH `conn` received. */
-const payloadsOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => p.payload.toString())
 
 /** Every `error` the client emits from now on (so none is thrown for want of a listener). */
 function errorsOf(client: MqttClient): CodedError[] {
@@ -225,17 +227,10 @@ describe.each(dialects)('$name', (dialect: DialectClient) => {
     test("autoAssignTopicAlias with the broker's maximum 2: a,b,a,c,a,b go out as a#1, b#2, ''#1, c#2, ''#1, b#2", async () => {
       await start({ connack: { properties: { topicAliasMaximum: 2 } } })
       const { client } = await open({ autoAssignTopicAlias: true })
-      for (const topic of ['a', 'b', 'a', 'c', 'a', 'b']) await within(client.publishAsync(topic, topic, { qos: 1 }), 5000, 'publish')
+      for (const topic of LRU_TOPICS) await within(client.publishAsync(topic, topic, { qos: 1 }), 5000, 'publish')
       const conn = broker!.current!
-      expect(aliasesOf(conn)).toEqual([
-        ['a', 1],
-        ['b', 2],
-        ['', 1],
-        ['c', 2],
-        ['', 1],
-        ['b', 2],
-      ])
-      expect(payloadsOf(conn)).toEqual(['a', 'b', 'a', 'c', 'a', 'b'])
+      expect(aliasesOf(conn)).toEqual(LRU_WIRE)
+      expect(payloadsOf(conn)).toEqual(LRU_TOPICS)
     })
 
     test('an explicit properties.topicAlias is sent with its topic, then an empty topic reuses it', async () => {

@@ -317,13 +317,11 @@ function authResponseToNative(response, name, method) {
 module.exports = {
   MAX_U16,
   MAX_U32,
-  packetFields,
   optionalText,
   optionalBinary,
   flag,
   nativeProperties,
   userPropertiesToNative,
-  userPropertiesFromNative,
   publishToNative,
   willToNative,
   subscribeToNative,

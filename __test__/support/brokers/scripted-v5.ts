@@ -127,6 +127,28 @@ export interface ScriptedConnection {
   cut(): void
 }
 
+/** [topic, Topic Alias] of every PUBLISH `conn` received. */
+export const aliasesOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => [p.topic, p.properties?.topicAlias])
+
+/** The payloads (as text) of every PUBLISH `conn` received. */
+export const payloadsOf = (conn: ScriptedConnection) => conn.of('publish').map((p) => p.payload.toString())
+
+/** Topics published in turn (each with itself as payload) to check LRU topic aliases. */
+export const LRU_TOPICS = ['a', 'b', 'a', 'c', 'a', 'b']
+
+/**
+ * What `LRU_TOPICS` must look like on the wire ([topic, alias]) from a client
+ * that assigns aliases, least recently used first, when the broker takes 2.
+ */
+export const LRU_WIRE = [
+  ['a', 1],
+  ['b', 2],
+  ['', 1],
+  ['c', 2],
+  ['', 1],
+  ['b', 2],
+]
+
 export interface ScriptedV5Broker {
   host: '127.0.0.1'
   port: number

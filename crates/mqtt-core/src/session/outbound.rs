@@ -207,6 +207,8 @@ impl Session {
 
     /// Sends queued operations while the link is up and packet ids are free.
     pub(super) fn pump(&mut self, now: Instant) {
+        // Set again below if the front of the queue is still held back.
+        self.throttled_until = None;
         while self.link == Link::Up {
             let Some(front) = self.queued.front() else {
                 return;

@@ -175,3 +175,26 @@ fn publishes_past_the_send_rate_wait_for_their_turn() {
     session.handle_timeout(turn);
     assert_eq!(drain_transmit(&mut session, turn).len(), 1);
 }
+
+#[test]
+fn a_turn_whose_operation_is_gone_is_not_due() {
+    let now = Instant::now();
+    let options = SessionOptions {
+        send_rate: Some(SendRate {
+            publishes_per_second: 1,
+            bytes_per_second: 1 << 20,
+        }),
+        ..keeping_nothing()
+    };
+    let mut session = connected(options, now);
+    session.submit(1, publish_request(QoS::AtMostOnce), now);
+    session.submit(2, publish_request(QoS::AtMostOnce), now);
+    assert_eq!(drain_transmit(&mut session, now).len(), 1);
+    // The second waits its turn; the link is lost and it fails (nothing is kept).
+    assert!(reconnect(&mut session, false, now).is_empty());
+    // Found by the session fuzz target: the turn of the publish that is gone,
+    // still due after handle_timeout, would spin the driver.
+    let next = session.next_deadline().expect("keepalive");
+    session.handle_timeout(next);
+    assert!(session.next_deadline().is_none_or(|at| at > next));
+}

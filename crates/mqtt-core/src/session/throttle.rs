@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use super::SendRate;
 
+const SHORTEST_WAIT: Duration = Duration::from_millis(1);
+
 #[derive(Debug)]
 struct Bucket {
     per_second: f64,
@@ -32,12 +34,16 @@ impl Bucket {
     }
 
     /// When `amount` may go (at most a second's worth is waited for, so
-    /// one large packet is never held for good); `None`: now.
+    /// one large packet is never held for good); `None`: now. A wait is at
+    /// least `SHORTEST_WAIT`, so a shortfall rounding leaves is never due at
+    /// once.
     fn ready_at(&mut self, amount: f64, now: Instant) -> Option<Instant> {
         self.refill(now);
         let needed = amount.min(self.per_second);
-        (self.tokens < needed)
-            .then(|| now + Duration::from_secs_f64((needed - self.tokens) / self.per_second))
+        (self.tokens < needed).then(|| {
+            let wait = Duration::from_secs_f64((needed - self.tokens) / self.per_second);
+            now + wait.max(SHORTEST_WAIT)
+        })
     }
 }
 
