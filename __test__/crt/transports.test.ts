@@ -637,7 +637,6 @@ describe.each(kinds)('WebSockets to %s', (kind) => {
 
     if (kind === 'aedes') {
       test("the server sees what the transform changed: path '/mqtt?token=abc' and x-signature: s1", async () => {
-        const before = brokers.aedes.events.filter((e) => e.listener === transport && e.type === 'upgrade').length
         const connection = await connected(endpoint(), {
           ...wsConfig(),
           websocket_handshake_transform: (request, done) => {
@@ -648,8 +647,14 @@ describe.each(kinds)('WebSockets to %s', (kind) => {
         })
         await roundTrip(connection)
         await connection.disconnect()
-        const upgrades = await aedesEvents(transport, 'upgrade', before + 1)
-        const upgrade = upgrades[before]
+        // Found by its header: the broker reports upgrades asynchronously, so
+        // an earlier test's may still arrive after this one started.
+        const signed = () =>
+          brokers.aedes.events.find(
+            (e) => e.listener === transport && e.type === 'upgrade' && e.headers?.['x-signature'] === 's1',
+          )
+        await waitFor(() => signed() !== undefined, 5000, `the upgrade with x-signature on ${transport}`)
+        const upgrade = signed()!
         expect(upgrade.url).toBe('/mqtt?token=abc')
         expect(upgrade.headers!['x-signature']).toBe('s1')
         expect(upgrade.headers!['sec-websocket-protocol']).toBe('mqtt')
