@@ -154,14 +154,20 @@ function optionsByte(subscription) {
   return qos | noLocal | retainAsPublished | (retainHandling << 4)
 }
 
+/** The array in `field`, which must hold something (`what`, for the error). */
+function nonEmptyList(fields, field, what) {
+  const list = fields.get(field)
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new TypeError(`${fields.name(field)} must be a non-empty array of ${what} (got ${describe(list)})`)
+  }
+  return list
+}
+
 /** A SubscribePacket as `NativeConnection.subscribe` takes it. */
 function subscribeToNative(packet, name) {
   const fields = packetFields(packet, name)
-  const list = fields.get('subscriptions')
+  const list = nonEmptyList(fields, 'subscriptions', 'Subscription')
   const listName = fields.name('subscriptions')
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`${listName} must be a non-empty array of Subscription (got ${describe(list)})`)
-  }
   const filters = []
   const options = []
   for (let i = 0; i < list.length; i++) {
@@ -183,11 +189,8 @@ const wrap = (value) => (value === undefined ? undefined : [value])
 /** An UnsubscribePacket as `NativeConnection.unsubscribe` takes it. */
 function unsubscribeToNative(packet, name) {
   const fields = packetFields(packet, name)
-  const list = fields.get('topicFilters')
+  const list = nonEmptyList(fields, 'topicFilters', 'strings')
   const listName = fields.name('topicFilters')
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`${listName} must be a non-empty array of strings (got ${describe(list)})`)
-  }
   // Each filter read as the field `[i]` of the list: errors name `packet.topicFilters[i]`.
   const items = new Fields(list, listName)
   items.name = (i) => `${listName}[${i}]`

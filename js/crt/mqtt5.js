@@ -14,7 +14,7 @@ const { checkIotCoreTopic, checkIotCoreSubscribe } = require('./mqtt5-iot-core')
 const native = require('../core/native')
 
 const { PacketType, AuthReasonCode } = enums
-const { MESSAGE_QOS_MASK, MESSAGE_RETAIN } = native
+const { MESSAGE_QOS_MASK, MESSAGE_RETAIN, MAX_PACKET_BYTES } = native
 const CODES = native.mqtt5ErrorCodes()
 const ERROR_MQTT_TIMEOUT = 5129
 const ERROR_PROTOCOL = 5130
@@ -138,8 +138,15 @@ class MessageReceivedEvent {
 
 class Mqtt5Client extends NativeClient {
   constructor(config) {
-    super(nativeConfig(config))
+    const engineConfig = nativeConfig(config)
+    super(engineConfig)
     this.config = config
+    /** What CONNECT says, as the config made it: the NegotiatedSettings report it. */
+    this._connect = {
+      keepAliveSecs: engineConfig.keepAliveSecs,
+      sessionExpiryInterval: engineConfig.connectProperties.sessionExpiryInterval ?? 0,
+      topicAliasMaximum: engineConfig.connectProperties.topicAliasMaximum ?? 0,
+    }
     this._iotCore = usesIotCoreLimits(config)
     this._authentication = config.enhancedAuthentication ?? undefined
     this._started = false
@@ -149,7 +156,7 @@ class Mqtt5Client extends NativeClient {
     this._restarting = false
     this._connected = false
     this._closed = false
-    this._clientId = config.connectProperties?.clientId ?? ''
+    this._clientId = engineConfig.clientId
     // Every QoS 1/2 message waits for its acknowledgement: after the
     // listeners, unless one took the handle.
     this._native.deferAcknowledgements(true)
@@ -371,15 +378,15 @@ class Mqtt5Client extends NativeClient {
     const connack = packets.connackFromNative(event.sessionPresent === true, 0, event.properties)
     const negotiated = event.negotiated
     if (negotiated.assignedClientIdentifier) this._clientId = negotiated.assignedClientIdentifier
-    const connect = this.config.connectProperties
+    const connect = this._connect
     const settings = {
       maximumQos: negotiated.maximumQos,
-      sessionExpiryInterval: negotiated.sessionExpiryInterval ?? connect?.sessionExpiryIntervalSeconds ?? 0,
+      sessionExpiryInterval: negotiated.sessionExpiryInterval ?? connect.sessionExpiryInterval,
       receiveMaximumFromServer: negotiated.receiveMaximum,
-      maximumPacketSizeToServer: negotiated.maximumPacketSize ?? MAXIMUM_PACKET_SIZE,
+      maximumPacketSizeToServer: negotiated.maximumPacketSize ?? MAX_PACKET_BYTES,
       topicAliasMaximumToServer: negotiated.topicAliasMaximum,
-      topicAliasMaximumToClient: this._inboundAliasMaximum(),
-      serverKeepAlive: negotiated.serverKeepAlive ?? connect?.keepAliveIntervalSeconds ?? DEFAULT_KEEP_ALIVE_SECS,
+      topicAliasMaximumToClient: connect.topicAliasMaximum,
+      serverKeepAlive: negotiated.serverKeepAlive ?? connect.keepAliveSecs,
       retainAvailable: negotiated.retainAvailable,
       wildcardSubscriptionsAvailable: negotiated.wildcardSubscriptionAvailable,
       subscriptionIdentifiersAvailable: negotiated.subscriptionIdentifiersAvailable,
@@ -388,13 +395,6 @@ class Mqtt5Client extends NativeClient {
       clientId: this._clientId,
     }
     this._emitSoon('connectionSuccess', { connack, settings })
-  }
-
-  /** The Topic Alias Maximum our CONNECT announced (0: none). */
-  _inboundAliasMaximum() {
-    const options = this.config.topicAliasingOptions
-    if (options?.inboundBehavior !== enums.InboundTopicAliasBehaviorType.Enabled) return 0
-    return options.inboundCacheMaxSize ?? 25
   }
 
   /** The `disconnection` event of a link that ended (`event` an interrupt, or none: a stop). */
@@ -451,8 +451,6 @@ class Mqtt5Client extends NativeClient {
   }
 }
 
-const MAXIMUM_PACKET_SIZE = 268435460
-const DEFAULT_KEEP_ALIVE_SECS = 1200
 
 /** A received message's properties (NativePublishProperties) under aws-crt's names. */
 function addMessageProperties(message, properties) {
