@@ -108,6 +108,25 @@ pub async fn open(route: &Route) -> io::Result<BoxedStream> {
 pub struct HttpRefused {
     pub status: u16,
     pub during: HttpStep,
+    /// The start of the answer's body, where the server says why (AWS IoT
+    /// does); empty when it sent none.
+    pub reason: String,
+}
+
+impl HttpRefused {
+    /// The most of a refusal's body worth carrying in an error message.
+    const MAX_REASON_BYTES: usize = 512;
+
+    /// `body` as a one-line reason: printable, trimmed and bounded.
+    pub fn reason_from_body(body: &[u8]) -> String {
+        let body = &body[..body.len().min(Self::MAX_REASON_BYTES)];
+        String::from_utf8_lossy(body)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +141,11 @@ impl std::fmt::Display for HttpRefused {
             HttpStep::WebsocketUpgrade => "the websocket upgrade",
             HttpStep::ProxyConnect => "the proxy's CONNECT",
         };
-        write!(f, "{step} was refused with HTTP status {}", self.status)
+        write!(f, "{step} was refused with HTTP status {}", self.status)?;
+        if !self.reason.is_empty() {
+            write!(f, ": {}", self.reason)?;
+        }
+        Ok(())
     }
 }
 

@@ -54,6 +54,7 @@ pub async fn tunnel(
         Err(io::Error::other(HttpRefused {
             status,
             during: HttpStep::ProxyConnect,
+            reason: String::new(),
         }))
     }
 }

@@ -80,6 +80,9 @@ pub async fn upgrade(stream: BoxedStream, request: UpgradeRequest) -> io::Result
                 WsError::Http(response) => io::Error::other(HttpRefused {
                     status: response.status().as_u16(),
                     during: HttpStep::WebsocketUpgrade,
+                    reason: HttpRefused::reason_from_body(
+                        response.body().as_deref().unwrap_or_default(),
+                    ),
                 }),
                 WsError::Io(error) => error,
                 other => io::Error::other(other),
