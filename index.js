@@ -8,6 +8,8 @@ module.exports = {
   mqtt5: require('./js/crt/mqtt5'),
   io: require('./js/crt/io'),
   http: require('./js/crt/http'),
+  auth: require('./js/crt/auth'),
+  iot: require('./js/crt/iot'),
   CrtError,
   ...mqttjs,
 }

@@ -5,6 +5,8 @@ export const {
   mqtt5,
   io,
   http,
+  auth,
+  iot,
   CrtError,
   connect,
   connectAsync,

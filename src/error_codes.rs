@@ -81,6 +81,15 @@ error_codes! {
     ConnackBadUsernameOrPassword = 5380, "MQTT_NAPI_CONNACK_BAD_USERNAME_OR_PASSWORD", "The broker refused the connection: bad user name or password (CONNACK 4).";
     ConnackNotAuthorized = 5381, "MQTT_NAPI_CONNACK_NOT_AUTHORIZED", "The broker refused the connection: not authorized (CONNACK 5).";
     ConnackUnknownReturnCode = 5631, "MQTT_NAPI_CONNACK_UNKNOWN_RETURN_CODE", "The broker refused the connection with a CONNACK return code MQTT 3.1.1 does not define.";
+    // aws-crt's `auth` module: its signer and credential providers (js/crt) fail with these.
+    AuthSigningUnsupportedAlgorithm = 6144, "AWS_AUTH_SIGNING_UNSUPPORTED_ALGORITHM", "Attempt to sign an http request with an unsupported version of the AWS signing protocol";
+    AuthSigningNoCredentials = 6146, "AWS_AUTH_SIGNING_NO_CREDENTIALS", "Attempt to sign an http request without credentials";
+    AuthSigningIllegalRequestQueryParam = 6147, "AWS_AUTH_SIGNING_ILLEGAL_REQUEST_QUERY_PARAM", "Attempt to sign an http request that includes a query param that signing may add";
+    AuthSigningIllegalRequestHeader = 6148, "AWS_AUTH_SIGNING_ILLEGAL_REQUEST_HEADER", "Attempt to sign an http request that includes a header that signing may add";
+    AuthX509SourceFailure = 6158, "AWS_AUTH_CREDENTIALS_PROVIDER_X509_SOURCE_FAILURE", "Valid credentials could not be sourced by the X509 provider";
+    AuthSigningUnsupportedSignatureType = 6161, "AWS_AUTH_SIGNING_UNSUPPORTED_SIGNATURE_TYPE", "Attempt to sign using an unusupported signature type";
+    AuthCognitoSourceFailure = 6166, "AWS_AUTH_CREDENTIALS_PROVIDER_COGNITO_SOURCE_FAILURE", "Valid credentials could not be sourced by the cognito provider";
+    AuthDelegateFailure = 6167, "AWS_AUTH_CREDENTIALS_PROVIDER_DELEGATE_FAILURE", "Valid credentials could not be sourced by the delegate provider";
 }
 
 impl ErrorCode {

@@ -8,6 +8,7 @@ const { checkWellFormed } = require('../core/checks')
 const { checkTopicName } = require('../core/topics')
 const { MAX_PACKET_BYTES } = require('../core/native')
 const { alpnList, nativeContextOf } = require('./tls')
+const { connectUsername } = require('./metrics')
 
 const DEFAULT_KEEP_ALIVE_SECS = 1200
 const DEFAULT_PING_TIMEOUT_MS = 3000
@@ -37,7 +38,12 @@ function nativeConfig(config) {
   const socket = socketOptions(fields.optionalFields('socket_options'), DEFAULT_CONNECT_TIMEOUT_MS)
   const { keepAliveSecs, pingTimeoutMs } = keepAlive(fields)
   const operationTimeoutMs = fields.optionalInteger('protocol_operation_timeout', 0, MAX_MILLIS) || undefined
-  const username = fields.optionalMqttString('username')
+  const username = connectUsername(
+    fields.optionalMqttString('username'),
+    fields.optionalObject('metrics'),
+    fields.optionalBool('disable_metrics'),
+    'config.metrics',
+  )
   const password = fields.optionalString('password')
   if (password !== undefined) fields.checkLength('password', Buffer.byteLength(password))
   if (password !== undefined && username === undefined) {

@@ -3,6 +3,9 @@ const http = require('./http')
 const { checkErrorCode } = require('../core/checks')
 const { ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE } = require('../core/native')
 
+/** aws-crt's code for a transform failure that names none. */
+const ERROR_CODE_UNKNOWN = 3
+
 /**
  * Runs aws-crt's `websocket_handshake_transform` (`transform(request,
  * done)`) on the upgrade request of one attempt (a `websocket_handshake`
@@ -21,7 +24,12 @@ function transformHandshake(native, transform, event) {
     for (const [name, value] of request.headers) lines.push(String(name), String(value))
     native.websocketTransformed(event.attempt, code, message, String(request.method), String(request.path), lines)
   }
+  // `done(error_code)` as aws-crt; `done(error)` (mqtt-napi) keeps the Error's words and code.
   const done = (error_code) => {
+    if (error_code instanceof Error) {
+      answer(error_code.error_code ?? ERROR_CODE_UNKNOWN, `websocket_handshake_transform failed: ${error_code.message}`)
+      return
+    }
     if (error_code !== undefined) checkErrorCode(error_code, 'error_code')
     if (!error_code) answer(0, null)
     else answer(error_code, `websocket_handshake_transform failed the attempt with error code ${error_code}`)

@@ -5,6 +5,7 @@
 const { Fields } = require('../core/fields')
 const { socketOptions, tlsContext, proxy, MAX_MILLIS } = require('./config')
 const { ClientBootstrap } = require('./io')
+const { connectUsername } = require('./metrics')
 const {
   ClientSessionBehavior,
   RetryJitterType,
@@ -74,9 +75,13 @@ function nativeConfig(config) {
   if (bootstrap !== undefined && !(bootstrap instanceof ClientBootstrap)) {
     throw new TypeError('config.clientBootstrap must be an io.ClientBootstrap or left out')
   }
-  fields.optionalBool('disableMetrics')
-  fields.optionalObject('metrics')
   const connect = connectOptions(fields, iotCore)
+  connect.username = connectUsername(
+    connect.username,
+    fields.optionalObject('metrics'),
+    fields.optionalBool('disableMetrics'),
+    'config.metrics',
+  )
   const aliases = topicAliases(fields.optionalFields('topicAliasingOptions'))
   if (aliases.inbound !== undefined) connect.connectProperties.topicAliasMaximum = aliases.inbound
   const retention = RETENTION[checkedEnum(fields, 'offlineQueueBehavior', ClientOperationQueueBehavior) ?? 0]
