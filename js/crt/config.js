@@ -38,13 +38,15 @@ function nativeConfig(config) {
   const socket = socketOptions(fields.optionalFields('socket_options'), DEFAULT_CONNECT_TIMEOUT_MS)
   const { keepAliveSecs, pingTimeoutMs } = keepAlive(fields)
   const operationTimeoutMs = fields.optionalInteger('protocol_operation_timeout', 0, MAX_MILLIS) || undefined
-  const username = connectUsername(
+  const password = fields.optionalString('password')
+  const written = connectUsername(
     fields.optionalMqttString('username'),
     fields.optionalObject('metrics'),
     fields.optionalBool('disable_metrics'),
     'config.metrics',
   )
-  const password = fields.optionalString('password')
+  // An empty username alone is no username, as aws-crt sends it (the IoT builders start from '').
+  const username = written === '' && password === undefined ? undefined : written
   if (password !== undefined) fields.checkLength('password', Buffer.byteLength(password))
   if (password !== undefined && username === undefined) {
     throw new TypeError('config.password needs config.username: MQTT 3.1.1 does not allow a password alone')
