@@ -100,6 +100,19 @@ const EXPECTED: Record<string, (run: Run) => void> = {
     expect(run.stdout).not.toMatch(/^(offline|reconnected|error)/m)
     expect(lastLine(run)).toBe('end: the client is closed')
   },
+  'aws-iot'(run) {
+    const port = brokerPort(run, 'wss')
+    // The endpoint signed the request again and found the same signature.
+    expect(run.stdout).toContain('[endpoint] upgrade signed by AKIDEXAMPLE for us-east-1/iotdevicegateway: signature verified')
+    expect(run.stdout).not.toContain('refused')
+    expect(run.stdout).toContain(`connected to wss://127.0.0.1:${port} over WebSockets signed with SigV4`)
+    for (const sequence of [1, 2, 3]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`^Publish received\\. topic:"examples/aws-iot/\\d+" message:\\{"message":"Hello world!","sequence":${sequence}\\}$`, 'm'),
+      )
+    }
+    expect(lastLine(run)).toBe('disconnected')
+  },
   mqtt5(run) {
     const port = Number(/^\[broker\] mosquitto listening on mqtt:\/\/127\.0\.0\.1:(\d+)$/m.exec(run.stdout)?.[1])
     expect(port).toBeGreaterThan(0)

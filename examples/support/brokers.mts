@@ -167,6 +167,39 @@ export async function wsBroker(verify: (request: http.IncomingMessage) => boolea
   return { ...broker, secure: false }
 }
 
+export interface WssBroker extends Broker {
+  /** The CA to trust for the broker's certificate. */
+  ca: string
+}
+
+/**
+ * A broker over WebSockets over TLS (an AWS IoT endpoint's shape), embedded:
+ * each upgrade request goes to `verify`, which resolves why it is refused
+ * (answered with 403 and that reason, as IoT does) or undefined to let it in.
+ */
+export async function wssBroker(verify: (request: http.IncomingMessage) => Promise<string | undefined>): Promise<WssBroker> {
+  const certs = makeCerts()
+  const https = { cert: fs.readFileSync(certs.serverCert), key: fs.readFileSync(certs.serverKey) }
+  const broker = await embedded('wss', (aedes) => {
+    const server = createServer(aedes, { ws: true, https }) as http.Server
+    const accept = server.listeners('upgrade') as ((...args: unknown[]) => void)[]
+    server.removeAllListeners('upgrade')
+    server.on('upgrade', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      void verify(request).then((refusal) => {
+        if (refusal === undefined) {
+          for (const listener of accept) listener.call(server, request, socket, head)
+          return
+        }
+        console.log(`[broker] upgrade refused: 403 ${refusal}`)
+        const body = JSON.stringify({ message: refusal })
+        socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      })
+    })
+    return server
+  }, certs.remove)
+  return { ...broker, ca: certs.ca }
+}
+
 /** `MQTT_BROKER` when set: it must use one of `schemes`. */
 function yourBroker(schemes: string[], defaultPort: number): Broker | undefined {
   const text = process.env.MQTT_BROKER
