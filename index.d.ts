@@ -4,9 +4,12 @@
  * The `mqtt`, `io` and `http` namespaces follow aws-crt-nodejs (`aws-crt`) name
  * for name, so `const { mqtt, io } = require('mqtt-napi')` replaces
  * `require('aws-crt')`. The `mqtt5` namespace follows aws-crt's `mqtt5`
- * module (`Mqtt5Client`, its packets, enums and events) the same way. Where
- * aws-crt aborts the process or loses information, this package throws a
- * named error or carries the information instead.
+ * module (`Mqtt5Client`, its packets, enums and events) the same way, and
+ * `iot` and `auth` follow aws-crt's modules for AWS IoT Core: the
+ * configuration builders (mutual TLS, SigV4-signed WebSockets, custom
+ * authorizers) and the credential providers and SigV4 signing they use.
+ * Where aws-crt aborts the process or loses information, this package throws
+ * a named error or carries the information instead.
  *
  * The root also speaks MQTT.js's dialect (`connect`, `connectAsync`,
  * `MqttClient`, `IClientOptions`, ...), so `import mqtt from 'mqtt'` becomes
@@ -18,6 +21,8 @@
 
 export * from './types/crt';
 export * from './types/mqtt5';
+export * from './types/auth';
+export * from './types/iot';
 export * from './types/mqttjs';
 
 /**

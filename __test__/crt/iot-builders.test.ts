@@ -16,7 +16,7 @@ afterAll(removeCerts)
 
 const FIELDS_3 = ['port', 'use_websocket', 'clean_session', 'keep_alive', 'username', 'password', 'reconnect_min_sec', 'reconnect_max_sec', 'host_name', 'client_id'] as const
 
-type Builder3 = { build(): object }
+type Builder3 = { build(): ReturnType<iot.AwsIotMqttConnectionConfigBuilder['build']> }
 const pick = (config: object, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, (config as Record<string, unknown>)[k]]))
 
 /** Builds the same chain with both libraries and compares the fields users read. */

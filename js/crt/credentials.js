@@ -205,6 +205,9 @@ function cognitoConfig(config) {
   checkString(config.identity, 'config.identity')
   if (config.identity === '') throw new TypeError('config.identity must be a Cognito identity id (got an empty string)')
   checkOptionalString(config.customRoleArn, 'config.customRoleArn')
+  if (config.httpProxyOptions !== undefined && config.httpProxyOptions !== null) {
+    throw new TypeError('config.httpProxyOptions is not supported by newCognito in mqtt-napi')
+  }
   const logins = config.logins ?? []
   if (!Array.isArray(logins)) throw new TypeError('config.logins must be an array of { identityProviderName, identityProviderToken }')
   logins.forEach((pair, i) => {

@@ -43,7 +43,7 @@ export interface GateUpgrade {
 
 /** What the gate saw of one TLS connection. */
 export interface GateTlsConnection {
-  alpn: string | false
+  alpn: string | false | null
   servername: string | false | null
   clientSubject?: string
 }
@@ -198,7 +198,7 @@ export async function startIotGate(options: GateOptions): Promise<IotGate> {
     tlsConnections.push({
       alpn: socket.alpnProtocol,
       servername: (socket as tls.TLSSocket & { servername?: string | false }).servername ?? null,
-      clientSubject: peer && peer.subject ? peer.subject.CN : undefined,
+      clientSubject: peer && peer.subject ? String(peer.subject.CN) : undefined,
     })
     recordConnect(socket, 'tls', connects)
     relay(socket, options.backend)
