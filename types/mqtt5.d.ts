@@ -887,18 +887,24 @@ export declare namespace mqtt5 {
     /** Topic alias settings (absent: no aliases either way). */
     topicAliasingOptions?: TopicAliasingOptions;
     /**
-     * aws-crt's switch for the SDK metrics it appends to the CONNECT user
-     * name. Accepted so that aws-crt code compiles and runs; mqtt-napi's
-     * `Mqtt5Client` sends the user name as given, whatever this says.
+     * Leave {@link metrics} out of the CONNECT username (default false).
+     * Without `metrics` nothing is added anyway: unlike aws-crt 1.33, which
+     * adds its SDK metrics to every client's username unless this is true,
+     * mqtt-napi adds them only to configs that carry `metrics` (those the
+     * `iot.AwsIotMqtt5ClientConfigBuilder` makes).
      */
     disableMetrics?: boolean;
-    /** aws-crt's SDK metrics. Accepted and not sent: the user name is left as given. */
-    metrics?: {
-      /** The name of the library reported. */
-      libraryName?: string;
-      /** Key and value pairs reported beside it. */
-      metadata?: [string, string][];
-    };
+    /**
+     * AWS IoT SDK metrics, sent in the CONNECT username merged by aws-c-mqtt's
+     * rules: `SDK=<libraryName>` and `Platform=<os>` added to the query after
+     * the username's last `?` if absent, `Metadata=(key=value;...)` merged key
+     * by key (see {@link iot.AWSIoTMetrics}). Only configs that carry it get
+     * metrics; {@link iot.AwsIotMqtt5ClientConfigBuilder.build} sets it to
+     * `{ libraryName: 'mqtt-napi', metadata: [['Version', <version>]] }`.
+     * Anything but `{ libraryName: string, metadata?: [string, string][] }`
+     * is a TypeError when the client is made.
+     */
+    metrics?: import('./iot').iot.AWSIoTMetrics;
   }
 
   /**
