@@ -19,7 +19,7 @@ function usernameOf(raw: Buffer): string | undefined {
   return username
 }
 
-describe('disable_metrics and metrics: a plain mqtt connection sends the user name as given', () => {
+describe('disable_metrics and metrics: a plain mqtt connection sends the user name as given unless it carries metrics', () => {
   let broker: HostileBroker
   beforeEach(async () => {
     broker = await startHostileBroker([wellBehaved, wellBehaved])
@@ -28,14 +28,22 @@ describe('disable_metrics and metrics: a plain mqtt connection sends the user na
     await broker.close()
   })
 
+  const metrics = { libraryName: 'my-app', metadata: [['k', 'v']] as [string, string][] }
   test.each([
     ['disable_metrics: true', { disable_metrics: true }],
     ['disable_metrics: false', { disable_metrics: false }],
-    ['metrics given', { metrics: { libraryName: 'my-app', metadata: [['k', 'v']] as [string, string][] } }],
+    ['metrics and disable_metrics: true', { metrics, disable_metrics: true }],
   ])('mqtt-napi with %s', async (_, fields) => {
     const connection = newConnection(broker, { username: 'device-7', password: 'secret', ...fields })
     await within(connection.connect(), 5000, 'connect')
     expect(usernameOf((await broker.peer(0)).connect.raw)).toBe('device-7')
+  })
+
+  test('mqtt-napi with metrics given (as the iot builders set them): merged into the user name', async () => {
+    const connection = newConnection(broker, { username: 'device-7', password: 'secret', metrics })
+    await within(connection.connect(), 5000, 'connect')
+    const platform = ({ linux: 'Linux', darwin: 'macOS', win32: 'Windows' } as Record<string, string>)[process.platform] ?? process.platform
+    expect(usernameOf((await broker.peer(0)).connect.raw)).toBe(`device-7?SDK=my-app&Platform=${platform}&Metadata=(k=v)`)
   })
 
   test('aws-crt with disable_metrics: true sends it as given too (without it, aws-crt appends its SDK metrics)', async () => {
