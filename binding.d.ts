@@ -90,6 +90,15 @@ export declare class NativeConnection {
   statistics(): NativeStatistics
 }
 
+/** A loaded PKCS#11 module; TLS contexts made with it keep it loaded. */
+export declare class NativePkcs11Library {
+  /**
+   * Lets go of the library: it is finalized (when owned) and unloaded
+   * once no TLS context made with it is left either.
+   */
+  close(): void
+}
+
 export declare class NativeTlsContext {}
 
 export declare const COMPLETION_CODE_COUNT: number
@@ -275,6 +284,14 @@ export interface NativeBasicAuth {
   password: string
 }
 
+/** Which cipher suites and key exchange groups a context offers. */
+export declare const enum NativeCipherPolicy {
+  /** All of rustls's: AES-GCM and ChaCha20-Poly1305; X25519, P-256, P-384. */
+  Default = 'default',
+  /** AES-GCM suites only, ECDHE on P-256 and P-384 only. */
+  AesGcmNistCurves = 'aesGcmNistCurves',
+}
+
 /** The engine's config of one connection. */
 export interface NativeConnectionConfig {
   /** 4: MQTT 3.1.1; 5: MQTT 5. */
@@ -381,6 +398,39 @@ export interface NativeNegotiated {
   sessionExpiryInterval?: number
 }
 
+/** How a PKCS#11 library's `C_Initialize` and `C_Finalize` are called. */
+export declare const enum NativePkcs11Initialization {
+  /** `C_Initialize`, "already initialized" is fine; never `C_Finalize`. */
+  Shared = 'shared',
+  /** Neither: the application does both. */
+  External = 'external',
+  /**
+   * `C_Initialize` must be the first; `C_Finalize` once the library is
+   * closed and no TLS context made with it is left.
+   */
+  Owned = 'owned',
+}
+
+/** A client private key that stays in a PKCS#11 token. */
+export interface NativePkcs11Key {
+  library: NativePkcs11Library
+  /** Left out: the token's protected authentication path. */
+  userPin?: string
+  slotId?: number
+  tokenLabel?: string
+  /** Left out: the token's only private key. */
+  keyLabel?: string
+}
+
+/**
+ * Why a PKCS#11 library could not be opened: `option` is `path` (it
+ * cannot be loaded) or `initialization` (`C_Initialize` failed).
+ */
+export interface NativePkcs11LibraryProblem {
+  option: string
+  reason: string
+}
+
 /**
  * A property list. Flags (payload format, request problem / response
  * information, maximum QoS, the `...Available` ones) are numbers 0 or 1.
@@ -482,6 +532,8 @@ export interface NativeTcpKeepalive {
 export interface NativeTlsOptions {
   /** TLS 1.3 only; else TLS 1.2 or later. */
   tls13Only: boolean
+  /** `default` if left out. */
+  cipherPolicy?: NativeCipherPolicy
   caFile?: string
   caDir?: string
   caPem?: string
@@ -493,6 +545,11 @@ export interface NativeTlsOptions {
   privateKeyPem?: string
   pkcs12File?: string
   pkcs12Password?: string
+  /**
+   * The client key is in a token (the certificate is `certificateFile`
+   * or `certificatePem`).
+   */
+  pkcs11Key?: NativePkcs11Key
   /** Check the server's certificate (off: accept any). */
   verifyPeer: boolean
 }
@@ -514,6 +571,9 @@ export interface NativeWill {
   /** MQTT 5 (Will Delay Interval, Message Expiry Interval, ...). */
   properties?: NativeProperties
 }
+
+/** The PKCS#11 module at `path`, or the problem with it. */
+export declare function openPkcs11Library(path: string, initialization: NativePkcs11Initialization): NativePkcs11Library | NativePkcs11LibraryProblem
 
 /**
  * Which outbound publishes get a topic alias (MQTT 5), within the

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeConnection = nativeBinding.NativeConnection
+module.exports.NativePkcs11Library = nativeBinding.NativePkcs11Library
 module.exports.NativeTlsContext = nativeBinding.NativeTlsContext
 module.exports.COMPLETION_CODE_COUNT = nativeBinding.COMPLETION_CODE_COUNT
 module.exports.COMPLETION_DETAIL = nativeBinding.COMPLETION_DETAIL
@@ -860,6 +861,9 @@ module.exports.MESSAGE_QOS_MASK = nativeBinding.MESSAGE_QOS_MASK
 module.exports.MESSAGE_RETAIN = nativeBinding.MESSAGE_RETAIN
 module.exports.MESSAGE_SAME_TOPIC = nativeBinding.MESSAGE_SAME_TOPIC
 module.exports.mqtt5ErrorCodes = nativeBinding.mqtt5ErrorCodes
+module.exports.NativeCipherPolicy = nativeBinding.NativeCipherPolicy
+module.exports.NativePkcs11Initialization = nativeBinding.NativePkcs11Initialization
+module.exports.openPkcs11Library = nativeBinding.openPkcs11Library
 module.exports.OutboundTopicAliases = nativeBinding.OutboundTopicAliases
 module.exports.PAYLOAD_ALWAYS_FITS = nativeBinding.PAYLOAD_ALWAYS_FITS
 module.exports.payloadRoom = nativeBinding.payloadRoom

@@ -28,5 +28,5 @@ pub use error_codes::{
 pub use events::{MESSAGE_QOS_MASK, SUBACK_FAILURE};
 pub use limits::{payload_room, MAX_PACKET_BYTES, PAYLOAD_ALWAYS_FITS};
 pub use log::set_log_level;
-pub use tls::create_tls_context;
+pub use tls::{create_tls_context, open_pkcs11_library};
 pub use topics::{topic_filter_problem, topic_matches_filter, topic_name_problem};

@@ -160,6 +160,15 @@ export declare namespace io {
   function enable_logging(level: LogLevel): void;
 
   /**
+   * The same as {@link enable_logging}: aws-crt's other name for it (there it
+   * sets the level of its JavaScript-side log; mqtt-napi has one log).
+   *
+   * @param level The most detailed level to log, from `NONE` (0) to `TRACE`
+   *   (6); a non-number is a TypeError, any other number a RangeError.
+   */
+  function setLogLevel(level: LogLevel): void;
+
+  /**
    * The text of an error code, e.g. "socket connection refused."
    *
    * @param error_code An error code such as {@link CrtError.error_code}: an
@@ -201,6 +210,113 @@ export declare namespace io {
   }
 
   /**
+   * How a {@link TlsContextOptions} was made, as aws-crt records it for its
+   * metrics (3 is kept for Java's key store). Each `create_client_with_*`
+   * factory sets {@link TlsContextOptions.certificate_source}; mqtt-napi
+   * sends no metrics, so it is information only.
+   */
+  enum CertificateSource {
+    /** PEM files or text: `create_client_with_mtls_from_path`, `create_client_with_mtls`. */
+    CERTIFICATE_FILES = 0,
+    /** A private key in a PKCS#11 token: `create_client_with_mtls_pkcs11`. */
+    PKCS11 = 1,
+    /** The Windows certificate store: `create_client_with_mtls_windows_cert_store_path`. */
+    WINDOWS_CERT_STORE = 2,
+    /** A PKCS#12 file: `create_client_with_mtls_pkcs12_from_path`. */
+    PKCS12_FILE = 4,
+  }
+
+  /**
+   * Cipher suite policies, as aws-crt numbers them. mqtt-napi's TLS is
+   * rustls on ring: TLS 1.2 and 1.3 only, and only ECDHE suites with AEAD
+   * ciphers, whatever the policy. {@link tls_cipher_preference_is_supported}
+   * tells which ones a context can be made with.
+   */
+  enum TlsCipherPreference {
+    /**
+     * rustls's suites: AES-GCM and ChaCha20-Poly1305 (TLS 1.3, and ECDHE
+     * with ECDSA or RSA in TLS 1.2); key exchange on X25519, P-256, P-384.
+     */
+    Default = 0,
+    /**
+     * Post-quantum hybrid key exchange (Kyber round 3) from TLS 1.0 up. Not
+     * supported: rustls on ring has no post-quantum key exchange, so a
+     * context with it throws.
+     */
+    PQ_TLSv1_0_2021_05 = 6,
+    /** aws-crt's default with post-quantum key exchange. Not supported, as above. */
+    PQ_Default = 8,
+    /**
+     * TLS 1.2 and 1.3 without CBC suites, FIPS-compliant (s2n's
+     * `AWS-CRT-SDK-TLSv1.2-2025`): AES-GCM suites only (no ChaCha20) and key
+     * exchange on P-256 and P-384 only (no X25519). Supported.
+     */
+    TLSv1_2_2025_07 = 9,
+  }
+
+  /**
+   * Whether a context can be made with `tls_cipher_preference`: `true` for
+   * `Default` and `TLSv1_2_2025_07`, `false` for the post-quantum ones.
+   *
+   * @param tls_cipher_preference A {@link TlsCipherPreference}; a non-number
+   *   is a TypeError, a number that is none of them a RangeError.
+   */
+  function tls_cipher_preference_is_supported(tls_cipher_preference: TlsCipherPreference): boolean;
+
+  /**
+   * A loaded PKCS#11 module (a `.so` from an HSM's vendor, OpenSC,
+   * SoftHSM2, ...), for {@link TlsContextOptions.create_client_with_mtls_pkcs11}.
+   * One per module is enough for the whole application. The module is
+   * loaded (dlopen) and initialized now; a file that cannot be loaded, is
+   * not a PKCS#11 module or does not initialize throws here, not at connect.
+   */
+  class Pkcs11Lib {
+    /**
+     * Loads the module and calls `C_Initialize` as `behavior` says.
+     *
+     * @param path The module's file. Not a string: a TypeError; empty: a
+     *   RangeError; a file that cannot be loaded or has no
+     *   `C_GetFunctionList`: an Error naming `path` and why.
+     * @param behavior How `C_Initialize` and `C_Finalize` are called (default
+     *   `DEFAULT`). Another value: a RangeError; `STRICT` on a module that is
+     *   already initialized: an Error naming `behavior`.
+     */
+    constructor(path: string, behavior?: Pkcs11Lib.InitializeFinalizeBehavior);
+    /**
+     * Lets go of the module now rather than when the garbage collector
+     * does. TLS contexts made with it keep it loaded (and initialized) until
+     * they go too; with `STRICT`, `C_Finalize` is called then. Options that
+     * name a closed library make a context that throws.
+     */
+    close(): void;
+  }
+
+  /** The types that go with {@link Pkcs11Lib}. */
+  namespace Pkcs11Lib {
+    /** When `C_Initialize()` and `C_Finalize()` are called on the module. */
+    enum InitializeFinalizeBehavior {
+      /**
+       * `C_Initialize()` at construction, where "already initialized" (by
+       * another part of the application) is fine; `C_Finalize()` never, as
+       * another part of the application may still use the module.
+       */
+      DEFAULT = 0,
+      /**
+       * Neither: the application has initialized the module and will
+       * finalize it. A context made while it is not initialized throws,
+       * naming `pkcs11_options.pkcs11_lib`.
+       */
+      OMIT = 1,
+      /**
+       * `C_Initialize()` at construction, which must be the first (an
+       * already initialized module is an error); `C_Finalize()` once the
+       * library is closed (or collected) and no context made with it is left.
+       */
+      STRICT = 2,
+    }
+  }
+
+  /**
    * What a TLS client context trusts and presents. Plain fields, as aws-crt
    * has them; everything is checked when a {@link ClientTlsContext} is made
    * from it.
@@ -234,6 +350,26 @@ export declare namespace io {
     pkcs12_filepath?: string;
     /** The password of `pkcs12_filepath`. */
     pkcs12_password?: string;
+    /**
+     * A client key that stays in a PKCS#11 token, and its certificate; see
+     * {@link TlsContextOptions.create_client_with_mtls_pkcs11}. With it, the
+     * other certificate and key fields must be left unset.
+     */
+    pkcs11_options?: TlsContextOptions.Pkcs11Options;
+    /**
+     * A certificate in the Windows certificate store. mqtt-napi cannot read
+     * the store (on Windows either): a context made with this set throws,
+     * naming it.
+     */
+    windows_cert_store_path?: string;
+    /**
+     * The cipher suite policy (default `TlsCipherPreference.Default`). One
+     * that {@link tls_cipher_preference_is_supported} says is not supported
+     * makes the context throw, naming this field.
+     */
+    tls_cipher_preference?: TlsCipherPreference;
+    /** How these options were made (set by the `create_client_with_*` factories). */
+    certificate_source?: CertificateSource;
     /**
      * Verify the server's certificate chain and name (default true).
      * **Unsafe when false**: anyone on the path can impersonate the broker.
@@ -279,13 +415,76 @@ export declare namespace io {
      * @param pkcs12_password Its password.
      */
     static create_client_with_mtls_pkcs12_from_path(pkcs12_filepath: string, pkcs12_password: string): TlsContextOptions;
+    /**
+     * Mutual TLS with a private key that never leaves a PKCS#11 token: the
+     * handshake signature is made by the token. EC keys on P-256 and P-384
+     * (`CKM_ECDSA`) and RSA keys (`CKM_RSA_PKCS_PSS`, and
+     * `CKM_SHA256_RSA_PKCS` and its SHA-384/512 siblings for servers that
+     * ask for PKCS#1 v1.5 in TLS 1.2) are supported; the scheme is chosen
+     * from those the server offers and the token has. Each signature is a
+     * call into the module on mqtt-napi's I/O thread.
+     *
+     * Everything is checked when a {@link ClientTlsContext} is made from the
+     * options, with an Error naming the field: no token in `slot_id`, no
+     * token labelled `token_label` (or several tokens and neither given), a
+     * wrong `user_pin`, no private key labelled `private_key_object_label`
+     * (or several and no label), a key that is neither EC on P-256/P-384 nor
+     * RSA or does not match the certificate, no certificate, a closed
+     * `pkcs11_lib`. The context logs into the token and keeps a session
+     * open while it lives.
+     *
+     * @param pkcs11_options The library, PIN, token, key and certificate.
+     */
+    static create_client_with_mtls_pkcs11(pkcs11_options: TlsContextOptions.Pkcs11Options): TlsContextOptions;
+    /**
+     * Mutual TLS with a certificate in the Windows certificate store, as in
+     * aws-crt. **Not implemented by mqtt-napi**: off Windows this throws at
+     * once (the store exists only on Windows); on Windows the options are
+     * made, and a context made from them throws, naming
+     * `windows_cert_store_path`. Export the certificate and its key to a
+     * PKCS#12 file instead
+     * ({@link TlsContextOptions.create_client_with_mtls_pkcs12_from_path}).
+     *
+     * @param certificate_path The store path and thumbprint, e.g.
+     *   `CurrentUser\MY\A11F8A9B5DF5B98BA3508FBCA575D09570E0D2C6`.
+     */
+    static create_client_with_mtls_windows_cert_store_path(certificate_path: string): TlsContextOptions;
+  }
+
+  /** The types that go with {@link TlsContextOptions}. */
+  namespace TlsContextOptions {
+    /** Where the client's private key is in a PKCS#11 token, and its certificate. */
+    type Pkcs11Options = {
+      /** The loaded module (required). Anything but an {@link Pkcs11Lib}: a TypeError. */
+      pkcs11_lib: Pkcs11Lib;
+      /**
+       * The token's user PIN; `null` logs in through the token's "protected
+       * authentication path" (a PIN pad). A wrong PIN: an Error naming
+       * `pkcs11_options.user_pin`.
+       */
+      user_pin: null | string;
+      /**
+       * The slot of the token. Without it (and without `token_label`) the
+       * module must have exactly one token.
+       */
+      slot_id?: number;
+      /** The label of the token, as `softhsm2-util --init-token --label` set it. */
+      token_label?: string;
+      /** The label of the private key object; without it, the token's only private key. */
+      private_key_object_label?: string;
+      /** The client certificate (PEM file); this or `cert_file_contents` is required. */
+      cert_file_path?: string;
+      /** The client certificate (PEM text); wins over `cert_file_path`. */
+      cert_file_contents?: string;
+    };
   }
 
   /**
    * A TLS client context, built once from {@link TlsContextOptions}. Every
    * problem (a missing file, an unreadable or mismatched key, a wrong
-   * PKCS#12 password, a bad CA bundle) throws here, naming the option, not
-   * at connect time. Without options it trusts the platform's roots (the
+   * PKCS#12 password, a bad CA bundle, a PKCS#11 token, PIN or key that
+   * does not work, an unsupported cipher preference) throws here, naming
+   * the option, not at connect time. Without options it trusts the platform's roots (the
    * bundled Mozilla roots where the platform has none).
    */
   class ClientTlsContext {
@@ -299,6 +498,12 @@ export declare namespace io {
      *   naming the option.
      */
     constructor(options?: TlsContextOptions);
+    /** The options' `certificate_source` (aws-crt keeps it for its metrics). */
+    readonly certificate_source?: CertificateSource;
+    /** The options' `tls_cipher_preference`. */
+    readonly tls_cipher_preference?: TlsCipherPreference;
+    /** The options' `min_tls_version`. */
+    readonly min_tls_version?: TlsVersion;
   }
 
   /** A TLS context plus the server name and ALPN list for one connection (used for a TLS proxy). */
@@ -710,21 +915,24 @@ export declare namespace mqtt {
      */
     tls_ctx?: io.ClientTlsContext;
     /**
-     * aws-crt's switch for the SDK metrics it appends to the CONNECT user
-     * name. Accepted so that aws-crt code compiles and runs; a plain `mqtt`
-     * connection never changes the user name, whatever this says.
+     * Leave {@link metrics} out of the CONNECT username (default false).
+     * Without `metrics` nothing is added anyway: unlike aws-crt 1.33, which
+     * adds its SDK metrics to every connection's username unless this is
+     * true, mqtt-napi adds them only to configs that carry `metrics` (those
+     * the `iot` builders make).
      */
     disable_metrics?: boolean;
     /**
-     * aws-crt's SDK metrics. Accepted and not sent: a plain `mqtt`
-     * connection's user name is left as given.
+     * AWS IoT SDK metrics, sent in the CONNECT username merged by aws-c-mqtt's
+     * rules: `SDK=<libraryName>` and `Platform=<os>` added to the query after
+     * the username's last `?` if absent, `Metadata=(key=value;...)` merged key
+     * by key (see {@link iot.AWSIoTMetrics}). Only configs that carry it get
+     * metrics; {@link iot.AwsIotMqttConnectionConfigBuilder.build} sets it to
+     * `{ libraryName: 'mqtt-napi', metadata: [['Version', <version>]] }`.
+     * Anything but `{ libraryName: string, metadata?: [string, string][] }`
+     * is a TypeError when the connection is made.
      */
-    metrics?: {
-      /** The name of the library reported. */
-      libraryName?: string;
-      /** Key and value pairs reported beside it. */
-      metadata?: [string, string][];
-    };
+    metrics?: import('./iot').iot.AWSIoTMetrics;
   }
 
   /**

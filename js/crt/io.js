@@ -2,7 +2,15 @@
 const native = require('../core/native')
 const { numericEnum } = require('./enum')
 const { checkErrorCode } = require('../core/checks')
-const { TlsVersion, nativeTlsContext } = require('./tls')
+const { describe } = require('../core/fields')
+const {
+  TlsVersion,
+  CertificateSource,
+  TlsCipherPreference,
+  tlsCipherPreferenceIsSupported,
+  windowsCertStoreUnavailable,
+  nativeTlsContext,
+} = require('./tls')
 
 const SocketType = numericEnum({ STREAM: 0, DGRAM: 1 })
 const SocketDomain = numericEnum({ IPV4: 0, IPV6: 1, LOCAL: 2 })
@@ -46,6 +54,10 @@ class TlsContextOptions {
     this.private_key = undefined
     this.pkcs12_filepath = undefined
     this.pkcs12_password = undefined
+    this.pkcs11_options = undefined
+    this.windows_cert_store_path = undefined
+    this.tls_cipher_preference = undefined
+    this.certificate_source = undefined
     this.verify_peer = true
   }
 
@@ -62,6 +74,7 @@ class TlsContextOptions {
     const options = new TlsContextOptions()
     options.certificate_filepath = certificate_filepath
     options.private_key_filepath = private_key_filepath
+    options.certificate_source = CertificateSource.CERTIFICATE_FILES
     return options
   }
 
@@ -69,6 +82,7 @@ class TlsContextOptions {
     const options = new TlsContextOptions()
     options.certificate = certificate
     options.private_key = private_key
+    options.certificate_source = CertificateSource.CERTIFICATE_FILES
     return options
   }
 
@@ -76,6 +90,26 @@ class TlsContextOptions {
     const options = new TlsContextOptions()
     options.pkcs12_filepath = pkcs12_filepath
     options.pkcs12_password = pkcs12_password
+    options.certificate_source = CertificateSource.PKCS12_FILE
+    return options
+  }
+
+  static create_client_with_mtls_pkcs11(pkcs11_options) {
+    const options = new TlsContextOptions()
+    options.pkcs11_options = pkcs11_options
+    options.certificate_source = CertificateSource.PKCS11
+    return options
+  }
+
+  /** Off Windows this throws at once, as there is no store to name. */
+  static create_client_with_mtls_windows_cert_store_path(certificate_path) {
+    if (process.platform !== 'win32') {
+      const call = 'io.TlsContextOptions.create_client_with_mtls_windows_cert_store_path'
+      throw new Error(`${call}: certificate_path: ${windowsCertStoreUnavailable()}`)
+    }
+    const options = new TlsContextOptions()
+    options.windows_cert_store_path = certificate_path
+    options.certificate_source = CertificateSource.WINDOWS_CERT_STORE
     return options
   }
 }
@@ -87,6 +121,12 @@ class ClientTlsContext {
       throw new TypeError('options must be an io.TlsContextOptions')
     }
     this.native = nativeTlsContext(options)
+    // A snapshot of what it was made from: auth's newX509 makes its HTTPS call with the same material.
+    this.options = Object.freeze({ ...options, alpn_list: [...(options.alpn_list ?? [])] })
+    // How the context was made, kept as aws-crt keeps it (for its metrics).
+    this.certificate_source = options.certificate_source
+    this.tls_cipher_preference = options.tls_cipher_preference
+    this.min_tls_version = options.min_tls_version
   }
 }
 
@@ -100,6 +140,54 @@ class TlsConnectionOptions {
     this.server_name = server_name
     this.alpn_list = alpn_list
   }
+}
+
+const InitializeFinalizeBehavior = numericEnum({ DEFAULT: 0, OMIT: 1, STRICT: 2 })
+
+/** The engine's initialization for each behavior. */
+const INITIALIZATIONS = {
+  [InitializeFinalizeBehavior.DEFAULT]: 'shared',
+  [InitializeFinalizeBehavior.OMIT]: 'external',
+  [InitializeFinalizeBehavior.STRICT]: 'owned',
+}
+
+/** A loaded PKCS#11 module; a module that cannot be loaded or initialized throws here. */
+class Pkcs11Lib {
+  constructor(path, behavior = InitializeFinalizeBehavior.DEFAULT) {
+    if (typeof path !== 'string') {
+      throw new TypeError(`path must be a string: the PKCS#11 module's file (got ${describe(path)})`)
+    }
+    if (path === '') throw new RangeError("path must not be empty: it names the PKCS#11 module's file")
+    checkBehavior(behavior)
+    const opened = native.openPkcs11Library(path, INITIALIZATIONS[behavior])
+    if (!(opened instanceof native.NativePkcs11Library)) {
+      const field =
+        opened.option === 'path' ? `path ${JSON.stringify(path)}` : `behavior ${InitializeFinalizeBehavior[behavior]}`
+      throw new Error(`io.Pkcs11Lib: ${field}: ${opened.reason}`)
+    }
+    this.native = opened
+  }
+
+  /** Lets go of the module now; TLS contexts made with it keep it until they go. */
+  close() {
+    this.native.close()
+  }
+}
+Pkcs11Lib.InitializeFinalizeBehavior = InitializeFinalizeBehavior
+
+function checkBehavior(behavior) {
+  if (typeof behavior !== 'number') {
+    throw new TypeError(`behavior must be a Pkcs11Lib.InitializeFinalizeBehavior number (got ${describe(behavior)})`)
+  }
+  if (!Object.hasOwn(INITIALIZATIONS, behavior)) {
+    throw new RangeError(
+      `behavior must be a Pkcs11Lib.InitializeFinalizeBehavior: DEFAULT (0), OMIT (1) or STRICT (2) (got ${behavior})`,
+    )
+  }
+}
+
+function tls_cipher_preference_is_supported(tls_cipher_preference) {
+  return tlsCipherPreferenceIsSupported(tls_cipher_preference)
 }
 
 function error_code_to_string(error_code) {
@@ -120,6 +208,9 @@ function enable_logging(level) {
   native.setLogLevel(level)
 }
 
+/** aws-crt's other name for setting the log level. */
+const setLogLevel = enable_logging
+
 /** ALPN works on every platform: TLS is rustls, not the system's library. */
 function is_alpn_available() {
   return true
@@ -133,10 +224,15 @@ module.exports = {
   ClientBootstrap,
   LogLevel,
   enable_logging,
+  setLogLevel,
   error_code_to_string,
   error_code_to_name,
   TlsVersion,
+  CertificateSource,
+  TlsCipherPreference,
+  tls_cipher_preference_is_supported,
   TlsContextOptions,
   ClientTlsContext,
   TlsConnectionOptions,
+  Pkcs11Lib,
 }

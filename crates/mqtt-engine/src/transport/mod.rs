@@ -1,6 +1,7 @@
 //! Byte streams to a broker. Each transport yields one `ByteStream`; nothing
 //! here knows MQTT beyond the bytes it carries.
 
+mod pkcs11;
 mod proxy;
 mod tcp;
 mod tls;
@@ -12,9 +13,11 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
 
+pub use pkcs11::{Pkcs11Initialization, Pkcs11Key, Pkcs11Library, Pkcs11LibraryError};
 pub use proxy::Proxy;
 pub use tls::{
-    tls_failure, MinTlsVersion, TlsContext, TlsFailure, TlsOption, TlsOptionError, TlsOptions,
+    tls_failure, CipherPolicy, MinTlsVersion, TlsContext, TlsFailure, TlsOption, TlsOptionError,
+    TlsOptions,
 };
 pub use ws::{upgrade as websocket_upgrade, UpgradeRequest};
 

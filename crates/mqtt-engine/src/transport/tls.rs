@@ -14,16 +14,17 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvi
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
-use rustls::sign::{CertifiedKey, SingleCertAndKey};
+use rustls::sign::{CertifiedKey, SigningKey, SingleCertAndKey};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, InconsistentKeys, RootCertStore,
-    SignatureScheme,
+    CertificateError, CipherSuite, ClientConfig, DigitallySignedStruct, InconsistentKeys,
+    NamedGroup, RootCertStore, SignatureScheme,
 };
 use tokio_rustls::TlsConnector;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
+use super::pkcs11::{self, Pkcs11Key};
 use super::{BoxedStream, ByteStream};
 
 /// The lowest protocol version accepted. rustls speaks TLS 1.2 and 1.3 only,
@@ -35,11 +36,48 @@ pub enum MinTlsVersion {
     Tls13,
 }
 
+/// Which cipher suites and key exchange groups a context offers. Every
+/// suite rustls has is an ECDHE suite with an AEAD cipher, TLS 1.2 or later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CipherPolicy {
+    /// All of rustls's (ring's): AES-GCM and ChaCha20-Poly1305; X25519,
+    /// P-256 and P-384.
+    #[default]
+    Default,
+    /// Only the FIPS-approved part: AES-GCM suites, ECDHE on P-256 and P-384.
+    AesGcmNistCurves,
+}
+
+/// The suites of `CipherPolicy::AesGcmNistCurves`.
+const AES_GCM_SUITES: [CipherSuite; 6] = [
+    CipherSuite::TLS13_AES_128_GCM_SHA256,
+    CipherSuite::TLS13_AES_256_GCM_SHA384,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+];
+
+fn crypto_provider(policy: CipherPolicy) -> CryptoProvider {
+    let mut provider = rustls::crypto::ring::default_provider();
+    if policy == CipherPolicy::AesGcmNistCurves {
+        provider
+            .cipher_suites
+            .retain(|suite| AES_GCM_SUITES.contains(&suite.suite()));
+        provider
+            .kx_groups
+            .retain(|group| matches!(group.name(), NamedGroup::secp256r1 | NamedGroup::secp384r1));
+    }
+    provider
+}
+
 /// What a TLS context trusts, presents and offers. PEM text and file paths
 /// are alternatives for the same thing; the PEM text wins where both are given.
+/// The client certificate's key is in PEM, in PKCS#12, or in a PKCS#11 token.
 #[derive(Debug, Clone, Default)]
 pub struct TlsOptions {
     pub min_version: MinTlsVersion,
+    pub cipher_policy: CipherPolicy,
     pub ca_file: Option<String>,
     pub ca_dir: Option<String>,
     pub ca_pem: Option<String>,
@@ -50,6 +88,7 @@ pub struct TlsOptions {
     pub private_key_pem: Option<String>,
     pub pkcs12_file: Option<String>,
     pub pkcs12_password: Option<String>,
+    pub pkcs11_key: Option<Pkcs11Key>,
     pub verify_peer: bool,
 }
 
@@ -66,6 +105,14 @@ pub enum TlsOption {
     PrivateKeyPem,
     Pkcs12File,
     Pkcs12Password,
+    /// `Pkcs11Key::library`, and the token's answers that are no one
+    /// field's fault.
+    Pkcs11Library,
+    Pkcs11UserPin,
+    Pkcs11SlotId,
+    Pkcs11TokenLabel,
+    /// `Pkcs11Key::key_label`, and the key it chose.
+    Pkcs11PrivateKeyLabel,
 }
 
 /// A TLS option that cannot be used, and why.
@@ -81,7 +128,7 @@ impl std::fmt::Display for TlsOptionError {
     }
 }
 
-fn option_error(option: TlsOption, message: impl std::fmt::Display) -> TlsOptionError {
+pub(super) fn option_error(option: TlsOption, message: impl std::fmt::Display) -> TlsOptionError {
     TlsOptionError {
         option,
         message: message.to_string(),
@@ -104,7 +151,7 @@ impl std::fmt::Debug for TlsContext {
 
 impl TlsContext {
     pub fn new(options: &TlsOptions) -> Result<TlsContext, TlsOptionError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(crypto_provider(options.cipher_policy));
         let versions: &[&rustls::SupportedProtocolVersion] = match options.min_version {
             MinTlsVersion::Tls12 => &[&rustls::version::TLS13, &rustls::version::TLS12],
             MinTlsVersion::Tls13 => &[&rustls::version::TLS13],
@@ -118,11 +165,10 @@ impl TlsContext {
                 .with_custom_certificate_verifier(verifier),
             None => builder.with_root_certificates(platform_roots().clone()),
         };
-        let mut config = match client_identity(options)? {
-            Some((chain, key, key_option)) => builder.with_client_cert_resolver(
-                client_certificate(chain, key, &provider)
-                    .map_err(|e| option_error(key_option, mismatch_message(&e)))?,
-            ),
+        let mut config = match client_identity(options, &provider)? {
+            Some((chain, key)) => {
+                builder.with_client_cert_resolver(client_certificate(chain, key, &provider)?)
+            }
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
@@ -273,35 +319,27 @@ fn platform_roots() -> &'static RootCertStore {
     })
 }
 
-type Identity = (
-    Vec<CertificateDer<'static>>,
-    PrivateKeyDer<'static>,
-    TlsOption,
-);
+/// A client private key: bytes for rustls to load (and the option they
+/// came from, to name in a mismatch), or a key that stays in a token.
+enum ClientKey {
+    Loaded(PrivateKeyDer<'static>, TlsOption),
+    Token(Arc<dyn SigningKey>),
+}
 
-/// The client certificate chain and key for mutual TLS, and the option a
-/// mismatch between them is reported on.
-fn client_identity(options: &TlsOptions) -> Result<Option<Identity>, TlsOptionError> {
+type Identity = (Vec<CertificateDer<'static>>, ClientKey);
+
+/// The client certificate chain and key for mutual TLS.
+fn client_identity(
+    options: &TlsOptions,
+    provider: &CryptoProvider,
+) -> Result<Option<Identity>, TlsOptionError> {
+    if let Some(key) = &options.pkcs11_key {
+        return pkcs11_identity(options, key, provider).map(Some);
+    }
     if let Some(path) = &options.pkcs12_file {
         return pkcs12_identity(path, options.pkcs12_password.as_deref().unwrap_or("")).map(Some);
     }
-    let certificate = match (&options.certificate_pem, &options.certificate_file) {
-        (Some(pem), _) => Some((TlsOption::CertificatePem, pem.as_bytes().to_vec())),
-        (None, Some(path)) => Some((
-            TlsOption::CertificateFile,
-            read_file(TlsOption::CertificateFile, path)?,
-        )),
-        (None, None) => None,
-    };
-    let key = match (&options.private_key_pem, &options.private_key_file) {
-        (Some(pem), _) => Some((TlsOption::PrivateKeyPem, pem.as_bytes().to_vec())),
-        (None, Some(path)) => Some((
-            TlsOption::PrivateKeyFile,
-            read_file(TlsOption::PrivateKeyFile, path)?,
-        )),
-        (None, None) => None,
-    };
-    match (certificate, key) {
+    match (certificate_source(options)?, key_source(options)?) {
         (None, None) => Ok(None),
         // Named on the field left out, in the form (PEM or file) of the one given.
         (Some((option, _)), None) => Err(option_error(
@@ -326,9 +364,71 @@ fn client_identity(options: &TlsOptions) -> Result<Option<Identity>, TlsOptionEr
                     format!("holds no usable PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC): {e}"),
                 )
             })?;
-            Ok(Some((chain, key, key_option)))
+            Ok(Some((chain, ClientKey::Loaded(key, key_option))))
         }
     }
+}
+
+/// The client certificate's PEM and the option it came from, if given.
+fn certificate_source(
+    options: &TlsOptions,
+) -> Result<Option<(TlsOption, Vec<u8>)>, TlsOptionError> {
+    pem_source(
+        (TlsOption::CertificatePem, &options.certificate_pem),
+        (TlsOption::CertificateFile, &options.certificate_file),
+    )
+}
+
+/// The client private key's PEM and the option it came from, if given.
+fn key_source(options: &TlsOptions) -> Result<Option<(TlsOption, Vec<u8>)>, TlsOptionError> {
+    pem_source(
+        (TlsOption::PrivateKeyPem, &options.private_key_pem),
+        (TlsOption::PrivateKeyFile, &options.private_key_file),
+    )
+}
+
+/// PEM given as text, else read from a file, else none.
+fn pem_source(
+    (text_option, text): (TlsOption, &Option<String>),
+    (file_option, path): (TlsOption, &Option<String>),
+) -> Result<Option<(TlsOption, Vec<u8>)>, TlsOptionError> {
+    match (text, path) {
+        (Some(pem), _) => Ok(Some((text_option, pem.as_bytes().to_vec()))),
+        (None, Some(path)) => Ok(Some((file_option, read_file(file_option, path)?))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The certificate (PEM) with a key that stays in a PKCS#11 token, which
+/// then must be the only private key given.
+fn pkcs11_identity(
+    options: &TlsOptions,
+    key: &Pkcs11Key,
+    provider: &CryptoProvider,
+) -> Result<Identity, TlsOptionError> {
+    let other_keys = [
+        (TlsOption::PrivateKeyPem, options.private_key_pem.is_some()),
+        (
+            TlsOption::PrivateKeyFile,
+            options.private_key_file.is_some(),
+        ),
+        (TlsOption::Pkcs12File, options.pkcs12_file.is_some()),
+    ];
+    if let Some((option, _)) = other_keys.iter().find(|(_, given)| *given) {
+        return Err(option_error(
+            *option,
+            "cannot be given with a PKCS#11 key: the client has one private key",
+        ));
+    }
+    let (option, pem) = certificate_source(options)?.ok_or_else(|| {
+        option_error(
+            TlsOption::CertificateFile,
+            "is missing: the PKCS#11 private key needs its certificate",
+        )
+    })?;
+    let chain = pem_certificates(option, &pem)?;
+    let signing_key = pkcs11::signing_key(key, &chain[0], option, provider)?;
+    Ok((chain, ClientKey::Token(signing_key)))
 }
 
 fn pkcs12_identity(path: &str, password: &str) -> Result<Identity, TlsOptionError> {
@@ -357,20 +457,34 @@ fn pkcs12_identity(path: &str, password: &str) -> Result<Identity, TlsOptionErro
             format!("holds an unusable private key: {e}"),
         )
     })?;
-    Ok((certificates, key, TlsOption::Pkcs12File))
+    Ok((certificates, ClientKey::Loaded(key, TlsOption::Pkcs12File)))
 }
 
 /// Our certificate chain and key, sent as they are: the certificate is the
 /// broker's to judge. (rustls's own `with_client_auth_cert` parses it as
 /// webpki does a server's, and so refuses X.509 v1 certificates, which older
-/// openssl makes by default and brokers accept.)
+/// openssl makes by default and brokers accept.) A token's key has been
+/// checked against the certificate already.
 fn client_certificate(
     chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
+    key: ClientKey,
     provider: &CryptoProvider,
-) -> Result<Arc<dyn ResolvesClientCert>, rustls::Error> {
-    let certified = CertifiedKey::new(chain, provider.key_provider.load_private_key(key)?);
-    key_belongs_to_certificate(&certified)?;
+) -> Result<Arc<dyn ResolvesClientCert>, TlsOptionError> {
+    let certified = match key {
+        ClientKey::Loaded(der, option) => {
+            let mismatch = |e: rustls::Error| option_error(option, mismatch_message(&e));
+            let certified = CertifiedKey::new(
+                chain,
+                provider
+                    .key_provider
+                    .load_private_key(der)
+                    .map_err(mismatch)?,
+            );
+            key_belongs_to_certificate(&certified).map_err(mismatch)?;
+            certified
+        }
+        ClientKey::Token(key) => CertifiedKey::new(chain, key),
+    };
     Ok(Arc::new(SingleCertAndKey::from(certified)))
 }
 
@@ -703,6 +817,65 @@ mod tests {
             ..TlsOptions::default()
         };
         assert!(TlsContext::new(&options).is_ok());
+    }
+
+    /// Whether a context with `policy` completes a handshake with a rustls
+    /// server that has only `suites` and `groups`.
+    async fn agrees_with_server(
+        policy: CipherPolicy,
+        suites: &[CipherSuite],
+        groups: &[NamedGroup],
+    ) -> bool {
+        let scratch = Scratch::new();
+        self_signed_broker(&scratch);
+        let mut provider = rustls::crypto::ring::default_provider();
+        provider
+            .cipher_suites
+            .retain(|s| suites.contains(&s.suite()));
+        provider.kx_groups.retain(|g| groups.contains(&g.name()));
+        let server = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                scratch.certificates("broker.pem"),
+                scratch.key("broker.key"),
+            )
+            .unwrap();
+        let context = TlsContext::new(&TlsOptions {
+            cipher_policy: policy,
+            ..TlsOptions::default()
+        })
+        .unwrap();
+        let (client_end, server_end) = tokio::io::duplex(64 * 1024);
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let (client, _server) = tokio::join!(
+            context.connect(client_end, "localhost"),
+            acceptor.accept(server_end)
+        );
+        client.is_ok()
+    }
+
+    #[tokio::test]
+    async fn the_aes_gcm_policy_offers_neither_chacha20_nor_x25519() {
+        use CipherSuite::*;
+        let chacha = [
+            TLS13_CHACHA20_POLY1305_SHA256,
+            TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ];
+        let all_groups = [NamedGroup::X25519, NamedGroup::secp256r1];
+        let strict = CipherPolicy::AesGcmNistCurves;
+        assert!(agrees_with_server(CipherPolicy::Default, &chacha, &all_groups).await);
+        assert!(!agrees_with_server(strict, &chacha, &all_groups).await);
+
+        let x25519 = [NamedGroup::X25519];
+        assert!(agrees_with_server(CipherPolicy::Default, &AES_GCM_SUITES, &x25519).await);
+        assert!(!agrees_with_server(strict, &AES_GCM_SUITES, &x25519).await);
+
+        let p256 = [NamedGroup::secp256r1];
+        assert!(agrees_with_server(strict, &AES_GCM_SUITES, &p256).await);
+        let tls12_only = [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
+        assert!(agrees_with_server(strict, &tls12_only, &p256).await);
     }
 
     /// A fresh directory of certificates made with the `openssl` CLI (as the
