@@ -212,8 +212,9 @@ export declare namespace io {
   /**
    * How a {@link TlsContextOptions} was made, as aws-crt records it for its
    * metrics (3 is kept for Java's key store). Each `create_client_with_*`
-   * factory sets {@link TlsContextOptions.certificate_source}; mqtt-napi
-   * sends no metrics, so it is information only.
+   * factory sets {@link TlsContextOptions.certificate_source}. mqtt-napi's
+   * metrics (set by the `iot` builders) name the library and platform only,
+   * so it is information only.
    */
   enum CertificateSource {
     /** PEM files or text: `create_client_with_mtls_from_path`, `create_client_with_mtls`. */

@@ -108,9 +108,7 @@ class AwsIotMqtt5ClientConfigBuilder {
   }
 
   withCertificateAuthorityFromPath(caDirpath, caFilepath) {
-    if (caDirpath !== undefined) shared.readableFile(caDirpath, 'caDirpath')
-    if (caFilepath !== undefined) shared.readableFile(caFilepath, 'caFilepath')
-    this.tlsContextOptions.override_default_trust_store_from_path(caDirpath, caFilepath)
+    shared.trustCaFiles(this.tlsContextOptions, ['caDirpath', caDirpath], ['caFilepath', caFilepath])
     return this
   }
 

@@ -60,6 +60,13 @@ function pemText(value, name) {
   return text
 }
 
+/** Trusts a CA directory and/or file (each checked now, named) instead of the system's roots. */
+function trustCaFiles(tlsOptions, [dirName, dirPath], [fileName, filePath]) {
+  if (dirPath !== undefined) readableFile(dirPath, dirName)
+  if (filePath !== undefined) readableFile(filePath, fileName)
+  tlsOptions.override_default_trust_store_from_path(dirPath, filePath)
+}
+
 const appendParameter = (username, parameter) => `${username}${username.includes('?') ? '&' : '?'}${parameter}`
 
 /** A token signature as IoT wants it: URI-encoded unless it already is. */
@@ -153,6 +160,7 @@ module.exports = {
   portNumber,
   readableFile,
   pemText,
+  trustCaFiles,
   mqtt3CustomAuthUsername,
   customAuthConfig,
   mqtt5CustomAuthUsername,

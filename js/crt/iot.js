@@ -145,9 +145,7 @@ class AwsIotMqttConnectionConfigBuilder {
   }
 
   with_certificate_authority_from_path(ca_dirpath, ca_filepath) {
-    if (ca_dirpath !== undefined) shared.readableFile(ca_dirpath, 'ca_dirpath')
-    if (ca_filepath !== undefined) shared.readableFile(ca_filepath, 'ca_filepath')
-    this.tls_ctx_options.override_default_trust_store_from_path(ca_dirpath, ca_filepath)
+    shared.trustCaFiles(this.tls_ctx_options, ['ca_dirpath', ca_dirpath], ['ca_filepath', ca_filepath])
     return this
   }
 
