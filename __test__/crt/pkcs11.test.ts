@@ -10,7 +10,7 @@
  * the mTLS listeners of aedes (Node's TLS) and mosquitto (OpenSSL) when
  * installed. Without SoftHSM2 the suite fails: it never skips.
  */
-import { CrtError, io, mqtt } from '../../index'
+import { CrtError, io, iot, mqtt, mqtt5 } from '../../index'
 import crypto from 'crypto'
 import fs from 'fs'
 import path from 'path'
@@ -18,7 +18,7 @@ import tls from 'tls'
 import { Certs, makeCerts, removeCerts } from '../support/certs'
 import { availableBrokers, BrokerKind, startTransportBroker, TransportBroker } from '../support/brokers/brokers'
 import { freePort } from '../support/ports'
-import { bytesOf, cleanupConnections, connected, newConnection, uniqueTopic, within } from '../support/helpers'
+import { bytesOf, cleanupConnections, connected, newConnection, uniqueId, uniqueTopic, within } from '../support/helpers'
 import { startNode } from '../support/node-process'
 import { ecClient, pkcs8Of, SOFTHSM_LIBRARY, SoftHsm, Token, useSoftHsm } from '../support/softhsm'
 import { applicationRegion, typeErrors } from '../support/typecheck'
@@ -300,6 +300,48 @@ describe.each(kinds)('mutual TLS to %s with a key in the token', (kind) => {
   test('a key chosen by slot_id and key label, and one context for several connections', async () => {
     const context = tokenContext({ slot_id: main.slotId, token_label: undefined })
     await Promise.all([roundTrip(kind, context), roundTrip(kind, context)])
+  })
+})
+
+describe("the iot builders' PKCS#11 factories, to mosquitto's mTLS listener", () => {
+  const mosquitto = () => {
+    if (!brokers.mosquitto) throw new Error('mosquitto is not installed: the iot builders are tested against it')
+    return mtlsListener('mosquitto')
+  }
+
+  test('new_mtls_pkcs11_builder: a round trip with the key in the token', async () => {
+    const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_pkcs11_builder(pkcs11Options())
+      .with_certificate_authority_from_path(undefined, certs.caPath)
+      .with_endpoint('localhost')
+      .with_port(mosquitto().port)
+      .with_client_id(uniqueId('pkcs11-iot'))
+      .build()
+    expect(config.tls_ctx?.certificate_source).toBe(io.CertificateSource.PKCS11)
+    const connection = await connected({ host: 'localhost', port: config.port }, config)
+    const topic = uniqueTopic('pkcs11-iot')
+    let deliver: (payload: ArrayBuffer) => void = () => undefined
+    const message = new Promise<ArrayBuffer>((resolve) => (deliver = resolve))
+    await within(connection.subscribe(topic, mqtt.QoS.AtLeastOnce, (_topic, p) => deliver(p)), 10000, 'subscribe')
+    await within(connection.publish(topic, 'from the token', mqtt.QoS.AtLeastOnce), 10000, 'publish')
+    expect(bytesOf(await within(message, 10000, 'the message')).toString()).toBe('from the token')
+    await within(connection.disconnect(), 5000, 'disconnect')
+  })
+
+  test('newDirectMqttBuilderWithMtlsFromPkcs11: an Mqtt5Client connects and stops', async () => {
+    const config = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPkcs11('localhost', pkcs11Options())
+      .withCertificateAuthorityFromPath(undefined, certs.caPath)
+      .withPort(mosquitto().port)
+      .withConnectProperties({ keepAliveIntervalSeconds: 1200, clientId: uniqueId('pkcs11-m5') })
+      .build()
+    const client = new mqtt5.Mqtt5Client(config)
+    const success = new Promise<mqtt5.ConnectionSuccessEvent>((resolve) => client.once('connectionSuccess', resolve))
+    const stopped = new Promise((resolve) => client.once('stopped', resolve))
+    client.start()
+    const event = await within(success, 10000, 'connectionSuccess')
+    expect(event.connack.reasonCode).toBe(mqtt5.ConnectReasonCode.Success)
+    client.stop()
+    await within(stopped, 5000, 'stopped')
+    client.close()
   })
 })
 
