@@ -349,8 +349,11 @@ export declare namespace auth {
    * place (its path and query, or its headers) and resolves with it. The
    * signatures are aws-crt's byte for byte.
    *
-   * Do not set what signing adds: an `Authorization` or `X-Amz-*` header, or
-   * an `X-Amz-*` query parameter, rejects with
+   * Do not set what signing adds: an `Authorization`, `X-Amz-Date`,
+   * `X-Amz-Security-Token`, `X-Amz-Content-Sha256` or `X-Amz-Region-Set`
+   * header, or one of the `X-Amz-*` query parameters of a presigned URL
+   * (Signature, Date, Credential, Algorithm, SignedHeaders, Security-Token,
+   * Expires, Region-Set) rejects with
    * `AWS_AUTH_SIGNING_ILLEGAL_REQUEST_HEADER` /
    * `AWS_AUTH_SIGNING_ILLEGAL_REQUEST_QUERY_PARAM`.
    *

@@ -103,18 +103,31 @@ function signingOptions(config) {
   }
 }
 
+/** Headers signing may add (aws-c-auth's list; other X-Amz-* headers, e.g. X-Amz-Target, are the caller's). */
+const ADDED_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'x-amz-region-set'])
+/** Query parameters signing may add (aws-c-auth's list, any case). */
+const ADDED_QUERY_PARAMS = new Set([
+  'x-amz-signature',
+  'x-amz-date',
+  'x-amz-credential',
+  'x-amz-algorithm',
+  'x-amz-signedheaders',
+  'x-amz-security-token',
+  'x-amz-expires',
+  'x-amz-region-set',
+])
+
 /** What signing adds must not be there already (aws-c-auth refuses it too). */
 function checkNotSigned(request) {
   for (const [name] of request.headers) {
-    const lower = name.toLowerCase()
-    if (lower === 'authorization' || lower.startsWith('x-amz-')) {
+    if (ADDED_HEADERS.has(name.toLowerCase())) {
       throw new CrtError(ERROR.illegalHeader, { detail: `request.headers: ${name} is added by signing; remove it first` })
     }
   }
   const query = request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : ''
-  const added = query.split('&').find((part) => /^x-amz-/i.test(part))
+  const added = query.split('&').map((part) => part.split('=')[0]).find((name) => ADDED_QUERY_PARAMS.has(name.toLowerCase()))
   if (added !== undefined) {
-    throw new CrtError(ERROR.illegalQueryParam, { detail: `request.path: ${added.split('=')[0]} is added by signing; remove it first` })
+    throw new CrtError(ERROR.illegalQueryParam, { detail: `request.path: ${added} is added by signing; remove it first` })
   }
 }
 

@@ -27,7 +27,10 @@ function sdkProviders(caller) {
   try {
     return require(OPTIONAL_PACKAGE)
   } catch (error) {
-    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(OPTIONAL_PACKAGE)) {
+    // Only the package itself: a dependency of it that is missing names the
+    // package in its "Require stack" lines, and must surface as it is.
+    const missing = String(error?.message).split('\n')[0]
+    if (error?.code === 'MODULE_NOT_FOUND' && missing.includes(`'${OPTIONAL_PACKAGE}'`)) {
       throw new Error(
         `${caller} needs the optional package ${OPTIONAL_PACKAGE}: npm install ${OPTIONAL_PACKAGE} ` +
           '(or use AwsCredentialsProvider.newStatic / newDelegate, which need nothing)',

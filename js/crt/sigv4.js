@@ -37,22 +37,30 @@ function amzDate(date) {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
 }
 
-/** The path's segments, dot segments resolved (RFC 3986 section 5.2.4). */
-function normalizedSegments(path) {
+/**
+ * The path's segments with empty and dot segments resolved away (RFC 3986
+ * section 5.2.4), a trailing slash kept, as aws-c-auth normalises.
+ */
+function normalizedSegments(segments) {
   const out = []
-  for (const segment of path.split('/').slice(1)) {
-    if (segment === '.') continue
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue
     if (segment === '..') out.pop()
     else out.push(segment)
   }
+  if (segments.length > 0 && segments[segments.length - 1] === '' && out.length > 0) out.push('')
   return out
 }
 
+/**
+ * The canonical path: the request's path is taken as already encoded (as
+ * aws-c-auth takes it) and encoded once more for every service but S3
+ * (`doubleEncode`).
+ */
 function canonicalUri(path, { normalize, doubleEncode }) {
-  const segments = normalize ? normalizedSegments(path) : path.split('/').slice(1)
-  const encodeOnce = (segment) => uriEncode(decodeURIComponentSafe(segment))
-  const encode = doubleEncode ? (segment) => uriEncode(encodeOnce(segment)) : encodeOnce
-  return `/${segments.map(encode).join('/')}`
+  const segments = path.split('/').slice(1)
+  const kept = normalize ? normalizedSegments(segments) : segments
+  return `/${kept.map(doubleEncode ? uriEncode : (segment) => segment).join('/')}`
 }
 
 function decodeURIComponentSafe(text) {

@@ -5,6 +5,8 @@
 
 const fs = require('fs')
 const https = require('https')
+const net = require('net')
+const path = require('path')
 
 /** How long the IoT credentials endpoint may take to answer. */
 const REQUEST_TIMEOUT_MS = 10_000
@@ -17,14 +19,41 @@ function checkString(value, name) {
   }
 }
 
-const readIf = (path) => (path === undefined ? undefined : fs.readFileSync(path))
+const readIf = (file) => (file === undefined ? undefined : fs.readFileSync(file))
+
+/** The PEM certificate files of a CA directory (c_rehash links included), as the MQTT connection reads it. */
+function caDirectory(dir) {
+  const pems = []
+  for (const name of fs.readdirSync(dir)) {
+    let text
+    try {
+      text = fs.readFileSync(path.join(dir, name), 'utf8')
+    } catch {
+      continue // a subdirectory or an unreadable entry
+    }
+    if (text.includes('-----BEGIN CERTIFICATE-----')) pems.push(text)
+  }
+  return pems
+}
+
+/**
+ * Every CA the options name (PEM text, a file, a directory), all trusted as
+ * the MQTT connection trusts them; none named: Node's own roots.
+ */
+function trustedCas(options) {
+  const cas = []
+  if (options.certificate_authority !== undefined) cas.push(options.certificate_authority)
+  if (options.ca_filepath !== undefined) cas.push(fs.readFileSync(options.ca_filepath))
+  if (options.ca_dirpath !== undefined) cas.push(...caDirectory(options.ca_dirpath))
+  return cas.length === 0 ? undefined : cas
+}
 
 /** Node TLS options for the material an io.TlsContextOptions names (files are read now). */
 function nodeTlsOptions(options, name) {
   if (options.pkcs11_options !== undefined || options.windows_cert_store_path !== undefined) {
     throw new TypeError(`${name}: newX509 takes a certificate and key from files, PEM text or PKCS#12, not a PKCS#11 token or the Windows store`)
   }
-  const ca = options.certificate_authority ?? readIf(options.ca_filepath)
+  const ca = trustedCas(options)
   if (options.pkcs12_filepath !== undefined) {
     return { ca, pfx: fs.readFileSync(options.pkcs12_filepath), passphrase: options.pkcs12_password }
   }
@@ -107,7 +136,9 @@ function x509Credentials(config) {
   const request = {
     host,
     port,
-    servername: host,
+    // SNI carries host names only (Node warns on stderr when given an IP);
+    // the certificate is checked against `host` either way.
+    ...(net.isIP(host) ? {} : { servername: host }),
     path: `/role-aliases/${encodeURIComponent(config.roleAlias)}/credentials`,
     headers: { 'x-amzn-iot-thingname': config.thingName },
     agent: false,
