@@ -88,6 +88,14 @@ export declare class NativeConnection {
    */
   websocketTransformed(attempt: number, errorCode: number, errorMessage: string | undefined | null, method: string, path: string, headers: Array<string>): void
   statistics(): NativeStatistics
+  /**
+   * Queues publish `i` of a batch, without waking the driver (`flush`
+   * does): operation id `ids[i]`, the i-th of `topics` (joined by
+   * PUBLISH_BATCH_TOPIC_SEPARATOR), QoS and retain in `flags[i]`, payload
+   * `payloads[ends[i-1]..ends[i]]`. Returns the publishes it refused; the
+   * others are queued in order.
+   */
+  publishBatch(ids: Uint32Array, topics: string, flags: Uint8Array, payloads: Uint8Array, ends: Uint32Array): Array<PublishRefusal>
 }
 
 /** A loaded PKCS#11 module; TLS contexts made with it keep it loaded. */
@@ -636,6 +644,21 @@ export declare const PAYLOAD_ALWAYS_FITS: number
 
 /** The most payload bytes one PUBLISH on `topic` at `qos` (0 to 2) can carry. */
 export declare function payloadRoom(topic: string, qos: number): number
+
+/** In a batch's flags byte, bits 0-1 are the QoS and this bit is retain. */
+export declare const PUBLISH_BATCH_RETAIN: number
+
+/** What separates the topics of a batch (MQTT topics cannot hold U+0000). */
+export declare const PUBLISH_BATCH_TOPIC_SEPARATOR: string
+
+/**
+ * A publish of a batch that was not queued, and why (the words of the
+ * TypeError a single publish would have thrown).
+ */
+export interface PublishRefusal {
+  index: number
+  message: string
+}
 
 /** How each reconnect wait is drawn from its exponential step. */
 export declare const enum ReconnectJitter {

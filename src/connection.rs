@@ -45,6 +45,13 @@ impl ObjectFinalize for NativeConnection {
     }
 }
 
+impl NativeConnection {
+    /// Queues `request` as operation `id` without waking the driver.
+    pub(crate) fn submit_deferred(&self, id: u32, request: Request) -> Result<(), InvalidRequest> {
+        self.connection.submit_deferred(id, request)
+    }
+}
+
 fn qos(env: &Env, argument: &str, value: u32) -> napi::Result<QoS> {
     QoS::from_u8(value.min(3) as u8).ok_or_else(|| {
         Invalid::Range(format!("{argument} must be 0, 1 or 2 (got {value})")).throw(env)
@@ -163,8 +170,7 @@ impl NativeConnection {
             properties: publish_from_js(properties, user_properties)
                 .map_err(|invalid| invalid.throw(&env))?,
         };
-        self.connection
-            .submit_deferred(id, request)
+        self.submit_deferred(id, request)
             .map_err(|invalid| rejected(&env, invalid))
     }
 

@@ -16,6 +16,7 @@ mod limits;
 mod log;
 mod packets;
 mod properties;
+mod publish_batch;
 mod tls;
 mod topics;
 
@@ -28,5 +29,6 @@ pub use error_codes::{
 pub use events::{MESSAGE_QOS_MASK, SUBACK_FAILURE};
 pub use limits::{payload_room, MAX_PACKET_BYTES, PAYLOAD_ALWAYS_FITS};
 pub use log::set_log_level;
+pub use publish_batch::{PUBLISH_BATCH_RETAIN, PUBLISH_BATCH_TOPIC_SEPARATOR};
 pub use tls::{create_tls_context, open_pkcs11_library};
 pub use topics::{topic_filter_problem, topic_matches_filter, topic_name_problem};

@@ -287,6 +287,21 @@ forEachBroker('pub/sub', (broker) => {
     await subscriber.disconnect()
   })
 
+  test('publishes made in the same turn as disconnect() go out before the DISCONNECT', async () => {
+    const subscriber = await connected(broker)
+    const publisher = await connected(broker)
+    const topic = uniqueTopic('before-disconnect')
+    const received: string[] = []
+    await subscriber.subscribe(topic, QoS.AtLeastOnce, (_topic, payload) => received.push(text_(payload)))
+    // QoS 0: written before the DISCONNECT, they are done (a QoS 1 one's PUBACK would come too late).
+    const published = [publisher.publish(topic, 'first', QoS.AtMostOnce), publisher.publish(topic, 'second', QoS.AtMostOnce)]
+    const disconnected = publisher.disconnect()
+    await within(Promise.all([...published, disconnected]), 10000, 'the publishes and the disconnect')
+    await waitFor(() => received.length >= 2, 10000, 'both messages')
+    expect(received).toEqual(['first', 'second'])
+    await subscriber.disconnect()
+  })
+
   test('a fast stream over several topics keeps each message with its own topic, in order', async () => {
     const subscriber = await connected(broker)
     const publisher = await connected(broker)

@@ -231,6 +231,37 @@ describe.each(availableBrokers())('bad operation arguments on a live %s connecti
     await stillWorks()
   })
 
+  test('a bad topic among publishes of one turn fails alone; the others arrive, in order', async () => {
+    const topic = uniqueTopic('turn')
+    const received: string[] = []
+    let allThere!: () => void
+    const arrived = new Promise<void>((resolve) => (allThere = resolve))
+    await within(
+      connection.subscribe(topic, QoS.AtLeastOnce, (_t, p) => {
+        received.push(Buffer.from(p).toString())
+        if (received.length === 4) allThere()
+      }),
+      5000,
+      'subscribe',
+    )
+    // One turn: handed to the engine together (QoS 1 throughout: aedes may
+    // deliver a QoS 0 message before a QoS 1 one sent earlier).
+    const outcomes = await Promise.allSettled([
+      connection.publish(topic, 'one', QoS.AtLeastOnce),
+      connection.publish(topic, 'two', QoS.AtLeastOnce),
+      connection.publish('bad/#', 'never', QoS.AtLeastOnce),
+      connection.publish(topic, 'three', QoS.AtLeastOnce),
+      connection.publish(topic, 'four', QoS.AtLeastOnce),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    const refusal = (outcomes[2] as PromiseRejectedResult).reason as Error
+    expectErrorClass(refusal, TypeError)
+    expect(refusal.message).toContain('topic')
+    await within(arrived, 5000, 'the four messages')
+    expect(received).toEqual(['one', 'two', 'three', 'four'])
+    await connection.unsubscribe(topic)
+  })
+
   test('on_message with a non-function throws a TypeError', () => {
     let thrown: unknown
     try {

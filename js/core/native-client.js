@@ -3,6 +3,7 @@ const { EventEmitter } = require('events')
 const { NativeConnection } = require('./native')
 const { replay } = require('./replay')
 const { checkPayloadFits } = require('./payload')
+const { PublishStaging } = require('./publish-staging')
 
 /** Period of the timer that holds a wanted connection (it never needs to fire). */
 const KEEP_ALIVE_MS = 2 ** 30
@@ -23,6 +24,8 @@ class NativeClient extends EventEmitter {
     // table stays a small dense array.
     this._operations = []
     this._freeIds = []
+    // Small publishes of this turn, not yet handed over (made on the first).
+    this._staging = undefined
     this._keepAlive = undefined
     this._awaited = 0
     this._settlementHold = undefined
@@ -68,14 +71,39 @@ class NativeClient extends EventEmitter {
    */
   _sendPublish(topic, bytes, qos, retain, payloadName, properties, userProperties) {
     checkPayloadFits(topic, qos, bytes, payloadName)
+    if (properties === undefined && userProperties === undefined && PublishStaging.takes(topic, bytes)) {
+      const staging = (this._staging ??= new PublishStaging())
+      if (!staging.hasRoomFor(bytes.byteLength)) this._handOverStaged()
+      const id = this._takeId()
+      staging.add(id, topic, bytes, qos, retain)
+      return id
+    }
+    const native = this._nativeNow()
     const id = this._takeId()
     try {
-      this._native.publish(id, topic, bytes, qos, retain, properties, userProperties)
+      native.publish(id, topic, bytes, qos, retain, properties, userProperties)
     } catch (error) {
       this._returnId(id)
       throw error
     }
     return id
+  }
+
+  /**
+   * The native connection, once every publish staged so far is handed to
+   * it: every other call goes through here, so operations keep their order.
+   */
+  _nativeNow() {
+    if (this._staging !== undefined && this._staging.count > 0) this._handOverStaged()
+    return this._native
+  }
+
+  /** Hands the staged publishes over; one the engine refuses fails with its reason. */
+  _handOverStaged() {
+    for (const [id, reason] of this._staging.handOver(this._native)) {
+      const operation = this._settle(id)
+      if (operation !== undefined) this._refused(operation, new TypeError(reason))
+    }
   }
 
   /**
@@ -125,7 +153,7 @@ class NativeClient extends EventEmitter {
     this._flushScheduled = true
     queueMicrotask(() => {
       this._flushScheduled = false
-      this._native.flush()
+      this._nativeNow().flush()
     })
   }
 

@@ -84,7 +84,7 @@ class MqttClientConnection extends NativeClient {
     })
     this._connecting = attempt
     this._holdProcess(true)
-    this._native.connect()
+    this._nativeNow().connect()
     return attempt.promise
   }
 
@@ -115,7 +115,7 @@ class MqttClientConnection extends NativeClient {
         TypeError,
         `on_message must be a function (got ${typeof on_message})`,
       )
-      this._native.subscribe(id, [topic], [qos])
+      this._nativeNow().subscribe(id, [topic], [qos])
       if (on_message) this._subscriptions.set(topic, on_message)
     })
   }
@@ -123,7 +123,7 @@ class MqttClientConnection extends NativeClient {
   unsubscribe(topic) {
     return this._submit(UNSUBSCRIBE, { topic }, (id) => {
       checkTopic(topic)
-      this._native.unsubscribe(id, [topic])
+      this._nativeNow().unsubscribe(id, [topic])
     })
   }
 
@@ -136,12 +136,12 @@ class MqttClientConnection extends NativeClient {
     return new Promise((resolve) => {
       this._awaitSettlement()
       this._disconnecting.push(resolve)
-      this._native.disconnect()
+      this._nativeNow().disconnect()
     })
   }
 
   getOperationalStatistics() {
-    return this._native.statistics()
+    return this._nativeNow().statistics()
   }
 
   getQueueStatistics() {
@@ -201,6 +201,11 @@ class MqttClientConnection extends NativeClient {
   }
 
   /** aws-crt subscribes one filter at a time: its SUBACK has one code. */
+  /** A staged publish the engine refused (see NativeClient._handOverStaged). */
+  _refused(operation, error) {
+    operation.reject(error)
+  }
+
   _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount) {
     const operation = this._settle(id)
     if (!operation) return

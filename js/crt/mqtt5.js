@@ -159,7 +159,7 @@ class Mqtt5Client extends NativeClient {
     this._clientId = engineConfig.clientId
     // Every QoS 1/2 message waits for its acknowledgement: after the
     // listeners, unless one took the handle.
-    this._native.deferAcknowledgements(true)
+    this._nativeNow().deferAcknowledgements(true)
   }
 
   /** Connects, and reconnects with backoff whenever the link is lost, until `stop()`. */
@@ -169,7 +169,7 @@ class Mqtt5Client extends NativeClient {
     this._restarting = this._ending !== undefined
     this._started = true
     this._holdProcess(true)
-    this._native.connect()
+    this._nativeNow().connect()
     this._emitSoon('attemptingConnect', {})
   }
 
@@ -180,7 +180,7 @@ class Mqtt5Client extends NativeClient {
   stop(disconnectPacket) {
     const { reasonCode, properties } = packets.disconnectToNative(disconnectPacket, 'disconnectPacket')
     try {
-      this._native.checkDisconnect(reasonCode, properties)
+      this._nativeNow().checkDisconnect(reasonCode, properties)
     } catch (error) {
       throw new RangeError(`disconnectPacket is invalid: ${error.message}`)
     }
@@ -201,7 +201,7 @@ class Mqtt5Client extends NativeClient {
     if (this._ending === undefined) this._awaitSettlement()
     this._ending = how
     this._restarting = false
-    this._native.disconnect(true, reasonCode, properties)
+    this._nativeNow().disconnect(true, reasonCode, properties)
   }
 
   publish(packet) {
@@ -215,7 +215,7 @@ class Mqtt5Client extends NativeClient {
       checkPayloadFits(publish.topic, qos, publish.payload, 'packet.payload')
       id = this._takeId()
       try {
-        this._native.publish(id, publish.topic, publish.payload, qos, publish.retain, publish.properties, publish.userProperties)
+        this._nativeNow().publish(id, publish.topic, publish.payload, qos, publish.retain, publish.properties, publish.userProperties)
       } catch (error) {
         this._returnId(id)
         throw error
@@ -230,7 +230,7 @@ class Mqtt5Client extends NativeClient {
     return this._submit(SUBSCRIBE, CODES.subscribeOptionsValidation, (id) => {
       const subscribe = packets.subscribeToNative(packet, 'packet')
       if (this._iotCore) checkIotCoreSubscribe(subscribe.filters, 'packet.subscriptions')
-      this._native.subscribe(id, subscribe.filters, subscribe.options, subscribe.properties)
+      this._nativeNow().subscribe(id, subscribe.filters, subscribe.options, subscribe.properties)
     })
   }
 
@@ -238,12 +238,12 @@ class Mqtt5Client extends NativeClient {
     return this._submit(UNSUBSCRIBE, CODES.unsubscribeOptionsValidation, (id) => {
       const unsubscribe = packets.unsubscribeToNative(packet, 'packet')
       if (this._iotCore) unsubscribe.filters.forEach((filter, i) => checkIotCoreTopic(filter, `packet.topicFilters[${i}]`))
-      this._native.unsubscribe(id, unsubscribe.filters, unsubscribe.properties)
+      this._nativeNow().unsubscribe(id, unsubscribe.filters, unsubscribe.properties)
     })
   }
 
   getOperationalStatistics() {
-    const statistics = this._native.statistics()
+    const statistics = this._nativeNow().statistics()
     return {
       incompleteOperationCount: statistics.incompleteOperationCount,
       incompleteOperationSize: statistics.incompleteOperationSize,
@@ -316,7 +316,7 @@ class Mqtt5Client extends NativeClient {
 
   /** The message of `ticket` is done with: its acknowledgement goes out. */
   _acknowledge(ticket) {
-    this._native.acknowledge(ticket, true)
+    this._nativeNow().acknowledge(ticket, true)
     this._flushSoon()
   }
 
@@ -444,7 +444,7 @@ class Mqtt5Client extends NativeClient {
       .then(() => authentication.onChallenge(challenge))
       .then((response) => {
         const properties = packets.authResponseToNative(response, 'the onChallenge answer', authentication.method)
-        this._native.authenticate(AuthReasonCode.ContinueAuthentication, properties)
+        this._nativeNow().authenticate(AuthReasonCode.ContinueAuthentication, properties)
         this._flushSoon()
       })
       .catch((error) => this.emit('error', error instanceof Error ? error : new CrtError(String(error))))

@@ -80,7 +80,7 @@ class MqttClient extends NativeClient {
     this.on('removeListener', (event) => this._watchPackets(event, 0))
     // A subclass's handleMessage method counts as a replacement too.
     if (this.handleMessage !== acknowledgeAtOnce) this._adoptMessageHandler(this.handleMessage)
-    if (options.customHandleAcks != null) this._native.decideReceipts(true)
+    if (options.customHandleAcks != null) this._nativeNow().decideReceipts(true)
     if (!options.manualConnect) this.connect()
   }
 
@@ -101,7 +101,7 @@ class MqttClient extends NativeClient {
   _adoptMessageHandler(handler) {
     if (typeof handler !== 'function') throw new TypeError(`handleMessage must be a function (got ${describe(handler)})`)
     const custom = handler !== acknowledgeAtOnce
-    if (custom !== (this._messageHandler !== undefined)) this._native.deferAcknowledgements(custom)
+    if (custom !== (this._messageHandler !== undefined)) this._nativeNow().deferAcknowledgements(custom)
     this._messageHandler = custom ? handler : undefined
   }
 
@@ -114,7 +114,7 @@ class MqttClient extends NativeClient {
     const wanted = adding + this.listenerCount('packetsend') + this.listenerCount('packetreceive') > 0
     if (wanted === this._reportingPackets) return
     this._reportingPackets = wanted
-    this._native.reportPackets(wanted)
+    this._nativeNow().reportPackets(wanted)
   }
 
   /** Opens the connection (needed only with `manualConnect`). */
@@ -125,7 +125,7 @@ class MqttClient extends NativeClient {
     }
     this._holdProcess(true)
     this._firstAttempt = !this.connected && !this.reconnecting
-    this._native.connect()
+    this._nativeNow().connect()
     return this
   }
 
@@ -194,7 +194,7 @@ class MqttClient extends NativeClient {
     const topics = wanted.map((filter) => filter.topic)
     const options = wanted.map((filter) => optionsByte(filter))
     const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
-    const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._native.subscribe(id, topics, options, properties))
+    const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._nativeNow().subscribe(id, topics, options, properties))
     if (sent && this._remembersSubscriptions()) for (const { topic, qos } of wanted) this._subscribed.set(topic, qos)
     return this
   }
@@ -236,7 +236,7 @@ class MqttClient extends NativeClient {
     }
     const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
     if (this._refuseWhileEnding(callback)) return this
-    this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._native.unsubscribe(id, topics, properties))
+    this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._nativeNow().unsubscribe(id, topics, properties))
     for (const t of topics) this._subscribed.delete(t)
     return this
   }
@@ -352,7 +352,7 @@ class MqttClient extends NativeClient {
       throw new RangeError(`options.reasonCode must be 0 to 255 (got ${describe(reasonCode)})`)
     }
     const disconnect = { reasonCode, properties: toNative(opts.properties, 'options.properties') }
-    this._native.checkDisconnect(disconnect.reasonCode, disconnect.properties)
+    this._nativeNow().checkDisconnect(disconnect.reasonCode, disconnect.properties)
     return disconnect
   }
 
@@ -360,8 +360,8 @@ class MqttClient extends NativeClient {
   _closeForEnd() {
     this._endWhenIdle = false
     const { force, disconnect } = this._ending
-    if (force) this._native.abort(true)
-    else this._native.disconnect(true, disconnect?.reasonCode, disconnect?.properties)
+    if (force) this._nativeNow().abort(true)
+    else this._nativeNow().disconnect(true, disconnect?.reasonCode, disconnect?.properties)
   }
 
   _payloadOf(batch) {
@@ -459,7 +459,7 @@ class MqttClient extends NativeClient {
   }
 
   _acknowledge(ticket, send, reasonCode) {
-    this._native.acknowledge(ticket, send, reasonCode)
+    this._nativeNow().acknowledge(ticket, send, reasonCode)
     this._flushSoon()
   }
 
@@ -482,6 +482,13 @@ class MqttClient extends NativeClient {
       failures.push(error)
       done(error)
     }
+  }
+
+  /** A staged publish the engine refused (see NativeClient._handOverStaged): its callback hears it later. */
+  _refused(operation, error) {
+    this._unfinished--
+    this._failLater(operation.callback, error)
+    if (this._endWhenIdle && this._unfinished === 0) this._closeForEnd()
   }
 
   _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount, properties, detail) {
@@ -626,7 +633,7 @@ class MqttClient extends NativeClient {
       if (reply == null) return
       try {
         const { reasonCode, properties } = nativeAuth({ reasonCode: 0x18, ...reply }, 'the handleAuth reply')
-        this._native.authenticate(reasonCode, properties)
+        this._nativeNow().authenticate(reasonCode, properties)
       } catch (failure) {
         this.emit('error', failure)
       }
@@ -692,7 +699,7 @@ class MqttClient extends NativeClient {
 
   /** No more attempts; the native 'disconnect' then lets the process go. */
   _stopRetrying() {
-    this._native.disconnect()
+    this._nativeNow().disconnect()
     this.emit('close')
   }
 
@@ -735,7 +742,7 @@ class MqttClient extends NativeClient {
         }
         path = url.pathname + url.search
         if (this.options.username !== username || this.options.password !== password) {
-          this._native.setCredentials(this.options.username ?? undefined, this.options.password?.toString())
+          this._nativeNow().setCredentials(this.options.username ?? undefined, this.options.password?.toString())
         }
       }
       for (const [name, value] of Object.entries(this.options.wsOptions?.headers ?? {})) {
@@ -745,7 +752,7 @@ class MqttClient extends NativeClient {
       const text = error instanceof Error ? error.message : String(error)
       answer = { code: ERROR_CODE_HTTP_WEBSOCKET_UPGRADE_FAILURE, message: `transformWsUrl: ${text}` }
     }
-    this._native.websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
+    this._nativeNow().websocketTransformed(event.attempt, answer.code, answer.message, event.requestMethod, path, headers)
   }
 }
 
