@@ -4,7 +4,6 @@
 
 const { NativeClient } = require('../core/native-client')
 const { CrtError } = require('./error')
-const { checkPayloadFits } = require('../core/payload')
 const http = require('./http')
 const { transformHandshake } = require('./handshake')
 const { nativeConfig, usesIotCoreLimits } = require('./mqtt5-config')
@@ -212,14 +211,8 @@ class Mqtt5Client extends NativeClient {
       const publish = packets.publishToNative(packet, 'packet')
       if (this._iotCore) checkIotCoreTopic(publish.topic, 'packet.topicName')
       qos = publish.qos
-      checkPayloadFits(publish.topic, qos, publish.payload, 'packet.payload')
-      id = this._takeId()
-      try {
-        this._nativeNow().publish(id, publish.topic, publish.payload, qos, publish.retain, publish.properties, publish.userProperties)
-      } catch (error) {
-        this._returnId(id)
-        throw error
-      }
+      const { topic, payload, retain, properties, userProperties } = publish
+      id = this._sendPublish(topic, payload, qos, retain, 'packet.payload', properties, userProperties)
     } catch (error) {
       return Promise.reject(validationError(CODES.publishOptionsValidation, error))
     }
@@ -318,6 +311,11 @@ class Mqtt5Client extends NativeClient {
   _acknowledge(ticket) {
     this._nativeNow().acknowledge(ticket, true)
     this._flushSoon()
+  }
+
+  /** A staged publish the engine refused (see NativeClient._handOverStaged). */
+  _refused(operation, error) {
+    operation.reject(validationError(CODES.publishOptionsValidation, error))
   }
 
   _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount, properties, detail) {
