@@ -200,12 +200,12 @@ class MqttClientConnection extends NativeClient {
     for (const callback of callbacks) deliver(failures, callback, topic, bytes, dup, qos, retain)
   }
 
-  /** aws-crt subscribes one filter at a time: its SUBACK has one code. */
   /** A staged publish the engine refused (see NativeClient._handOverStaged). */
   _refused(operation, error) {
     operation.reject(error)
   }
 
+  /** aws-crt subscribes one filter at a time: its SUBACK has one code. */
   _onCompletion(failures, id, errorCode, packetId, records, codesAt, codeCount) {
     const operation = this._settle(id)
     if (!operation) return
