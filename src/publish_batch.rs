@@ -7,7 +7,6 @@ use bytes::Bytes;
 use napi::bindgen_prelude::{Uint32Array, Uint8Array};
 use napi_derive::napi;
 
-use crate::client::check_payload_size;
 use crate::protocol::QoS;
 use crate::session::Request;
 
@@ -68,8 +67,8 @@ impl NativeConnection {
 
 impl NativeConnection {
     fn queue_one(&self, id: u32, topic: &str, flags: u8, payload: Bytes) -> Result<(), String> {
+        // The engine checks the topic and the payload's size as it queues.
         let qos = QoS::from_u8(flags & 0b11).ok_or("qos must be 0, 1 or 2")?;
-        check_payload_size(topic, qos, payload.len()).map_err(|e| e.to_string())?;
         let request = Request::Publish {
             topic: topic.to_string(),
             payload,
