@@ -9,6 +9,25 @@ const { PublishStaging } = require('./publish-staging')
 const KEEP_ALIVE_MS = 2 ** 30
 
 /**
+ * Clients whose connection is wanted: one timer, for all of them, keeps
+ * Node running and keeps them reachable (a timer each would cost every
+ * idle connection a Timeout and a closure).
+ */
+const wanted = new Set()
+let wantedHold
+
+function holdProcessFor(client) {
+  wanted.add(client)
+  wantedHold ??= setInterval(() => wanted, KEEP_ALIVE_MS)
+}
+
+function releaseProcessFrom(client) {
+  if (!wanted.delete(client) || wanted.size > 0) return
+  clearInterval(wantedHold)
+  wantedHold = undefined
+}
+
+/**
  * What both dialects' clients share: the native connection, the table of
  * pending operations, the once-per-turn flush and the hold on the process.
  * A subclass handles the batches' events (see replay.js).
@@ -26,7 +45,6 @@ class NativeClient extends EventEmitter {
     this._freeIds = []
     // Small publishes of this turn, not yet handed over (made on the first).
     this._staging = undefined
-    this._keepAlive = undefined
     this._awaited = 0
     this._settlementHold = undefined
     this._flushScheduled = false
@@ -162,12 +180,8 @@ class NativeClient extends EventEmitter {
    * object reachable even if the application dropped its reference.
    */
   _holdProcess(hold) {
-    if (hold && !this._keepAlive) {
-      this._keepAlive = setInterval(() => this, KEEP_ALIVE_MS)
-    } else if (!hold && this._keepAlive) {
-      clearInterval(this._keepAlive)
-      this._keepAlive = undefined
-    }
+    if (hold) holdProcessFor(this)
+    else releaseProcessFrom(this)
   }
 
   /**
