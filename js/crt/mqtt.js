@@ -51,6 +51,9 @@ function checkQos(qos) {
   throw new RangeError(`qos must be QoS.AtMostOnce (0), QoS.AtLeastOnce (1) or QoS.ExactlyOnce (2) (got ${qos})`)
 }
 
+/** The 'error' listener every connection starts with (one function for all). */
+function ignore() {}
+
 /** Calls a message callback; what it throws is kept for later. */
 function deliver(failures, callback, topic, bytes, dup, qos, retain) {
   try {
@@ -71,7 +74,7 @@ class MqttClientConnection extends NativeClient {
     this._disconnecting = []
     this._connected = false
     // aws-crt installs a no-op listener so an unhandled 'error' never throws.
-    this.on('error', () => {})
+    this.on('error', ignore)
   }
 
   connect() {
