@@ -1,6 +1,26 @@
 'use strict'
 // Argument checks both APIs share.
 
+const { describe } = require('./fields')
+
+/** Throws a TypeError naming `name` unless `value` is a string. */
+function checkString(value, name) {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string (got ${describe(value)})`)
+}
+
+/** `checkString` for a value that may also be undefined or null. */
+function checkOptionalString(value, name) {
+  if (value !== undefined && value !== null) checkString(value, name)
+}
+
+/** `value` if it is a non-empty string; else a TypeError naming `name`. */
+function nonEmptyString(value, name) {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string (got ${value === '' ? 'an empty string' : describe(value)})`)
+  }
+  return value
+}
+
 /**
  * Throws a TypeError naming `name` when `value` (a string) holds a lone
  * surrogate: the addon would turn it into U+FFFD and send another string.
@@ -25,4 +45,4 @@ function isAlpnName(name) {
   return bytes >= 1 && bytes <= 255
 }
 
-module.exports = { checkWellFormed, checkErrorCode, isAlpnName }
+module.exports = { checkWellFormed, checkErrorCode, isAlpnName, checkString, checkOptionalString, nonEmptyString }

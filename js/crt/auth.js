@@ -8,6 +8,8 @@ const { CrtError } = require('./error')
 const { HttpRequest } = require('./http')
 const { AwsCredentialsProvider } = require('./credentials')
 const { signRequest, EMPTY_SHA256 } = require('./sigv4')
+const { describe } = require('../core/fields')
+const { nonEmptyString } = require('../core/checks')
 
 const AwsSigningAlgorithm = numericEnum({ SigV4: 0, SigV4Asymmetric: 1 })
 const AwsSignatureType = numericEnum({
@@ -31,14 +33,6 @@ const ERROR = {
   unsupportedSignatureType: 6161,
 }
 
-const { describe } = require('../core/fields')
-
-function nonEmptyString(value, name) {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${name} must be a non-empty string (got ${value === '' ? 'an empty string' : describe(value)})`)
-  }
-  return value
-}
 
 function optionalBool(value, name) {
   if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean (got ${describe(value)})`)

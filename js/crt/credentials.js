@@ -6,6 +6,7 @@
 // web identity, ECS, IMDSv2, credential_process) works as in the SDK.
 
 const { CrtError } = require('./error')
+const { checkString, checkOptionalString } = require('../core/checks')
 const { x509Credentials } = require('./x509-credentials')
 
 /** How long a default-chain answer without an expiry is kept (aws-c-auth's 15 minutes). */
@@ -42,14 +43,6 @@ function sdkProviders(caller) {
 
 /** The SDK's providers log through this: nothing reaches stdout or stderr. */
 const QUIET_LOGGER = { debug() {}, info() {}, warn() {}, error() {}, trace() {} }
-
-function checkString(value, name) {
-  if (typeof value !== 'string') throw new TypeError(`${name} must be a string (got ${typeof value})`)
-}
-
-function checkOptionalString(value, name) {
-  if (value !== undefined && value !== null) checkString(value, name)
-}
 
 /**
  * What a source answered, as `{ accessKeyId, secretAccessKey, sessionToken?,

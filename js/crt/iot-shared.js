@@ -5,6 +5,8 @@
 
 const fs = require('fs')
 const auth = require('./auth')
+const { checkOptionalString, nonEmptyString } = require('../core/checks')
+const { describe } = require('../core/fields')
 
 /** IoT Core's port for MQTT over TLS with a client certificate. */
 const DIRECT_PORT = 8883
@@ -18,19 +20,7 @@ const IOT_SERVICE = 'iotdevicegateway'
 /** aws-crt's words for a signing token given in part. */
 const INCOMPLETE_TOKEN = 'Signing-based custom authentication requires all token-related properties to be set'
 
-const { describe } = require('../core/fields')
 const isFilled = (value) => typeof value === 'string' && value !== ''
-
-function checkOptionalString(value, name) {
-  if (value !== undefined && value !== null && typeof value !== 'string') {
-    throw new TypeError(`${name} must be a string (got ${describe(value)})`)
-  }
-}
-
-function nonEmptyString(value, name) {
-  if (!isFilled(value)) throw new TypeError(`${name} must be a non-empty string (got ${value === '' ? 'an empty string' : describe(value)})`)
-  return value
-}
 
 /** A port number: an integer from 1 to 65535. */
 function portNumber(value, name) {

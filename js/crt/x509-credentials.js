@@ -7,17 +7,12 @@ const fs = require('fs')
 const https = require('https')
 const net = require('net')
 const path = require('path')
+const { nonEmptyString } = require('../core/checks')
 
 /** How long the IoT credentials endpoint may take to answer. */
 const REQUEST_TIMEOUT_MS = 10_000
 /** The most of an answer read. */
 const MAX_ANSWER_BYTES = 64 * 1024
-
-function checkString(value, name) {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${name} must be a non-empty string (got ${value === '' ? 'an empty string' : typeof value})`)
-  }
-}
 
 const readIf = (file) => (file === undefined ? undefined : fs.readFileSync(file))
 
@@ -123,9 +118,9 @@ function x509Credentials(config) {
   if (config === null || typeof config !== 'object') {
     throw new TypeError(`config must be an X509CredentialsConfig object (got ${config === null ? 'null' : typeof config})`)
   }
-  checkString(config.endpoint, 'config.endpoint')
-  checkString(config.thingName, 'config.thingName')
-  checkString(config.roleAlias, 'config.roleAlias')
+  nonEmptyString(config.endpoint, 'config.endpoint')
+  nonEmptyString(config.thingName, 'config.thingName')
+  nonEmptyString(config.roleAlias, 'config.roleAlias')
   if (config.httpProxyOptions !== undefined && config.httpProxyOptions !== null) {
     throw new TypeError('config.httpProxyOptions is not supported by newX509 in mqtt-napi')
   }
