@@ -15,6 +15,7 @@ mod in_flight;
 mod inbound;
 mod negotiated;
 mod outbound;
+mod spare;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -37,6 +38,7 @@ use ids::PacketIds;
 use in_flight::InFlightTable;
 use inbound::Inbound;
 use outbound::{Origin, Queued, Subscription};
+pub use spare::ReleaseWhenEmpty;
 use throttle::Throttle;
 use timers::{Answer, Timers};
 pub use types::*;
@@ -210,7 +212,10 @@ impl Session {
 
     /// The next packet to write. Sending counts as traffic for keepalive.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Packet> {
-        let packet = self.transmit.pop_front()?;
+        let Some(packet) = self.transmit.pop_front() else {
+            self.transmit.release_when_empty();
+            return None;
+        };
         self.last_sent = Some(now);
         Some(packet)
     }
@@ -224,7 +229,11 @@ impl Session {
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if event.is_none() {
+            self.events.release_when_empty();
+        }
+        event
     }
 
     pub fn statistics(&self) -> Statistics {

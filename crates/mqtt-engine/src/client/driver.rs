@@ -8,14 +8,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::protocol::{self, Packet, ProtocolVersion, ReasonCode};
-use crate::session::{Event, Failure, Session};
+use crate::session::{Event, Failure, ReleaseWhenEmpty, Session};
 use crate::transport::{self, BoxedStream, Route, UpgradeRequest};
 
 use super::backoff::Backoff;
+use super::inbound::Read;
 use super::inbox::Inbox;
 use super::link::Link;
 use super::log::{self, Level};
@@ -122,7 +123,8 @@ impl Driver {
         }
     }
 
-    pub async fn run(mut self) {
+    /// Boxed: a driver taken by value would sit in the task's future twice.
+    pub async fn run(mut self: Box<Self>) {
         while let Some(command) = self.commands.recv().await {
             let keep_going = match command {
                 Command::Connect => self.connect_and_serve().await,
@@ -402,7 +404,6 @@ impl Driver {
                 .is_some_and(|b| b.bytes() > self.receive_buffer);
             self.track_backlog(backlogged, &mut link.backlogged_since);
             link.arm_deadline(self.session.next_deadline().map(Instant::from_std));
-            link.make_room();
 
             tokio::select! {
                 command = self.commands.recv() => {
@@ -415,7 +416,7 @@ impl Driver {
                 }
                 // A peer that reads nothing must not hold up a disconnect.
                 () = &mut link.close_by, if link.closing => break LinkEnd::Disconnected,
-                read = link.reader.read_buf(&mut link.incoming), if !link.read_paused && !backlogged => {
+                read = link.inbound.read(), if !link.read_paused && !backlogged => {
                     if let Err(end) = self.took_read(&mut link, read) {
                         break end;
                     }
@@ -492,14 +493,13 @@ impl Driver {
 
     /// What a read brought: the packets decoded and handed to the session,
     /// or how the link ends.
-    fn took_read(&mut self, link: &mut Link, read: io::Result<usize>) -> Result<(), LinkEnd> {
+    fn took_read(&mut self, link: &mut Link, read: io::Result<Read>) -> Result<(), LinkEnd> {
         match read {
-            Ok(0) => Err(LinkEnd::Broken(ClientError::new(
+            Ok(Read { bytes: 0, .. }) => Err(LinkEnd::Broken(ClientError::new(
                 ErrorKind::UnexpectedHangup,
             ))),
-            Ok(_) => {
-                let filled = link.grew();
-                let packets = self.decode_all(&mut link.incoming);
+            Ok(Read { filled, .. }) => {
+                let packets = self.decode_all(&mut link.inbound.incoming);
                 link.pace(packets, filled);
                 Ok(())
             }
@@ -619,6 +619,7 @@ impl Driver {
             .report(self.session.statistics(), &mut self.taken);
         if !self.events.is_empty() {
             self.sink.deliver(&mut self.events);
+            self.events.release_when_empty();
         }
     }
 }

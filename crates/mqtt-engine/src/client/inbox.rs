@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
 use super::Command;
+use crate::session::ReleaseWhenEmpty;
 
 struct Shared {
     queued: Mutex<Vec<Command>>,
@@ -97,6 +98,9 @@ impl Inbox {
         if self.taken.is_empty() {
             let mut queued = lock(&self.shared.queued);
             if queued.is_empty() {
+                drop(queued);
+                self.taken.release_when_empty();
+                self.spare.release_when_empty();
                 return None;
             }
             std::mem::swap(&mut *queued, &mut self.spare);

@@ -1,33 +1,25 @@
-//! One network link's I/O and clocks: the stream's halves, the bytes read
-//! and not yet decoded, the packets encoded and not yet written, the pacing
+//! One network link's I/O and clocks: the read side (the bytes read and not
+//! yet decoded), the packets encoded and not yet written, the pacing
 //! of reads, the timer of the session's next deadline and the grace of a
 //! graceful close. The driver selects on its fields directly (a read, a
 //! write and the timers are polled at once, so they borrow disjoint fields).
 
 use std::pin::Pin;
 
-use bytes::BytesMut;
-use tokio::io::{ReadHalf, WriteHalf};
+use tokio::io::WriteHalf;
 use tokio::time::{sleep_until, Duration, Instant, Sleep};
 
 use crate::transport::BoxedStream;
 
+use super::inbound::Inbound;
 use super::outgoing::Outgoing;
 use super::pacing::ReadPacing;
 
-/// Bytes asked of the socket per read at first: an idle link holds little.
-const FIRST_READ: usize = 4 * 1024;
-/// Bytes asked per read once reads fill the buffer: many packets per read.
-const READ_CHUNK: usize = 64 * 1024;
-
 pub(super) struct Link {
-    pub reader: ReadHalf<BoxedStream>,
+    pub inbound: Inbound,
     pub writer: WriteHalf<BoxedStream>,
-    /// Bytes read and not yet decoded.
-    pub incoming: BytesMut,
     /// Packets encoded and not yet written.
     pub outgoing: Outgoing,
-    read_size: usize,
     pacing: ReadPacing,
     /// While `read_paused`, when the next read may happen.
     pub read_pause: Pin<Box<Sleep>>,
@@ -56,11 +48,9 @@ impl Link {
         let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
         let (reader, writer) = tokio::io::split(stream);
         Link {
-            reader,
+            inbound: Inbound::new(reader),
             writer,
-            incoming: BytesMut::with_capacity(FIRST_READ),
             outgoing: Outgoing::default(),
-            read_size: FIRST_READ,
             pacing: ReadPacing::default(),
             read_pause: Box::pin(sleep_until(far_future)),
             read_paused: false,
@@ -95,23 +85,6 @@ impl Link {
             self.closing = true;
             self.close_by.as_mut().reset(Instant::now() + grace);
         }
-    }
-
-    /// Makes room for the next read when little is left.
-    pub fn make_room(&mut self) {
-        if self.incoming.capacity() - self.incoming.len() < self.read_size / 4 {
-            self.incoming.reserve(self.read_size);
-        }
-    }
-
-    /// A read brought bytes: a read that filled the buffer asks for more
-    /// next time. Says whether it filled it.
-    pub fn grew(&mut self) -> bool {
-        let filled = self.incoming.capacity() == self.incoming.len();
-        if filled {
-            self.read_size = (self.read_size * 2).min(READ_CHUNK);
-        }
-        filled
     }
 
     /// After a read that brought `packets` whole packets: a fast stream

@@ -5,6 +5,7 @@ mod backlog;
 mod backoff;
 mod driver;
 mod error;
+mod inbound;
 mod inbox;
 mod link;
 pub mod log;
@@ -211,7 +212,12 @@ impl Connection {
         let statistics = Arc::new(SharedStatistics::default());
         let protocol = options.session.protocol;
         let connect_properties = options.session.connect_properties.clone();
-        let driver = driver::Driver::new(options, receiver, sink, statistics.clone());
+        let driver = Box::new(driver::Driver::new(
+            options,
+            receiver,
+            sink,
+            statistics.clone(),
+        ));
         runtime::spawn(driver.run());
         Connection {
             commands,

@@ -2,12 +2,15 @@
 //! buffer and written with vectored writes, many packets per system call.
 
 use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::io::{self, IoSlice};
+use std::pin::Pin;
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::protocol::{self, Packet, ProtocolError, ProtocolVersion};
+use crate::session::ReleaseWhenEmpty;
 
 /// How many buffers one vectored write takes at most.
 const MAX_SLICES: usize = 64;
@@ -49,13 +52,17 @@ impl Outgoing {
             self.unflushed = false;
             return Ok(());
         }
-        let mut slices = [IoSlice::new(&[]); MAX_SLICES];
-        let mut count = 0;
-        for (slot, chunk) in slices.iter_mut().zip(&self.chunks) {
-            *slot = IoSlice::new(chunk);
-            count += 1;
-        }
-        let mut written = writer.write_vectored(&slices[..count]).await?;
+        let mut written = poll_fn(|cx| {
+            // Built per poll, so a waiting write does not carry the array.
+            let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+            let mut count = 0;
+            for (slot, chunk) in slices.iter_mut().zip(&self.chunks) {
+                *slot = IoSlice::new(chunk);
+                count += 1;
+            }
+            Pin::new(&mut *writer).poll_write_vectored(cx, &slices[..count])
+        })
+        .await?;
         if written == 0 {
             return Err(io::ErrorKind::WriteZero.into());
         }
@@ -70,6 +77,7 @@ impl Outgoing {
                 self.chunks.pop_front();
             }
         }
+        self.chunks.release_when_empty();
         self.unflushed = true;
         Ok(())
     }
