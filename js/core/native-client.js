@@ -8,6 +8,11 @@ const { PublishStaging } = require('./publish-staging')
 /** Period of the timer that holds a wanted connection (it never needs to fire). */
 const KEEP_ALIVE_MS = 2 ** 30
 
+/** Bits of `_keptOffline`: what waits for a link while there is none. */
+const KEEPS_QOS0 = 1
+const KEEPS_ACKNOWLEDGED = 2
+const KEEPS_SUBSCRIPTIONS = 4
+
 /**
  * Clients whose connection is wanted: one timer, for all of them, keeps
  * Node running and keeps them reachable (a timer each would cost every
@@ -27,6 +32,11 @@ function releaseProcessFrom(client) {
   wantedHold = undefined
 }
 
+/** A native connection's callback, bound to a WeakRef of its client (no closure and context each). */
+function drainIfAlive(batch) {
+  this.deref()?._drain(batch)
+}
+
 /**
  * What both dialects' clients share: the native connection, the table of
  * pending operations, the once-per-turn flush and the hold on the process.
@@ -35,35 +45,37 @@ function releaseProcessFrom(client) {
 class NativeClient extends EventEmitter {
   constructor(nativeConfig) {
     super()
+    // EventEmitter's listener table is a dictionary-mode object (~280 bytes
+    // a client); a fast one without a prototype behaves alike and shares its
+    // hidden class with every client's.
+    this._events = Object.setPrototypeOf({}, null)
     // The native side holds this callback for good; a weak link lets an idle,
     // unreferenced client be collected (which closes its native half).
-    const self = new WeakRef(this)
-    this._native = new NativeConnection(nativeConfig, (batch) => self.deref()?._drain(batch))
+    this._native = new NativeConnection(nativeConfig, drainIfAlive.bind(new WeakRef(this)))
     // Pending operations by id; ids of finished ones are reused, so the
-    // table stays a small dense array.
-    this._operations = []
-    this._freeIds = []
+    // table stays a small dense array (both made with the first operation).
+    this._operations = undefined
+    this._freeIds = undefined
     // Small publishes of this turn, not yet handed over (made on the first).
     this._staging = undefined
     this._awaited = 0
     this._settlementHold = undefined
     this._flushScheduled = false
     // What waits for a link while there is none (the rest fails at once).
-    this._keptOffline = {
-      qos0: nativeConfig.queueQos0Offline,
-      acknowledged: nativeConfig.queueAcknowledgedPublishesOffline ?? true,
-      subscriptions: nativeConfig.queueSubscriptionsOffline ?? true,
-    }
+    this._keptOffline =
+      (nativeConfig.queueQos0Offline ? KEEPS_QOS0 : 0) |
+      ((nativeConfig.queueAcknowledgedPublishesOffline ?? true) ? KEEPS_ACKNOWLEDGED : 0) |
+      ((nativeConfig.queueSubscriptionsOffline ?? true) ? KEEPS_SUBSCRIPTIONS : 0)
   }
 
   /** An operation id no pending operation holds. */
   _takeId() {
-    return this._freeIds.length > 0 ? this._freeIds.pop() : this._operations.length
+    return this._freeIds?.pop() ?? this._operations?.length ?? 0
   }
 
   /** Gives back an id `_takeId` returned that no operation took. */
   _returnId(id) {
-    if (id < this._operations.length) this._freeIds.push(id)
+    if (id < (this._operations?.length ?? 0)) this._freeIds.push(id)
   }
 
   /**
@@ -132,12 +144,13 @@ class NativeClient extends EventEmitter {
    * `awaited: true`).
    */
   _failsAtOnce(qos, connected) {
-    return this._heldIfFailing(connected || (qos === 0 ? this._keptOffline.qos0 : this._keptOffline.acknowledged))
+    const kept = this._keptOffline & (qos === 0 ? KEEPS_QOS0 : KEEPS_ACKNOWLEDGED)
+    return this._heldIfFailing(connected || kept !== 0)
   }
 
   /** `_failsAtOnce` for a subscribe or unsubscribe. */
   _subscriptionFailsAtOnce(connected) {
-    return this._heldIfFailing(connected || this._keptOffline.subscriptions)
+    return this._heldIfFailing(connected || (this._keptOffline & KEEPS_SUBSCRIPTIONS) !== 0)
   }
 
   _heldIfFailing(goesThrough) {
@@ -148,15 +161,17 @@ class NativeClient extends EventEmitter {
 
   /** Records operation `id`, just handed to the native side. */
   _pending(id, operation) {
+    this._operations ??= []
     this._operations[id] = operation
     this._flushSoon()
   }
 
   /** Removes and returns the operation `id` (undefined if none is pending). */
   _settle(id) {
-    const operation = this._operations[id]
+    const operation = this._operations?.[id]
     if (operation === undefined) return undefined
     this._operations[id] = undefined
+    this._freeIds ??= []
     this._freeIds.push(id)
     if (operation.awaited) this._settled()
     return operation

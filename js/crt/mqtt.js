@@ -71,7 +71,8 @@ class MqttClientConnection extends NativeClient {
     this._subscriptions = new Subscriptions()
     this._catchAll = undefined
     this._connecting = undefined
-    this._disconnecting = []
+    /** Resolvers of the disconnect() calls not answered yet (made with the first). */
+    this._disconnecting = undefined
     this._connected = false
     // aws-crt installs a no-op listener so an unhandled 'error' never throws.
     this.on('error', ignore)
@@ -138,6 +139,7 @@ class MqttClientConnection extends NativeClient {
   disconnect() {
     return new Promise((resolve) => {
       this._awaitSettlement()
+      this._disconnecting ??= []
       this._disconnecting.push(resolve)
       this._nativeNow().disconnect()
     })
@@ -269,8 +271,8 @@ class MqttClientConnection extends NativeClient {
         const attempt = this._connecting
         this._connecting = undefined
         if (attempt) attempt.reject(new CrtError(ERROR_CODE_MQTT_CONNECTION_DISCONNECTING))
-        const waiting = this._disconnecting
-        this._disconnecting = []
+        const waiting = this._disconnecting ?? []
+        this._disconnecting = undefined
         for (const resolve of waiting) {
           resolve()
           this._settled()

@@ -38,6 +38,15 @@ const SUBSCRIBE = 1
 const UNSUBSCRIBE = 2
 const EMPTY_MESSAGE = Buffer.alloc(0)
 
+/** 'newListener' and 'removeListener' listeners (one function each for all clients). */
+function listenerAdded(event) {
+  this._watchPackets(event, 1)
+}
+
+function listenerRemoved(event) {
+  this._watchPackets(event, 0)
+}
+
 /** The outcome of `call(done)`, a Node-style call, as a promise; what it throws rejects. */
 function promised(call) {
   return new Promise((resolve, reject) => call((error, result) => (error ? reject(error) : resolve(result))))
@@ -71,13 +80,13 @@ class MqttClient extends NativeClient {
     this._ending = undefined
     this._endWhenIdle = false
     this._afterEnd = undefined
-    /** Filters asked for, and their QoS: MQTT.js's `_resubscribeTopics`. */
-    this._subscribed = new Map()
+    /** Filters asked for, and their QoS: MQTT.js's `_resubscribeTopics` (made with the first). */
+    this._subscribed = undefined
     /** The application's `handleMessage`, once it replaced MQTT.js's. */
     this._messageHandler = undefined
     this._reportingPackets = false
-    this.on('newListener', (event) => this._watchPackets(event, 1))
-    this.on('removeListener', (event) => this._watchPackets(event, 0))
+    this.on('newListener', listenerAdded)
+    this.on('removeListener', listenerRemoved)
     // A subclass's handleMessage method counts as a replacement too.
     if (this.handleMessage !== acknowledgeAtOnce) this._adoptMessageHandler(this.handleMessage)
     if (options.customHandleAcks != null) this._nativeNow().decideReceipts(true)
@@ -195,7 +204,10 @@ class MqttClient extends NativeClient {
     const options = wanted.map((filter) => optionsByte(filter))
     const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
     const sent = this._submit(SUBSCRIBE, callback, wanted, (id) => this._nativeNow().subscribe(id, topics, options, properties))
-    if (sent && this._remembersSubscriptions()) for (const { topic, qos } of wanted) this._subscribed.set(topic, qos)
+    if (sent && this._remembersSubscriptions()) {
+      this._subscribed ??= new Map()
+      for (const { topic, qos } of wanted) this._subscribed.set(topic, qos)
+    }
     return this
   }
 
@@ -206,7 +218,7 @@ class MqttClient extends NativeClient {
    */
   _notYetGranted(filters, resubscribe) {
     if (resubscribe) return filters
-    return filters.filter(({ topic, qos }) => !(this._subscribed.get(topic) >= qos))
+    return filters.filter(({ topic, qos }) => !(this._subscribed?.get(topic) >= qos))
   }
 
   /** MQTT.js remembers subscriptions only when it would restore them. */
@@ -237,7 +249,7 @@ class MqttClient extends NativeClient {
     const properties = this._v5 ? toNative(opts?.properties, 'options.properties') : undefined
     if (this._refuseWhileEnding(callback)) return this
     this._submit(UNSUBSCRIBE, callback, undefined, (id) => this._nativeNow().unsubscribe(id, topics, properties))
-    for (const t of topics) this._subscribed.delete(t)
+    for (const t of topics) this._subscribed?.delete(t)
     return this
   }
 
@@ -558,7 +570,7 @@ class MqttClient extends NativeClient {
     if (properties !== undefined) suback.properties = properties
     const refused = codes.find((code) => (code & SUBACK_FAILURE) !== 0)
     // As MQTT.js: one refusal drops every filter of the SUBSCRIBE from those held.
-    if (refused !== undefined) for (const { topic } of filters) this._subscribed.delete(topic)
+    if (refused !== undefined) for (const { topic } of filters) this._subscribed?.delete(topic)
     const granted = this._v5
       ? filters.map((filter, i) => (refused === undefined ? { ...filter, qos: codes[i] } : filter))
       : filters.map(({ topic }, i) => ({ topic, qos: codes[i] ?? SUBACK_FAILURE }))

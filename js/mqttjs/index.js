@@ -10,9 +10,12 @@ const { DefaultMessageIdProvider, UniqueMessageIdProvider } = require('./message
  */
 function connect(brokerUrl, opts) {
   const client = new MqttClient(resolveOptions(brokerUrl, opts))
-  client.on('error', () => {})
+  client.on('error', ignore)
   return client
 }
+
+/** The no-op 'error' listener of every client (one function for all). */
+function ignore() {}
 
 /**
  * Resolves with the client on its first 'connect' (or 'end'); on its first
@@ -36,7 +39,9 @@ function connectAsync(brokerUrl, opts, allowRetries = true) {
     }
     if (allowRetries === false) listeners.close = () => listeners.error(new Error("Couldn't connect to server"))
     function settle(outcome) {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event, listener)
+      // Newest first: V8 keeps the listener table fast when the property
+      // deleted is the one added last.
+      for (const [event, listener] of Object.entries(listeners).reverse()) client.off(event, listener)
       outcome()
     }
     for (const [event, listener] of Object.entries(listeners)) client.on(event, listener)
