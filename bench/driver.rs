@@ -36,6 +36,8 @@ struct Args {
     qos: QoS,
     size: usize,
     count: u64,
+    /// Connections made (and not measured) before the `count` measured ones.
+    warmup: u64,
     window: u64,
     rate: f64,
     id: String,
@@ -56,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         qos: QoS::AtMostOnce,
         size: 64,
         count: 0,
+        warmup: 0,
         window: 1000,
         rate: 0.0,
         version: 4,
@@ -75,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             "--size" => args.size = number()? as usize,
             "--count" => args.count = number()? as u64,
             "--window" => args.window = number()? as u64,
+            "--warmup" => args.warmup = number()? as u64,
             "--rate" => args.rate = number()?,
             "--id" => args.id = value.clone(),
             "--version" => args.version = number()? as u8,
@@ -471,37 +475,21 @@ fn summarize(samples: &mut [f64]) -> String {
     )
 }
 
-/// `count` connections, at most `window` connecting at a time: the time until
-/// all are up and RSS per connection (there is no JS heap here).
+/// `warmup` connections (not measured), then `count` more, at most `window`
+/// connecting at a time: the time until those are up and RSS per connection
+/// (there is no JS heap here).
 fn connections(args: &Args) -> Result<(), String> {
     let sink = Sink::new(args);
+    let mut open = Vec::with_capacity((args.warmup + args.count) as usize);
+    let mut failure = connect_all(args, &sink, &mut open, args.warmup).err();
     let before = rss_bytes();
     let start = now_ms();
-    let mut open = Vec::with_capacity(args.count as usize);
-    let mut failure = None;
-    for i in 0..args.count {
-        // The next one starts only while fewer than `window` are connecting.
-        let room = sink.wait_for("connect", CONNECT_TIMEOUT, |s| {
-            i < s.connected + args.window
-        });
-        if let Err(error) = room {
-            failure = Some(error);
-            break;
-        }
-        drop(room);
-        let options = options(args.port, format!("{}-{i}", args.id), args.version);
-        let connection = Connection::new(options, sink.clone());
-        connection.connect();
-        open.push(connection);
-    }
     if failure.is_none() {
-        failure = sink
-            .wait_for("connect", CONNECT_TIMEOUT, |s| s.connected >= args.count)
-            .err();
+        failure = connect_all(args, &sink, &mut open, args.count).err();
     }
     let end = now_ms();
     let after = rss_bytes();
-    let connected = sink.lock().connected;
+    let connected = sink.lock().connected.saturating_sub(args.warmup);
     let n = args.count as f64;
     let result = format!(
         "{{\"role\":\"conns\",\"count\":{},\"connected\":{connected},\"firstError\":{},\"connectMs\":{},\"rssPerConn\":{},\"heapPerConn\":null}}",
@@ -512,6 +500,30 @@ fn connections(args: &Args) -> Result<(), String> {
     );
     emit_result(&result);
     disconnect(&open, &sink);
+    Ok(())
+}
+
+/// `n` more connections into `open`, at most `window` connecting at a time;
+/// returns once all are up.
+fn connect_all(
+    args: &Args,
+    sink: &Arc<Sink>,
+    open: &mut Vec<Connection>,
+    n: u64,
+) -> Result<(), String> {
+    let target = open.len() as u64 + n;
+    while (open.len() as u64) < target {
+        let i = open.len() as u64;
+        // The next one starts only while fewer than `window` are connecting.
+        drop(sink.wait_for("connect", CONNECT_TIMEOUT, |s| {
+            i < s.connected + args.window
+        })?);
+        let options = options(args.port, format!("{}-{i}", args.id), args.version);
+        let connection = Connection::new(options, sink.clone());
+        connection.connect();
+        open.push(connection);
+    }
+    drop(sink.wait_for("connect", CONNECT_TIMEOUT, |s| s.connected >= target)?);
     Ok(())
 }
 

@@ -333,7 +333,7 @@ async function pubSubRun(start, client, scenario, run) {
 }
 
 async function connsRun(start, client, scenario) {
-  const flags = ['--port', broker.port, '--count', scenario.count, '--window', CONNECT_WINDOW,
+  const flags = ['--port', broker.port, '--count', scenario.count, '--warmup', scenario.warmup, '--window', CONNECT_WINDOW,
     '--id', `bench-conns-${client}`].map(String)
   return { conns: await start('conns', flags).next('result') }
 }

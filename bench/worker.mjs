@@ -14,6 +14,12 @@ import { createInterface } from 'node:readline'
 
 const STALL_MS = 5_000 // After the publisher finished: this long without a message = lost.
 const DISCONNECT_MS = 3_000
+/**
+ * How long connections sit idle before memory is read: V8 grows its young
+ * generation while they connect (by allocation rate, not by what they hold)
+ * and gives it back once the process is idle, after about 8 s.
+ */
+const IDLE_MS = 10_000
 
 const now = () => performance.timeOrigin + performance.now()
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n')
@@ -209,35 +215,46 @@ function summarize(samples) {
 }
 
 /**
- * `count` connections, at most `window` connecting at a time: the time until
- * all are up, and memory per connection.
+ * `warmup` connections first (not measured: what a process pays once, such as
+ * loading code and starting threads), then `count` more, at most `window`
+ * connecting at a time: the time until those are up, and memory per idle
+ * connection (read after `IDLE_MS` of idleness, before and after).
  */
-async function connections({ port, count, id, window }) {
-  global.gc()
-  const before = process.memoryUsage()
-  const start = now()
-  const outcomes = new Array(count)
-  let next = 0
-  const lane = async () => {
-    while (next < count) {
-      const i = next++
-      outcomes[i] = await client.connect({ port, clientId: `${id}-${i}` }).then(
-        (value) => ({ status: 'fulfilled', value }),
-        (reason) => ({ status: 'rejected', reason }),
-      )
+async function connections({ port, count, warmup, id, window }) {
+  const connectAll = async (first, n) => {
+    const outcomes = new Array(n)
+    let next = 0
+    const lane = async () => {
+      while (next < n) {
+        const i = next++
+        outcomes[i] = await client.connect({ port, clientId: `${id}-${first + i}` }).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason) => ({ status: 'rejected', reason }),
+        )
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(window, n) }, lane))
+    return outcomes
   }
-  await Promise.all(Array.from({ length: Math.min(window, count) }, lane))
+  const idleMemory = async () => {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
+    global.gc()
+    return process.memoryUsage()
+  }
+  const warm = await connectAll(0, warmup)
+  const before = await idleMemory()
+  const start = now()
+  const outcomes = await connectAll(warmup, count)
   const end = now()
-  global.gc()
-  const after = process.memoryUsage()
-  const open = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)
-  const rejected = outcomes.find((o) => o.status === 'rejected')
+  const after = await idleMemory()
+  const all = [...warm, ...outcomes]
+  const open = all.filter((o) => o.status === 'fulfilled').map((o) => o.value)
+  const rejected = all.find((o) => o.status === 'rejected')
   send({
     result: {
       role: 'conns',
       count,
-      connected: open.length,
+      connected: open.length - warmup,
       firstError: rejected && String(rejected.reason?.message ?? rejected.reason),
       connectMs: end - start,
       rssPerConn: (after.rss - before.rss) / count,
