@@ -79,6 +79,22 @@ fn join_user_property(joined: &mut Option<String>, (name, value): &(String, Stri
     }
 }
 
+/// The next `pairs` names and values of `parts` as user properties, added
+/// to `list`; an Err when `parts` ends first.
+pub fn take_user_properties<'a>(
+    parts: &mut impl Iterator<Item = &'a str>,
+    pairs: u32,
+    list: &mut Vec<Property>,
+) -> Result<(), String> {
+    for _ in 0..pairs {
+        let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+            return Err("userProperties: fewer names and values came than counted".into());
+        };
+        list.push(Property::UserProperty((name.into(), value.into())));
+    }
+    Ok(())
+}
+
 /// `joined` (name, value, ... joined by U+0000) as user properties, added to `list`.
 pub fn split_user_properties(joined: &str, list: &mut Vec<Property>) -> Result<(), Invalid> {
     if joined.is_empty() {

@@ -146,6 +146,29 @@ describe('MQTT 5 with mosquitto', () => {
         expect(messageExpiryInterval).toBeLessThanOrEqual(60)
         expect(messageExpiryInterval).toBeGreaterThan(0)
       })
+
+      test('publishes made in one turn, with and without user properties, arrive in order, each with its own', async () => {
+        const subscriber = await connect()
+        const publisher = await connect()
+        const topic = uniqueTopic('v5turn')
+        await within(subscriber.subscribeAsync(topic, { qos: 1 }), 5000, 'subscribe')
+        const messages = inbox(subscriber)
+        const sent: Array<Record<string, string | string[]> | undefined> = [
+          { a: '1' },
+          undefined,
+          { a: ['1', '2'], b: 'c' },
+          { '': '', 'with space': 'ünïcödé' },
+          undefined,
+          { last: 'x' },
+        ]
+        const done = sent.map((userProperties, i) =>
+          publisher.publishAsync(topic, `m${i}`, { qos: (i % 2) as QoS, properties: userProperties && { userProperties } }),
+        )
+        await within(Promise.all(done), 5000, 'the publishes')
+        await waitFor(() => messages.length === sent.length, 5000, 'every message')
+        expect(texts(messages)).toEqual(sent.map((_, i) => `m${i}`))
+        expect(messages.map((m) => m.packet.properties?.userProperties)).toEqual(sent)
+      })
     })
 
     describe('subscription options', () => {

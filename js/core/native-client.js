@@ -101,11 +101,11 @@ class NativeClient extends EventEmitter {
    */
   _sendPublish(topic, bytes, qos, retain, payloadName, properties, userProperties) {
     checkPayloadFits(topic, qos, bytes, payloadName)
-    if (properties === undefined && userProperties === undefined && PublishStaging.takes(topic, bytes)) {
+    if (properties === undefined && PublishStaging.takes(topic, bytes)) {
       const staging = (this._staging ??= new PublishStaging())
-      if (!staging.hasRoomFor(bytes.byteLength)) this._handOverStaged()
+      if (!staging.hasRoomFor(bytes.byteLength + (userProperties?.length ?? 0))) this._handOverStaged()
       const id = this._takeId()
-      staging.add(id, topic, bytes, qos, retain)
+      staging.add(id, topic, bytes, qos, retain, userProperties)
       return id
     }
     const native = this._nativeNow()

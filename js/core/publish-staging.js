@@ -1,13 +1,15 @@
 'use strict'
 // A turn's small publishes, gathered so they cross into the engine in one
 // native call (NativeConnection.publishBatch): a call costs more than
-// queueing a small publish, so a burst pays for one.
+// queueing a small publish, so a burst pays for one. MQTT 5 user properties
+// ride along (the common case of properties); the other properties go on
+// their own.
 
 const { PUBLISH_BATCH_RETAIN, PUBLISH_BATCH_TOPIC_SEPARATOR } = require('./native')
 
 /** Larger payloads go on their own: copying them twice would cost more than a call. */
 const MAX_STAGED_PAYLOAD_BYTES = 1024
-/** Staged payload bytes past which the batch is handed over at once (bounded memory). */
+/** Staged payload bytes (and user property characters) past which the batch is handed over at once (bounded memory). */
 const MAX_STAGED_BYTES = 64 * 1024
 const MAX_STAGED_PUBLISHES = 1024
 /** What a connection that publishes starts with; it doubles up to the maxima. */
@@ -18,6 +20,11 @@ class PublishStaging {
     this.count = 0
     this._bytes = 0
     this._topics = []
+    // User properties, made with the first publish that has some: each
+    // publish's name, value, ... (joined by U+0000) and its count of pairs.
+    this._userProperties = undefined
+    this._pairs = undefined
+    this._userPropertyChars = 0
     this._grow(FIRST_CAPACITY.publishes, FIRST_CAPACITY.bytes)
   }
 
@@ -28,10 +35,11 @@ class PublishStaging {
 
   /** Whether one more publish of `size` payload bytes fits before a hand-over. */
   hasRoomFor(size) {
-    return this.count < MAX_STAGED_PUBLISHES && this._bytes + size <= MAX_STAGED_BYTES
+    return this.count < MAX_STAGED_PUBLISHES && this._bytes + this._userPropertyChars + size <= MAX_STAGED_BYTES
   }
 
-  add(id, topic, bytes, qos, retain) {
+  /** Stages a publish; `userProperties` as `NativeConnection.publish` takes them, or undefined. */
+  add(id, topic, bytes, qos, retain, userProperties) {
     const index = this.count
     const end = this._bytes + bytes.byteLength
     if (index === this._ids.length || end > this._payloads.length) this._grow(this._ids.length * 2, this._payloads.length * 2)
@@ -41,7 +49,19 @@ class PublishStaging {
     this._ends[index] = end
     this._topics.push(topic)
     this._bytes = end
+    if (userProperties) this._addUserProperties(index, userProperties)
     this.count = index + 1
+  }
+
+  _addUserProperties(index, joined) {
+    if (this._pairs === undefined) {
+      this._pairs = new Uint32Array(this._ids.length)
+      this._userProperties = []
+    }
+    this._pairs[index] = pairsIn(joined)
+    this._userProperties.push(joined)
+    // Counted with the payloads: the stage's memory stays bounded.
+    this._userPropertyChars += joined.length
   }
 
   /**
@@ -50,17 +70,25 @@ class PublishStaging {
    */
   handOver(native) {
     const count = this.count
+    const pairs = this._pairs?.subarray(0, count)
     const refusals = native.publishBatch(
       this._ids.subarray(0, count),
       this._topics.join(PUBLISH_BATCH_TOPIC_SEPARATOR),
       this._flags.subarray(0, count),
       this._payloads.subarray(0, this._bytes),
       this._ends.subarray(0, count),
+      this._userProperties?.join(PUBLISH_BATCH_TOPIC_SEPARATOR),
+      pairs,
     )
     const refused = refusals.map(({ index, message }) => [this._ids[index], message])
     this.count = 0
     this._bytes = 0
     this._topics = []
+    if (pairs !== undefined) {
+      pairs.fill(0)
+      this._userProperties = []
+      this._userPropertyChars = 0
+    }
     return refused
   }
 
@@ -76,11 +104,23 @@ class PublishStaging {
       ends.set(this._ends.subarray(0, this.count))
       this._payloads.copy(payloads, 0, 0, this._bytes)
     }
+    if (this._pairs !== undefined) {
+      const pairs = new Uint32Array(ids.length)
+      pairs.set(this._pairs.subarray(0, this.count))
+      this._pairs = pairs
+    }
     this._ids = ids
     this._flags = flags
     this._ends = ends
     this._payloads = payloads
   }
+}
+
+/** How many name, value pairs `joined` (name, value, ... joined by U+0000) holds. */
+function pairsIn(joined) {
+  let separators = 0
+  for (let at = joined.indexOf('\0'); at !== -1; at = joined.indexOf('\0', at + 1)) separators++
+  return (separators + 1) / 2
 }
 
 module.exports = { PublishStaging }
