@@ -92,10 +92,12 @@ export declare class NativeConnection {
    * Queues publish `i` of a batch, without waking the driver (`flush`
    * does): operation id `ids[i]`, the i-th of `topics` (joined by
    * PUBLISH_BATCH_TOPIC_SEPARATOR), QoS and retain in `flags[i]`, payload
-   * `payloads[ends[i-1]..ends[i]]`. Returns the publishes it refused; the
-   * others are queued in order.
+   * `payloads[ends[i-1]..ends[i]]`, and MQTT 5 user properties: the next
+   * `user_property_pairs[i]` names and values of `user_properties`
+   * (every name and value of the batch joined by U+0000). Returns the
+   * publishes it refused; the others are queued in order.
    */
-  publishBatch(ids: Uint32Array, topics: string, flags: Uint8Array, payloads: Uint8Array, ends: Uint32Array): Array<PublishRefusal>
+  publishBatch(ids: Uint32Array, topics: string, flags: Uint8Array, payloads: Uint8Array, ends: Uint32Array, userProperties?: string | undefined | null, userPropertyPairs?: Uint32Array | undefined | null): Array<PublishRefusal>
 }
 
 /** A loaded PKCS#11 module; TLS contexts made with it keep it loaded. */

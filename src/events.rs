@@ -195,12 +195,19 @@ struct Batch {
     connection_events: Vec<ConnectionEvent>,
     /// A drain is scheduled and has not run yet.
     drain_scheduled: bool,
+    /// Messages and payload bytes of the batch JS took last: the next one
+    /// starts with room for as many, not grown by reallocation after
+    /// reallocation (kept past `take`).
+    last_size: (usize, usize),
 }
 
 impl Batch {
     fn push(&mut self, event: ClientEvent) {
         match event {
             ClientEvent::Message(publish, ticket) => {
+                if self.message_count == 0 {
+                    self.make_room_like_last();
+                }
                 let same_topic =
                     self.message_count > 0 && self.topics[self.last_topic_at..] == *publish.topic;
                 if !same_topic {
@@ -230,11 +237,16 @@ impl Batch {
                 outcome,
             } => {
                 let mut detail = None;
-                let (code, codes, properties) = match outcome {
+                // Borrowed, not collected: a publish's one code costs no allocation.
+                let (published, listed);
+                let (code, codes, properties): (u32, &[u8], _) = match outcome {
                     Outcome::Published {
                         reason_code,
                         properties,
-                    } => (0, vec![reason_code.0], properties),
+                    } => {
+                        published = [reason_code.0];
+                        (0, &published, properties)
+                    }
                     Outcome::Subscribed {
                         reason_codes,
                         properties,
@@ -242,11 +254,14 @@ impl Batch {
                     | Outcome::Unsubscribed {
                         reason_codes,
                         properties,
-                    } => (0, reason_codes, properties),
+                    } => {
+                        listed = reason_codes;
+                        (0, &listed, properties)
+                    }
                     Outcome::Failed(failure) => {
                         let error = ClientError::from_failure(&failure);
                         detail = error.detail.clone();
-                        (error_code(&error), Vec::new(), Vec::new())
+                        (error_code(&error), &[], Vec::new())
                     }
                 };
                 let mut header = [0; COMPLETION_HEADER_LENGTH as usize];
@@ -391,8 +406,16 @@ impl Batch {
         });
     }
 
+    fn make_room_like_last(&mut self) {
+        let (messages, bytes) = self.last_size;
+        self.payload.reserve(bytes);
+        self.payload_ends.reserve(messages);
+        self.flags.reserve(messages);
+    }
+
     fn take(&mut self) -> EventBatch {
         let batch = std::mem::take(self);
+        self.last_size = (batch.message_count as usize, batch.payload.len());
         EventBatch {
             topics: batch.topics,
             payload: batch.payload.into(),

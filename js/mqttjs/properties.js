@@ -159,7 +159,8 @@ function userPropertiesFromNative(joined) {
 function userPropertiesFromPairs(pairs) {
   const userProperties = {}
   for (let i = 0; i < pairs.length; i += 2) {
-    const [name, value] = [pairs[i], pairs[i + 1]]
+    const name = pairs[i]
+    const value = pairs[i + 1]
     const held = userProperties[name]
     if (held === undefined) userProperties[name] = value
     else if (Array.isArray(held)) held.push(value)
