@@ -3,9 +3,10 @@
 //!
 //! Most links are idle most of the time, and a buffer waiting for a read
 //! would be most of an idle link's memory. So while no partial packet is
-//! held, a read goes into the I/O thread's scratch buffer and the link keeps
-//! only the bytes that came; a link holds a buffer of its own only while a
-//! packet is half read.
+//! held and reads are small, a read goes into the I/O thread's scratch
+//! buffer and the link keeps only the bytes that came. A stream whose reads
+//! fill what was asked reads into a buffer of its own instead (copying large
+//! reads would cost it), until its reads are small again.
 
 use std::cell::RefCell;
 use std::future::poll_fn;
@@ -55,7 +56,7 @@ impl Inbound {
 
     /// Reads what the stream has. Cancel-safe: bytes count once it returns.
     pub async fn read(&mut self) -> io::Result<Read> {
-        let (bytes, room) = if self.incoming.is_empty() {
+        let (bytes, room) = if self.incoming.is_empty() && self.read_size == FIRST_READ {
             // Lets go of what decoded packets no longer share.
             self.incoming = BytesMut::new();
             let asked = self.read_size;
@@ -82,12 +83,88 @@ impl Inbound {
         .await
     }
 
-    /// A read that filled the room it had asks for more next time.
+    /// A read that filled the room it had asks for more next time; one
+    /// that brought less than a quarter of it starts over small.
     fn took(&mut self, bytes: usize, room: usize) -> Read {
         let filled = bytes > 0 && bytes == room;
         if filled {
             self.read_size = (self.read_size * 2).min(READ_CHUNK);
+        } else if bytes < room / 4 {
+            self.read_size = FIRST_READ;
         }
         Read { bytes, filled }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tokio::io::{AsyncWriteExt, DuplexStream};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// An inbound side reading what `peer` writes.
+    fn inbound() -> (Inbound, DuplexStream) {
+        let (ours, peer) = tokio::io::duplex(256 * 1024);
+        let (reader, _writer) = tokio::io::split(Box::new(ours) as BoxedStream);
+        (Inbound::new(reader), peer)
+    }
+
+    #[test]
+    fn a_link_waiting_for_bytes_holds_no_buffer_and_keeps_only_what_came() {
+        runtime().block_on(async {
+            let (mut inbound, mut peer) = inbound();
+            peer.write_all(b"\x30\x03\x00\x01t").await.unwrap();
+            let read = inbound.read().await.unwrap();
+            assert_eq!((read.bytes, read.filled), (5, false));
+            assert_eq!(&inbound.incoming[..], b"\x30\x03\x00\x01t");
+            // What decoding takes leaves the buffer empty; the next read lets it go.
+            inbound.incoming.clear();
+            let waiting = tokio::time::timeout(Duration::from_millis(20), inbound.read()).await;
+            assert!(
+                waiting.is_err(),
+                "nothing was written, yet the read returned"
+            );
+            assert_eq!(inbound.incoming.capacity(), 0);
+        });
+    }
+
+    #[test]
+    fn a_half_read_packet_is_completed_in_the_links_own_buffer() {
+        runtime().block_on(async {
+            let (mut inbound, mut peer) = inbound();
+            peer.write_all(b"\x30\x03\x00").await.unwrap();
+            inbound.read().await.unwrap();
+            peer.write_all(b"\x01t").await.unwrap();
+            inbound.read().await.unwrap();
+            assert_eq!(&inbound.incoming[..], b"\x30\x03\x00\x01t");
+        });
+    }
+
+    #[test]
+    fn reads_that_fill_ask_for_more_and_a_small_one_starts_over() {
+        runtime().block_on(async {
+            let (mut inbound, mut peer) = inbound();
+            peer.write_all(&vec![0; READ_CHUNK * 2]).await.unwrap();
+            let mut asked = Vec::new();
+            for _ in 0..5 {
+                asked.push(inbound.read_size);
+                assert!(inbound.read().await.unwrap().filled);
+            }
+            assert_eq!(asked, [4096, 8192, 16384, 32768, 65536]);
+            assert_eq!(inbound.read_size, READ_CHUNK);
+            inbound.incoming.clear();
+            // The rest of the large write and a PINGRESP: far less than asked.
+            peer.write_all(b"\xd0\x00").await.unwrap();
+            let read = inbound.read().await.unwrap();
+            assert_eq!(read.bytes, READ_CHUNK * 2 - asked.iter().sum::<usize>() + 2);
+            assert_eq!(inbound.read_size, FIRST_READ);
+        });
     }
 }
