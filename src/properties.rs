@@ -68,15 +68,24 @@ pub struct NativePublishProperties {
     pub subscription_identifiers: Option<Vec<u32>>,
 }
 
+/// What joins the names and values of user properties into one string
+/// (MQTT strings cannot hold U+0000).
+const USER_PROPERTY_SEPARATOR: char = '\0';
+
 /// User properties as one string: name, value, ... joined by U+0000.
 fn join_user_property(joined: &mut Option<String>, (name, value): &(String, String)) {
     let joined = joined.get_or_insert_with(String::new);
     for part in [name, value] {
         if !joined.is_empty() {
-            joined.push('\0');
+            joined.push(USER_PROPERTY_SEPARATOR);
         }
         joined.push_str(part);
     }
+}
+
+/// The names and values of a joined string, in order (one part for "").
+pub fn user_property_parts(joined: &str) -> std::str::Split<'_, char> {
+    joined.split(USER_PROPERTY_SEPARATOR)
 }
 
 /// The next `pairs` names and values of `parts` as user properties, added
@@ -100,17 +109,15 @@ pub fn split_user_properties(joined: &str, list: &mut Vec<Property>) -> Result<(
     if joined.is_empty() {
         return Ok(());
     }
-    let mut parts = joined.split('\0');
-    while let Some(name) = parts.next() {
-        let Some(value) = parts.next() else {
-            return Err(Invalid::Type(
-                "userProperties must hold name, value pairs joined by U+0000 (an odd count came)"
-                    .into(),
-            ));
-        };
-        list.push(Property::UserProperty((name.into(), value.into())));
+    let parts = user_property_parts(joined).count();
+    if !parts.is_multiple_of(2) {
+        return Err(Invalid::Type(
+            "userProperties must hold name, value pairs joined by U+0000 (an odd count came)"
+                .into(),
+        ));
     }
-    Ok(())
+    take_user_properties(&mut user_property_parts(joined), (parts / 2) as u32, list)
+        .map_err(Invalid::Type)
 }
 
 /// A PUBLISH's properties for JS but user properties; `None` when there are

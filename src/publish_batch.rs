@@ -12,7 +12,7 @@ use crate::protocol::{Property, QoS};
 use crate::session::Request;
 
 use super::connection::NativeConnection;
-use super::properties::take_user_properties;
+use super::properties::{take_user_properties, user_property_parts};
 
 /// In a batch's flags byte, bits 0-1 are the QoS and this bit is retain.
 #[napi]
@@ -56,10 +56,8 @@ impl NativeConnection {
         let mut refusals = Vec::new();
         let mut start = 0;
         let topics = topics.split(PUBLISH_BATCH_TOPIC_SEPARATOR);
-        let mut names_and_values = user_properties
-            .as_deref()
-            .unwrap_or_default()
-            .split(PUBLISH_BATCH_TOPIC_SEPARATOR);
+        let mut names_and_values =
+            user_property_parts(user_properties.as_deref().unwrap_or_default());
         let pairs = user_property_pairs.as_deref().unwrap_or_default();
         for (index, (topic, ((&id, &flag), &end))) in topics
             .zip(ids.iter().zip(flags.iter()).zip(ends.iter()))

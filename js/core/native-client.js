@@ -103,7 +103,7 @@ class NativeClient extends EventEmitter {
     checkPayloadFits(topic, qos, bytes, payloadName)
     if (properties === undefined && PublishStaging.takes(topic, bytes)) {
       const staging = (this._staging ??= new PublishStaging())
-      if (!staging.hasRoomFor(bytes.byteLength + (userProperties?.length ?? 0))) this._handOverStaged()
+      if (!staging.hasRoomFor(bytes, userProperties)) this._handOverStaged()
       const id = this._takeId()
       staging.add(id, topic, bytes, qos, retain, userProperties)
       return id

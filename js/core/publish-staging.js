@@ -33,8 +33,9 @@ class PublishStaging {
     return bytes.byteLength <= MAX_STAGED_PAYLOAD_BYTES && !topic.includes(PUBLISH_BATCH_TOPIC_SEPARATOR)
   }
 
-  /** Whether one more publish of `size` payload bytes fits before a hand-over. */
-  hasRoomFor(size) {
+  /** Whether one more publish (its payload `bytes` and joined `userProperties`, or undefined) fits before a hand-over. */
+  hasRoomFor(bytes, userProperties) {
+    const size = bytes.byteLength + (userProperties?.length ?? 0)
     return this.count < MAX_STAGED_PUBLISHES && this._bytes + this._userPropertyChars + size <= MAX_STAGED_BYTES
   }
 

@@ -99,15 +99,9 @@ impl Inbound {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::runtime::for_tests;
     use std::time::Duration;
     use tokio::io::{AsyncWriteExt, DuplexStream};
-
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    }
 
     /// An inbound side reading what `peer` writes.
     fn inbound() -> (Inbound, DuplexStream) {
@@ -118,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_link_waiting_for_bytes_holds_no_buffer_and_keeps_only_what_came() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (mut inbound, mut peer) = inbound();
             peer.write_all(b"\x30\x03\x00\x01t").await.unwrap();
             let read = inbound.read().await.unwrap();
@@ -137,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_half_read_packet_is_completed_in_the_links_own_buffer() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (mut inbound, mut peer) = inbound();
             peer.write_all(b"\x30\x03\x00").await.unwrap();
             inbound.read().await.unwrap();
@@ -149,7 +143,7 @@ mod tests {
 
     #[test]
     fn reads_that_fill_ask_for_more_and_a_small_one_starts_over() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (mut inbound, mut peer) = inbound();
             peer.write_all(&vec![0; READ_CHUNK * 2]).await.unwrap();
             let mut asked = Vec::new();

@@ -119,20 +119,14 @@ fn lock(queued: &Mutex<Vec<Command>>) -> std::sync::MutexGuard<'_, Vec<Command>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::runtime::for_tests;
     use crate::client::Unfinished;
     use crate::protocol::Disconnect;
     use std::time::Duration;
 
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
-    }
-
     #[test]
     fn commands_are_taken_in_order_and_recv_waits_when_none_are_left() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (outbox, mut inbox) = inbox();
             outbox.queue(Command::Connect);
             outbox.queue(Command::Disconnect(Unfinished::Keep, Disconnect::default()));
@@ -151,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_wake_hands_over_everything_queued_since() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (outbox, mut inbox) = inbox();
             let receiving = async {
                 let mut got = 0;
@@ -174,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_dropped_outbox_ends_recv_after_what_was_queued() {
-        runtime().block_on(async {
+        for_tests().block_on(async {
             let (outbox, mut inbox) = inbox();
             outbox.queue(Command::Connect);
             drop(outbox);

@@ -20,3 +20,12 @@ fn runtime() -> &'static Runtime {
 pub fn spawn(task: impl Future<Output = ()> + Send + 'static) {
     runtime().spawn(task);
 }
+
+/// A runtime of the test's own thread, with timers and I/O.
+#[cfg(test)]
+pub(super) fn for_tests() -> Runtime {
+    Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a test runtime")
+}
